@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { conv3x3 } from './conv';
+import { ConvNet, blockChannels } from './convnet';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('conv3x3 with matmul gradients', () => {
+  it('matches the native gradients', () => {
+    const x = tf.randomNormal([2, 6, 5, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const dy = tf.randomNormal([2, 6, 5, 4], 0, 1, 'float32', 3);
+    const loss = (mode: 'native' | 'matmul') => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv3x3(a as tf.Tensor4D, b as tf.Tensor4D, mode), dy));
+    const [dxN, dwN] = tf.grads(loss('native'))([x, w]);
+    const [dxM, dwM] = tf.grads(loss('matmul'))([x, w]);
+    expect(tf.max(tf.abs(tf.sub(dxN, dxM))).arraySync()).toBeLessThan(1e-4);
+    expect(tf.max(tf.abs(tf.sub(dwN, dwM))).arraySync()).toBeLessThan(1e-4);
+    expect(tf.max(tf.abs(tf.sub(conv3x3(x, w, 'matmul'), tf.conv2d(x, w, 1, 'same')))).arraySync()).toBe(0);
+  });
+});
+
+describe('ConvNet', () => {
+  it('has the documented widths', () => {
+    expect(blockChannels(1)).toEqual([32, 64, 128]);
+    expect(blockChannels(0.5)).toEqual([16, 32, 64]);
+    expect(blockChannels(0.25)).toEqual([8, 16, 32]);
+  });
+
+  it('exports a layers model that computes the same inference embedding and logits', () => {
+    const net = new ConvNet({ widthMultiplier: 0.25, numClasses: 3, seed: 7 });
+    // Move the BN averages away from their initial values so the export is really tested.
+    const x = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const moments: { mean: tf.Tensor1D; variance: tf.Tensor1D }[] = [];
+    net.embed(x, true, 'native', moments);
+    net.updateMovingAverages(moments);
+    const emb = net.embed(x, false, 'native');
+    const logits = net.head(emb);
+    const model = net.toLayersModel();
+    const layerLogits = model.predict(x) as tf.Tensor;
+    const embModel = tf.model({ inputs: model.inputs, outputs: model.getLayer('embedding').output as tf.SymbolicTensor });
+    const layerEmb = embModel.predict(x) as tf.Tensor;
+    expect(tf.max(tf.abs(tf.sub(layerLogits, logits))).arraySync()).toBeLessThan(1e-4);
+    expect(tf.max(tf.abs(tf.sub(layerEmb, emb))).arraySync()).toBeLessThan(1e-4);
+    net.dispose();
+    model.dispose();
+  });
+
+  it('initialises identically from the same seed', () => {
+    const a = new ConvNet({ widthMultiplier: 0.25, numClasses: 2, seed: 3 });
+    const b = new ConvNet({ widthMultiplier: 0.25, numClasses: 2, seed: 3 });
+    a.allVariables().forEach((v, i) => expect(tf.max(tf.abs(tf.sub(v, b.allVariables()[i]))).arraySync()).toBe(0));
+    a.dispose();
+    b.dispose();
+  });
+});

@@ -1,0 +1,523 @@
+import * as tf from '@tensorflow/tfjs';
+import { usesStage1, type ExperimentConfig } from '../../protocol/config';
+import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo, StageId, TeacherBaselines } from '../../protocol/results';
+import type { ExperimentSplits } from '../data/splits';
+import { accuracy, classCentres, confusionMatrix, hintonKdLoss, lambdaAt, ncmPredict, oneNnPredict, refilledStage1Loss, refilledStage2Loss, rkdLoss, trainLogisticRegression } from '../losses';
+import { autoConvGradient, type ConvGradientMode } from '../model/conv';
+import { ConvNet, IMAGE_SHAPE, type BatchMoments } from '../model/convnet';
+import type { Teacher } from '../model/teacher';
+import { shuffleInPlace, streamRng } from '../random';
+import { mapInChunks, ReadbackCounter } from './evaluate';
+import { learningRateAt, Optimizer } from './optimizer';
+
+/** The run diverged: a loss read back as NaN or ±Infinity. */
+export class DivergenceError extends Error {
+  readonly code = 'run-diverged';
+  constructor(readonly stage: StageId, readonly step: number) {
+    super(`The loss became NaN or infinite in stage ${stage} by step ${step}. Lower the learning rate (or w₁ / λ) and run again.`);
+    this.name = 'DivergenceError';
+  }
+}
+
+export interface ExperimentHooks {
+  onMetrics?: (point: MetricsPoint) => void;
+  onEval?: (point: EvalPoint) => void;
+  onProgress?: (progress: ProgressInfo) => void;
+}
+
+export interface ExperimentOptions {
+  backend: string;
+  classNames: string[];
+  /** Also fit 1-NN, NCM and logistic regression on the teacher's embedding (slower). */
+  teacherBaselines?: boolean;
+  /** Steps between validation evaluations (and at the end of every stage). Default: 4 × the report interval. */
+  evalIntervalSteps?: number;
+  /** Rows per forward chunk when embedding whole splits. */
+  evalChunk?: number;
+}
+
+interface SplitTensors {
+  images: tf.Tensor4D;
+  labels: tf.Tensor1D;
+  count: number;
+  labelArray: Int32Array;
+}
+
+const STAGE1_STATS = ['loss', 'mined', 'anchorsWithTriplet', 'meanPT', 'meanPS', 'agreement', 'meanAbsDiff'] as const;
+const RKD_STATS = ['loss', 'distance', 'angle'] as const;
+const STAGE2_STATS = ['loss', 'ce', 'kd', 'trainAccuracy'] as const;
+
+function toSplitTensors(split: ExperimentSplits['train']): SplitTensors {
+  return {
+    images: tf.tensor4d(split.images, [split.count, ...IMAGE_SHAPE]),
+    labels: tf.tensor1d(split.labels, 'int32'),
+    count: split.count,
+    labelArray: split.labels,
+  };
+}
+
+/**
+ * One experiment: a method (REFILLED or a baseline) run on one split with one seed.
+ * Driven step by step (`step()`), so a worker can pause, resume, step N and stop between
+ * steps; `runToEnd()` is the headless loop. All per-step metrics accumulate on the device
+ * and are read back once per reporting interval.
+ */
+export class Experiment {
+  readonly readbacks = new ReadbackCounter();
+  readonly student: ConvNet;
+  readonly convGradient: ConvGradientMode;
+  readonly stage1Steps: number;
+  readonly stage2Steps: number;
+  readonly stepsPerEpoch: number;
+  readonly batchSize: number;
+  readonly metrics: MetricsPoint[] = [];
+  readonly evals: EvalPoint[] = [];
+
+  private readonly numClasses: number;
+  private readonly train: SplitTensors;
+  private readonly val: SplitTensors;
+  private readonly test: SplitTensors;
+  private readonly batchRng: () => number;
+  private readonly evalIntervalSteps: number;
+  private readonly evalChunk: number;
+  private optimizer: Optimizer;
+  private stageValue: StageId | 'done' = 1;
+  private stageStep = 0;
+  private order: number[] = [];
+  private accumulator: tf.Tensor1D | null = null;
+  private accumulatedSteps = 0;
+  private intervalStartMs = 0;
+  private best: { score: number; step: number; snapshot: tf.Tensor[] } | null = null;
+  private stage1Summary: ExperimentResult['stage1'];
+  private stageStartMs = 0;
+  private stageMs: Record<StageId, number> = { 1: 0, 2: 0 };
+  private measuredStepMs: number[] = [];
+  private readonly startMs: number;
+
+  // Cached once per run: the teacher is frozen.
+  private teacherTrainEmb: tf.Tensor2D;
+  private globalCentres: tf.Tensor2D | null = null;
+  private teacherTrainLogits: tf.Tensor2D | null = null;
+  readonly teacherCacheMs: number;
+  teacherNcmValAccuracy = 0;
+  private teacherBaselines?: TeacherBaselines;
+
+  private constructor(
+    readonly config: ExperimentConfig,
+    splits: ExperimentSplits,
+    private readonly teacher: Teacher,
+    private readonly options: ExperimentOptions,
+    private readonly hooks: ExperimentHooks,
+  ) {
+    this.startMs = performance.now();
+    this.numClasses = config.studentClasses.length;
+    this.train = toSplitTensors(splits.train);
+    this.val = toSplitTensors(splits.val);
+    this.test = toSplitTensors(splits.test);
+    this.batchSize = Math.min(config.batchSize, this.train.count);
+    this.stepsPerEpoch = Math.max(1, Math.floor(this.train.count / this.batchSize));
+    this.stage1Steps = usesStage1(config.method) ? config.stage1.epochs * this.stepsPerEpoch : 0;
+    this.stage2Steps = config.stage2.epochs * this.stepsPerEpoch;
+    this.stageValue = this.stage1Steps > 0 ? 1 : 2;
+    this.batchRng = streamRng(config.seed, 'batches');
+    this.evalIntervalSteps = options.evalIntervalSteps ?? config.runtime.reportIntervalSteps * 4;
+    this.evalChunk = options.evalChunk ?? 128;
+    this.convGradient = config.runtime.convGradient === 'auto' ? autoConvGradient(options.backend) : config.runtime.convGradient;
+    this.student = new ConvNet({ widthMultiplier: config.studentWidth, numClasses: this.numClasses, seed: config.seed });
+    this.optimizer = new Optimizer(config.optimizer);
+
+    const t0 = performance.now();
+    this.teacherTrainEmb = tf.keep(mapInChunks(this.train.images, this.evalChunk, (x) => teacher.embed(x)));
+    if (config.method === 'refilled' && config.stage2.centres === 'global') {
+      this.globalCentres = tf.keep(classCentres(this.teacherTrainEmb, this.train.labels, this.numClasses));
+    }
+    if (config.method === 'kd') this.teacherTrainLogits = tf.keep(this.teacherLogitsInStudentOrder(this.train.images));
+    this.teacherCacheMs = performance.now() - t0;
+  }
+
+  /** Builds the experiment: uploads the splits, caches the teacher's embeddings, measures the teacher's reference. */
+  static async create(config: ExperimentConfig, splits: ExperimentSplits, teacher: Teacher, options: ExperimentOptions, hooks: ExperimentHooks = {}): Promise<Experiment> {
+    const exp = new Experiment(config, splits, teacher, options, hooks);
+    await exp.measureTeacher();
+    return exp;
+  }
+
+  get stage(): StageId | 'done' {
+    return this.stageValue;
+  }
+
+  get totalSteps(): number {
+    return this.stage1Steps + this.stage2Steps;
+  }
+
+  get globalStep(): number {
+    return (this.stageValue === 2 ? this.stage1Steps : 0) + (this.stageValue === 'done' ? this.totalSteps : this.stageStep);
+  }
+
+  private get stageSteps(): number {
+    return this.stageValue === 1 ? this.stage1Steps : this.stage2Steps;
+  }
+
+  private get epoch(): number {
+    return Math.floor(this.stageStep / this.stepsPerEpoch);
+  }
+
+  private teacherLogitsInStudentOrder(images: tf.Tensor4D): tf.Tensor2D {
+    const teacherClasses = this.config.teacherClasses;
+    const columns = this.config.studentClasses.map((c) => teacherClasses.indexOf(c));
+    return tf.tidy(() => tf.gather(mapInChunks(images, this.evalChunk, (x) => this.teacher.logits(x)), columns, 1));
+  }
+
+  private async measureTeacher(): Promise<void> {
+    const acc = tf.tidy(() => {
+      const valEmb = mapInChunks(this.val.images, this.evalChunk, (x) => this.teacher.embed(x));
+      return accuracy(ncmPredict(this.teacherTrainEmb, this.train.labels, this.numClasses, valEmb), this.val.labels);
+    });
+    this.teacherNcmValAccuracy = (await this.readbacks.read(acc))[0];
+    acc.dispose();
+    if (!this.options.teacherBaselines) return;
+    const lr = trainLogisticRegression(this.teacherTrainEmb, this.train.labels, this.numClasses, { epochs: 300, learningRate: 0.1, l2: 1e-4, seed: this.config.seed });
+    const accs = tf.tidy(() => {
+      const testEmb = mapInChunks(this.test.images, this.evalChunk, (x) => this.teacher.embed(x));
+      return tf.stack([
+        accuracy(ncmPredict(this.teacherTrainEmb, this.train.labels, this.numClasses, testEmb), this.test.labels),
+        accuracy(oneNnPredict(this.teacherTrainEmb, this.train.labels, testEmb), this.test.labels),
+        accuracy(lr.predict(testEmb), this.test.labels),
+      ]);
+    });
+    lr.weights.dispose();
+    lr.bias.dispose();
+    const [ncm, oneNn, logistic] = await this.readbacks.read(accs);
+    accs.dispose();
+    this.teacherBaselines = { ncmTestAccuracy: ncm, oneNnTestAccuracy: oneNn, logisticRegressionTestAccuracy: logistic };
+  }
+
+  /** Indices of the next batch (a fresh seeded permutation every epoch; the remainder is dropped). */
+  private nextBatch(): number[] {
+    if (this.order.length < this.batchSize) {
+      this.order = shuffleInPlace(
+        Array.from({ length: this.train.count }, (_, i) => i),
+        this.batchRng,
+      );
+    }
+    return this.order.splice(0, this.batchSize);
+  }
+
+  /** One training step of the current stage; reads back only at reporting and evaluation intervals. */
+  async step(): Promise<void> {
+    if (this.stageValue === 'done') return;
+    if (this.stageStep === 0) this.startStage();
+    const stage = this.stageValue;
+    const lr = learningRateAt(stage === 1 ? this.config.stage1 : this.config.stage2, this.stageStep, this.stageSteps);
+    const indices = this.nextBatch();
+    const stats = stage === 1 ? this.stage1Step(indices, lr) : this.stage2Step(indices, lr);
+    const previous = this.accumulator;
+    this.accumulator = tf.keep(previous ? tf.add<tf.Tensor1D>(previous, stats) : stats.clone());
+    previous?.dispose();
+    stats.dispose();
+    this.accumulatedSteps += 1;
+    this.stageStep += 1;
+
+    const endOfStage = this.stageStep >= this.stageSteps;
+    if (this.accumulatedSteps >= this.config.runtime.reportIntervalSteps || endOfStage) await this.report(stage, lr);
+    if (this.stageStep % this.evalIntervalSteps === 0 || endOfStage) await this.evaluate(stage);
+    if (endOfStage) await this.endStage(stage);
+  }
+
+  /** Runs until the experiment is done (or `shouldStop` says so between steps). */
+  async runToEnd(shouldStop: () => boolean = () => false): Promise<ExperimentResult | null> {
+    while (this.stageValue !== 'done') {
+      if (shouldStop()) return null;
+      await this.step();
+    }
+    return this.result();
+  }
+
+  private startStage(): void {
+    this.stageStartMs = performance.now();
+    this.intervalStartMs = this.stageStartMs;
+    this.order = [];
+  }
+
+  private batch(indices: number[]): { x: tf.Tensor4D; y: tf.Tensor1D; idx: tf.Tensor1D } {
+    const idx = tf.tensor1d(indices, 'int32');
+    return { x: tf.gather(this.train.images, idx), y: tf.gather(this.train.labels, idx), idx };
+  }
+
+  private stage1Step(indices: number[], lr: number): tf.Tensor1D {
+    const cfg = this.config.stage1;
+    const moments: BatchMoments = [];
+    let stats: tf.Tensor1D | null = null;
+    tf.tidy(() => {
+      const { x, y, idx } = this.batch(indices);
+      const teacherEmb = tf.gather(this.teacherTrainEmb, idx);
+      const variables = this.student.embeddingVariables();
+      const { grads } = tf.variableGrads(() => {
+        const emb = this.student.embed(x, true, this.convGradient, moments);
+        moments.forEach((m) => {
+          tf.keep(m.mean);
+          tf.keep(m.variance);
+        });
+        if (this.config.method === 'rkd') {
+          const r = rkdLoss({ studentEmb: emb, teacherEmb, distanceWeight: cfg.rkdDistanceWeight, angleWeight: cfg.rkdAngleWeight });
+          stats = tf.keep(tf.stack([r.loss, r.distance, r.angle]) as tf.Tensor1D);
+          return r.loss;
+        }
+        const r = refilledStage1Loss({ studentEmb: emb, teacherEmb, labels: y, mining: cfg.mining, margin: cfg.margin, form: cfg.form, tau1: cfg.tau1, w1: cfg.w1 });
+        const s = r.stats;
+        stats = tf.keep(tf.stack([r.loss, s.mined, s.anchorsWithTriplet, s.meanPT, s.meanPS, s.agreement, s.meanAbsDiff]) as tf.Tensor1D);
+        return r.loss;
+      }, variables);
+      this.optimizer.apply(variables, grads, lr);
+      this.student.updateMovingAverages(moments);
+    });
+    moments.forEach((m) => {
+      m.mean.dispose();
+      m.variance.dispose();
+    });
+    if (!stats) throw new Error('stage-1 step produced no statistics');
+    return stats;
+  }
+
+  private stage2Step(indices: number[], lr: number): tf.Tensor1D {
+    const cfg = this.config.stage2;
+    const method = this.config.method;
+    const lambda = method === 'refilled' ? lambdaAt({ lambda0: cfg.lambda, kind: cfg.lambdaSchedule, decayRate: cfg.lambdaDecay }, this.epoch) : method === 'kd' ? cfg.lambda : 0;
+    const moments: BatchMoments = [];
+    let stats: tf.Tensor1D | null = null;
+    tf.tidy(() => {
+      const { x, y, idx } = this.batch(indices);
+      const variables = this.student.trainableVariables();
+      const { grads } = tf.variableGrads(() => {
+        const logits = this.student.head(this.student.embed(x, true, this.convGradient, moments));
+        moments.forEach((m) => {
+          tf.keep(m.mean);
+          tf.keep(m.variance);
+        });
+        let r: { loss: tf.Scalar; ce: tf.Scalar; kd: tf.Scalar };
+        if (method === 'refilled') {
+          r = refilledStage2Loss({
+            studentLogits: logits,
+            teacherEmb: tf.gather(this.teacherTrainEmb, idx),
+            labels: y,
+            numClasses: this.numClasses,
+            centres: cfg.centres,
+            globalCentres: this.globalCentres ?? undefined,
+            score: cfg.score,
+            tau2: cfg.tau2,
+            temperatureOn: cfg.temperatureOn,
+            lambda,
+            scope: cfg.scope,
+            klReduction: cfg.klReduction,
+          });
+        } else if (method === 'kd' && this.teacherTrainLogits) {
+          r = hintonKdLoss({ studentLogits: logits, teacherLogits: tf.gather(this.teacherTrainLogits, idx), labels: y, tau: cfg.kdTau, lambda });
+        } else {
+          const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(y, this.numClasses), logits) as tf.Scalar;
+          r = { loss: ce, ce, kd: tf.scalar(0) };
+        }
+        const trainAcc = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'));
+        stats = tf.keep(tf.stack([r.loss, r.ce, r.kd, trainAcc]) as tf.Tensor1D);
+        return r.loss;
+      }, variables);
+      this.optimizer.apply(variables, grads, lr);
+      this.student.updateMovingAverages(moments);
+    });
+    moments.forEach((m) => {
+      m.mean.dispose();
+      m.variance.dispose();
+    });
+    if (!stats) throw new Error('stage-2 step produced no statistics');
+    return stats;
+  }
+
+  /** Reads the interval's accumulated metrics (one read-back) and emits a MetricsPoint. */
+  private async report(stage: StageId, lr: number): Promise<void> {
+    const acc = this.accumulator;
+    const steps = this.accumulatedSteps;
+    this.accumulator = null;
+    this.accumulatedSteps = 0;
+    if (!acc) return;
+    const values = Array.from(await this.readbacks.read(acc)).map((v) => v / steps);
+    acc.dispose();
+    const now = performance.now();
+    const stepMs = (now - this.intervalStartMs) / steps;
+    this.intervalStartMs = now;
+    this.measuredStepMs.push(stepMs);
+    if (!Number.isFinite(values[0])) throw new DivergenceError(stage, this.globalStep);
+    const named = (keys: readonly string[]) => Object.fromEntries(keys.map((k, i) => [k, values[i]]));
+    const point: MetricsPoint = { stage, step: this.globalStep, epoch: this.epoch, learningRate: lr, loss: values[0], stepMs };
+    if (stage === 1 && this.config.method === 'rkd') {
+      const r = named(RKD_STATS);
+      point.rkd = { distance: r.distance, angle: r.angle };
+    } else if (stage === 1) {
+      const s = named(STAGE1_STATS);
+      point.triplets = { mined: s.mined, anchorsWithTriplet: s.anchorsWithTriplet, meanPT: s.meanPT, meanPS: s.meanPS, agreement: s.agreement, meanAbsDiff: s.meanAbsDiff };
+    } else {
+      const s = named(STAGE2_STATS);
+      const cfg = this.config.stage2;
+      point.ce = s.ce;
+      point.kd = s.kd;
+      point.trainAccuracy = s.trainAccuracy;
+      point.lambda = this.config.method === 'refilled' ? lambdaAt({ lambda0: cfg.lambda, kind: cfg.lambdaSchedule, decayRate: cfg.lambdaDecay }, this.epoch) : this.config.method === 'kd' ? cfg.lambda : 0;
+    }
+    this.metrics.push(point);
+    this.hooks.onMetrics?.(point);
+    this.hooks.onProgress?.(this.progress());
+  }
+
+  /** Progress with an ETA from the mean measured step time. */
+  progress(): ProgressInfo {
+    const recent = this.measuredStepMs.slice(-10);
+    const meanMs = recent.length > 0 ? recent.reduce((a, b) => a + b, 0) / recent.length : null;
+    const step = this.globalStep;
+    return {
+      stage: this.stageValue === 'done' ? 2 : this.stageValue,
+      stageStep: this.stageStep,
+      stageSteps: this.stageSteps,
+      step,
+      totalSteps: this.totalSteps,
+      epoch: this.epoch,
+      etaMs: meanMs === null ? null : meanMs * (this.totalSteps - step),
+    };
+  }
+
+  /** Student embeddings of a split in inference mode: [N,D]. */
+  private embedSplit(split: SplitTensors): tf.Tensor2D {
+    return mapInChunks(split.images, this.evalChunk, (x) => this.student.embed(x, false, this.convGradient));
+  }
+
+  /** Validation NCM (and head accuracy in stage 2); keeps the best checkpoint of the stage. */
+  private async evaluate(stage: StageId): Promise<void> {
+    const accs = tf.tidy(() => {
+      const trainEmb = this.embedSplit(this.train);
+      const valEmb = this.embedSplit(this.val);
+      const ncm = accuracy(ncmPredict(trainEmb, this.train.labels, this.numClasses, valEmb), this.val.labels);
+      const head = stage === 2 ? accuracy(tf.argMax(this.student.head(valEmb), 1), this.val.labels) : tf.scalar(0);
+      return tf.stack([ncm, head]);
+    });
+    const [ncmValAccuracy, valAccuracy] = await this.readbacks.read(accs);
+    accs.dispose();
+    const point: EvalPoint = { stage, step: this.globalStep, epoch: this.epoch, ncmValAccuracy };
+    if (stage === 2) point.valAccuracy = valAccuracy;
+    this.evals.push(point);
+    this.hooks.onEval?.(point);
+    const score = stage === 1 ? ncmValAccuracy : valAccuracy;
+    if (!this.best || score > this.best.score) {
+      this.best?.snapshot.forEach((t) => t.dispose());
+      this.best = { score, step: this.globalStep, snapshot: this.student.snapshot() };
+    }
+  }
+
+  private async endStage(stage: StageId): Promise<void> {
+    this.stageMs[stage] = performance.now() - this.stageStartMs;
+    if (this.best) this.student.restore(this.best.snapshot);
+    if (stage === 1) {
+      const ncmTest = tf.tidy(() => accuracy(ncmPredict(this.embedSplit(this.train), this.train.labels, this.numClasses, this.embedSplit(this.test)), this.test.labels));
+      this.stage1Summary = { ncmAccuracy: (await this.readbacks.read(ncmTest))[0], ncmValAccuracy: this.best?.score ?? 0, bestStep: this.best?.step ?? 0, steps: this.stage1Steps };
+      ncmTest.dispose();
+      this.dropBest();
+      // Stage 2 starts from the stage-1 embedding with fresh optimiser state.
+      this.optimizer.dispose();
+      this.optimizer = new Optimizer(this.config.optimizer);
+      this.stageValue = 2;
+      this.stageStep = 0;
+    } else {
+      this.stageValue = 'done';
+    }
+  }
+
+  private dropBest(): void {
+    this.best?.snapshot.forEach((t) => t.dispose());
+    this.best = null;
+  }
+
+  /** Final evaluation on the test split, with the checkpoint chosen on validation. */
+  async result(): Promise<ExperimentResult> {
+    if (this.stageValue !== 'done') throw new Error('The experiment has not finished.');
+    const bestStep = this.best?.step ?? this.totalSteps;
+    const valAccuracy = this.best?.score ?? 0;
+    const out = tf.tidy(() => {
+      const trainEmb = this.embedSplit(this.train);
+      const testEmb = this.embedSplit(this.test);
+      const pred = tf.argMax(this.student.head(testEmb), 1) as tf.Tensor1D;
+      const ncm = accuracy(ncmPredict(trainEmb, this.train.labels, this.numClasses, testEmb), this.test.labels);
+      const confusion = tf.cast(confusionMatrix(pred, this.test.labels, this.numClasses), 'float32');
+      return tf.concat([tf.reshape(ncm, [1]), tf.reshape(confusion, [-1])]);
+    });
+    const values = Array.from(await this.readbacks.read(out));
+    out.dispose();
+    const c = this.numClasses;
+    const confusion = Array.from({ length: c }, (_, i) => values.slice(1 + i * c, 1 + (i + 1) * c));
+    const correct = confusion.reduce((n, row, i) => n + row[i], 0);
+    const total = confusion.reduce((n, row) => n + row.reduce((a, b) => a + b, 0), 0);
+    const totalMs = performance.now() - this.startMs;
+    const steps = this.totalSteps;
+    return {
+      config: this.config,
+      method: this.config.method,
+      seed: this.config.seed,
+      backend: this.options.backend,
+      classNames: this.options.classNames,
+      counts: { train: this.train.count, val: this.val.count, test: this.test.count },
+      teacherNcmValAccuracy: this.teacherNcmValAccuracy,
+      ...(this.teacherBaselines ? { teacherBaselines: this.teacherBaselines } : {}),
+      ...(this.stage1Summary ? { stage1: this.stage1Summary } : {}),
+      final: {
+        valAccuracy,
+        testAccuracy: total > 0 ? correct / total : 0,
+        ncmTestAccuracy: values[0],
+        perClassAccuracy: confusion.map((row, i) => row[i] / Math.max(1, row.reduce((a, b) => a + b, 0))),
+        confusion,
+        bestStep,
+        steps: this.stage2Steps,
+      },
+      series: { metrics: this.metrics, evals: this.evals },
+      timing: {
+        totalMs,
+        teacherCacheMs: this.teacherCacheMs,
+        stage1Ms: this.stageMs[1],
+        stage2Ms: this.stageMs[2],
+        msPerStep: steps > 0 ? (this.stageMs[1] + this.stageMs[2]) / steps : 0,
+      },
+      readbacks: this.readbacks.count,
+    };
+  }
+
+  /** Images in the run's train, validation and test splits. */
+  get splitCounts(): { train: number; val: number; test: number } {
+    return { train: this.train.count, val: this.val.count, test: this.test.count };
+  }
+
+  /**
+   * Embeddings of at most `limit` validation images, for the embedding picture: the
+   * student's (inference mode) or the frozen teacher's, [n,D], with the images' labels.
+   * The images are an even stride through the split (grouped by class), so every class
+   * shows; the same `limit` always gives the same shapes.
+   */
+  embedValidation(who: 'student' | 'teacher' = 'student', limit = 300): { embeddings: tf.Tensor2D; labels: number[] } {
+    const n = Math.min(limit, this.val.count);
+    const rows = Array.from({ length: n }, (_, i) => Math.floor((i * this.val.count) / n));
+    const labels = rows.map((i) => this.val.labelArray[i]);
+    const embeddings = tf.tidy(() => {
+      const images = n === this.val.count ? this.val.images : tf.gather(this.val.images, rows);
+      return mapInChunks(images, this.evalChunk, (x) => (who === 'student' ? this.student.embed(x, false, this.convGradient) : this.teacher.embed(x)));
+    });
+    return { embeddings, labels };
+  }
+
+  /** Frees every tensor the experiment holds (the teacher stays with its owner). */
+  dispose(): void {
+    this.accumulator?.dispose();
+    this.dropBest();
+    this.optimizer.dispose();
+    this.student.dispose();
+    for (const t of [this.train, this.val, this.test]) {
+      t.images.dispose();
+      t.labels.dispose();
+    }
+    this.teacherTrainEmb.dispose();
+    this.globalCentres?.dispose();
+    this.teacherTrainLogits?.dispose();
+  }
+}

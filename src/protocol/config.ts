@@ -1,0 +1,453 @@
+/**
+ * The experiment configuration: one typed, versioned object with defaults, presets and a
+ * validator. The URL hash, the CLI (`--set key=value`) and the worker all take this object;
+ * every field is described once, in `FIELDS`, by its dotted key.
+ */
+import { DATASETS, DATASET_IDS, TEACHER_IDS, teacherInfo, type DatasetId } from './catalog';
+
+export const CONFIG_VERSION = 1;
+
+export const METHODS = ['refilled', 'vanilla', 'stage1-only', 'kd', 'rkd'] as const;
+export type Method = (typeof METHODS)[number];
+export const PRESETS = ['cvpr2020', 'current', 'tpami', 'custom'] as const;
+export type Preset = (typeof PRESETS)[number];
+export const WIDTHS = [1, 0.75, 0.5, 0.25] as const;
+export type Width = (typeof WIDTHS)[number];
+export type MiningRule = 'semihard-margin' | 'semihard-nearest';
+export type Stage1Form = 'triplet' | 'tuple';
+export type CentreKind = 'local' | 'global';
+export type ScoreKind = 'dot' | 'sqeuclidean';
+export type TemperatureOn = 'both' | 'teacher';
+export type LambdaSchedule = 'constant' | 'exp-decay';
+export type KdScope = 'batch' | 'all';
+export type KlReduction = 'batchmean' | 'elementwise';
+export type OptimizerKind = 'sgd' | 'adam';
+export type LrSchedule = 'constant' | 'cosine';
+export type ConvGradient = 'auto' | 'native' | 'matmul';
+
+export interface StageSchedule {
+  epochs: number;
+  learningRate: number;
+  /** Final learning rate of the cosine schedule. */
+  learningRateMin: number;
+  lrSchedule: LrSchedule;
+}
+
+export interface ExperimentConfig {
+  version: typeof CONFIG_VERSION;
+  seed: number;
+  dataset: DatasetId;
+  teacher: string;
+  /** The teacher's classes (dataset indices); must match the chosen teacher. */
+  teacherClasses: number[];
+  /** The student's classes (dataset indices), in the order of its head's outputs. */
+  studentClasses: number[];
+  shotsPerClass: number | 'all';
+  validationFraction: number;
+  studentWidth: Width;
+  method: Method;
+  preset: Preset;
+  batchSize: number;
+  optimizer: { kind: OptimizerKind; momentum: number; nesterov: boolean; weightDecay: number };
+  stage1: StageSchedule & {
+    mining: MiningRule;
+    margin: number;
+    form: Stage1Form;
+    tau1: number;
+    w1: number;
+    /** RKD baseline weights (Park et al. 2019). */
+    rkdDistanceWeight: number;
+    rkdAngleWeight: number;
+  };
+  stage2: StageSchedule & {
+    centres: CentreKind;
+    score: ScoreKind;
+    tau2: number;
+    temperatureOn: TemperatureOn;
+    lambda: number;
+    lambdaSchedule: LambdaSchedule;
+    lambdaDecay: number;
+    scope: KdScope;
+    klReduction: KlReduction;
+    /** Temperature of the Hinton KD baseline. */
+    kdTau: number;
+  };
+  runtime: {
+    /** Steps between metric read-backs (the GPU is never read every step). */
+    reportIntervalSteps: number;
+    /** How convolution gradients are computed: tfjs's kernels, or as matrix products. */
+    convGradient: ConvGradient;
+  };
+}
+
+/** The hyperparameters each published variant fixes (refilled-algorithm.md, section 4). */
+export const PRESET_VALUES: Record<Exclude<Preset, 'custom'>, Record<string, string | number | boolean>> = {
+  cvpr2020: {
+    'stage1.mining': 'semihard-nearest',
+    'stage1.form': 'triplet',
+    'stage1.tau1': 4,
+    // The reference code multiplies by 1000 but a reshape halves it for binary triplets.
+    'stage1.w1': 500,
+    'stage1.lrSchedule': 'constant',
+    'stage2.centres': 'local',
+    'stage2.tau2': 2,
+    'stage2.temperatureOn': 'both',
+    'stage2.lambda': 1000,
+    'stage2.lambdaSchedule': 'exp-decay',
+    'stage2.lambdaDecay': 0.05,
+    'stage2.klReduction': 'elementwise',
+  },
+  current: {
+    'stage1.mining': 'semihard-margin',
+    'stage1.margin': 0.2,
+    'stage1.form': 'tuple',
+    'stage1.tau1': 4,
+    'stage1.w1': 1000,
+    'stage1.lrSchedule': 'cosine',
+    'stage2.centres': 'global',
+    'stage2.tau2': 2,
+    'stage2.temperatureOn': 'both',
+    'stage2.lambda': 100,
+    'stage2.lambdaSchedule': 'constant',
+    'stage2.klReduction': 'batchmean',
+  },
+  tpami: {
+    'stage1.mining': 'semihard-margin',
+    'stage1.margin': 0.2,
+    'stage1.form': 'tuple',
+    'stage1.tau1': 4,
+    'stage1.w1': 1000,
+    'stage1.lrSchedule': 'cosine',
+    'stage2.centres': 'global',
+    'stage2.tau2': 1,
+    'stage2.temperatureOn': 'teacher',
+    'stage2.lambda': 1,
+    'stage2.lambdaSchedule': 'constant',
+    'stage2.klReduction': 'batchmean',
+  },
+};
+
+export const DEFAULT_CONFIG: ExperimentConfig = {
+  version: CONFIG_VERSION,
+  seed: 1,
+  dataset: 'fashion-mnist',
+  teacher: 'fashion-0-4',
+  teacherClasses: [0, 1, 2, 3, 4],
+  studentClasses: [5, 6, 7, 8, 9],
+  shotsPerClass: 10,
+  validationFraction: 0.25,
+  studentWidth: 0.5,
+  method: 'refilled',
+  preset: 'current',
+  batchSize: 64,
+  optimizer: { kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 },
+  stage1: {
+    epochs: 40,
+    learningRate: 0.1,
+    learningRateMin: 0.01,
+    lrSchedule: 'cosine',
+    mining: 'semihard-margin',
+    margin: 0.2,
+    form: 'tuple',
+    tau1: 4,
+    w1: 1000,
+    rkdDistanceWeight: 25,
+    rkdAngleWeight: 50,
+  },
+  stage2: {
+    epochs: 40,
+    learningRate: 0.05,
+    learningRateMin: 0.005,
+    lrSchedule: 'cosine',
+    centres: 'global',
+    score: 'dot',
+    tau2: 2,
+    temperatureOn: 'both',
+    lambda: 100,
+    lambdaSchedule: 'constant',
+    lambdaDecay: 0.05,
+    scope: 'batch',
+    klReduction: 'batchmean',
+    kdTau: 4,
+  },
+  runtime: { reportIntervalSteps: 5, convGradient: 'auto' },
+};
+
+// ---------------------------------------------------------------------------------------------
+// The field table: every configurable value, its kind, range and a one-line explanation.
+
+interface FieldBase {
+  key: string;
+  label: string;
+  help: string;
+  /** Which part of the experiment the field belongs to (the UI groups by it). */
+  group: 'task' | 'student' | 'stage1' | 'stage2' | 'optimizer' | 'runtime';
+}
+export type FieldSpec =
+  | (FieldBase & { kind: 'enum'; values: readonly (string | number)[] })
+  | (FieldBase & { kind: 'number'; min: number; max: number; integer?: boolean })
+  | (FieldBase & { kind: 'boolean' })
+  | (FieldBase & { kind: 'classes' })
+  | (FieldBase & { kind: 'shots'; max: number });
+
+const schedule = (stage: 'stage1' | 'stage2', name: string): FieldSpec[] => [
+  { key: `${stage}.epochs`, group: stage, kind: 'number', min: 0, max: 1000, integer: true, label: 'Epochs', help: `Passes over the student's training images in ${name}.` },
+  { key: `${stage}.learningRate`, group: stage, kind: 'number', min: 1e-6, max: 10, label: 'Learning rate', help: `Initial learning rate of ${name}.` },
+  { key: `${stage}.learningRateMin`, group: stage, kind: 'number', min: 0, max: 10, label: 'Final learning rate', help: `Learning rate the cosine schedule of ${name} ends at.` },
+  { key: `${stage}.lrSchedule`, group: stage, kind: 'enum', values: ['constant', 'cosine'], label: 'LR schedule', help: `Constant, or cosine-annealed from the initial to the final rate over ${name}.` },
+];
+
+export const FIELDS: readonly FieldSpec[] = [
+  { key: 'seed', group: 'task', kind: 'number', min: 0, max: 2 ** 31 - 1, integer: true, label: 'Seed', help: 'Seeds the class split, sampling of shots, weight initialisation and batch order.' },
+  { key: 'dataset', group: 'task', kind: 'enum', values: DATASET_IDS, label: 'Dataset', help: 'The images the student learns from.' },
+  { key: 'teacher', group: 'task', kind: 'enum', values: TEACHER_IDS, label: 'Teacher', help: 'The frozen, pretrained network whose knowledge is distilled.' },
+  { key: 'teacherClasses', group: 'task', kind: 'classes', label: 'Teacher classes', help: 'Classes the teacher was trained on (fixed by the teacher).' },
+  { key: 'studentClasses', group: 'task', kind: 'classes', label: 'Student classes', help: "The student's task: disjoint from the teacher's is cross-task, equal is standard KD." },
+  { key: 'shotsPerClass', group: 'task', kind: 'shots', max: 1000, label: 'Shots per class', help: 'Training images per student class; fewer shots is where a teacher helps most.' },
+  { key: 'validationFraction', group: 'task', kind: 'number', min: 0.05, max: 0.5, label: 'Validation fraction', help: 'Share of each class\'s pool held out for model selection (the test split is never used for it).' },
+  { key: 'studentWidth', group: 'student', kind: 'enum', values: WIDTHS, label: 'Student width', help: 'Channel multiplier of the student ConvNet; the teacher is width 1.0.' },
+  { key: 'method', group: 'student', kind: 'enum', values: METHODS, label: 'Method', help: 'REFILLED, or a baseline to compare it with.' },
+  { key: 'preset', group: 'student', kind: 'enum', values: PRESETS, label: 'Preset', help: 'A published variant of REFILLED; it fills in the stage-1 and stage-2 hyperparameters.' },
+  { key: 'batchSize', group: 'optimizer', kind: 'number', min: 4, max: 256, integer: true, label: 'Batch size', help: 'Images per step (smaller when the training set is smaller).' },
+  { key: 'optimizer.kind', group: 'optimizer', kind: 'enum', values: ['sgd', 'adam'], label: 'Optimiser', help: 'SGD with momentum (the papers), or Adam.' },
+  { key: 'optimizer.momentum', group: 'optimizer', kind: 'number', min: 0, max: 0.999, label: 'Momentum', help: 'SGD momentum.' },
+  { key: 'optimizer.nesterov', group: 'optimizer', kind: 'boolean', label: 'Nesterov', help: 'Use Nesterov momentum.' },
+  { key: 'optimizer.weightDecay', group: 'optimizer', kind: 'number', min: 0, max: 0.1, label: 'Weight decay', help: 'L2 penalty added to each gradient (as in PyTorch SGD).' },
+  ...schedule('stage1', 'stage 1'),
+  { key: 'stage1.mining', group: 'stage1', kind: 'enum', values: ['semihard-margin', 'semihard-nearest'], label: 'Triplet mining', help: 'Which (anchor, positive, negative) triplets the student\'s embedding contributes: all within a margin, or the nearest semi-hard negative per pair.' },
+  { key: 'stage1.margin', group: 'stage1', kind: 'number', min: 0.001, max: 2, label: 'Mining margin', help: 'semihard-margin keeps triplets with 0 < d_an − d_ap ≤ margin.' },
+  { key: 'stage1.form', group: 'stage1', kind: 'enum', values: ['triplet', 'tuple'], label: 'Probability form', help: 'Binary triplet probabilities, or one softmax over a positive and all its mined negatives (tuple).' },
+  { key: 'stage1.tau1', group: 'stage1', kind: 'number', min: 0.01, max: 100, label: 'τ₁', help: 'Temperature of the triplet probabilities, on teacher and student alike.' },
+  { key: 'stage1.w1', group: 'stage1', kind: 'number', min: 0, max: 1e5, label: 'w₁', help: 'Weight of the stage-1 KL; large because the probabilities of unit vectors with τ₁ = 4 are near ½.' },
+  { key: 'stage1.rkdDistanceWeight', group: 'stage1', kind: 'number', min: 0, max: 1000, label: 'RKD distance weight', help: 'RKD baseline: weight of the distance-wise relation loss.' },
+  { key: 'stage1.rkdAngleWeight', group: 'stage1', kind: 'number', min: 0, max: 1000, label: 'RKD angle weight', help: 'RKD baseline: weight of the angle-wise relation loss.' },
+  ...schedule('stage2', 'stage 2'),
+  { key: 'stage2.centres', group: 'stage2', kind: 'enum', values: ['local', 'global'], label: 'Class centres', help: "Centres of the student's classes in the teacher's embedding: from the batch (local) or the whole training set (global)." },
+  { key: 'stage2.score', group: 'stage2', kind: 'enum', values: ['dot', 'sqeuclidean'], label: 'Teacher score', help: 'Teacher logits: dot product with the normalised centre, or negative squared distance to it.' },
+  { key: 'stage2.tau2', group: 'stage2', kind: 'number', min: 0.01, max: 100, label: 'τ₂', help: 'Temperature of the stage-2 distributions.' },
+  { key: 'stage2.temperatureOn', group: 'stage2', kind: 'enum', values: ['both', 'teacher'], label: 'τ₂ applies to', help: 'Both networks (2020 code), or the teacher only (TPAMI code).' },
+  { key: 'stage2.lambda', group: 'stage2', kind: 'number', min: 0, max: 1e5, label: 'λ', help: 'Weight of the local-classifier KL against the cross-entropy.' },
+  { key: 'stage2.lambdaSchedule', group: 'stage2', kind: 'enum', values: ['constant', 'exp-decay'], label: 'λ schedule', help: 'Constant, or λ₀·exp(−r·epoch).' },
+  { key: 'stage2.lambdaDecay', group: 'stage2', kind: 'number', min: 0, max: 10, label: 'λ decay r', help: 'Decay rate r of the exponential λ schedule.' },
+  { key: 'stage2.scope', group: 'stage2', kind: 'enum', values: ['batch', 'all'], label: 'KD scope', help: "Local KD over the batch's classes (REFILLED), or over all classes (ablation)." },
+  { key: 'stage2.klReduction', group: 'stage2', kind: 'enum', values: ['batchmean', 'elementwise'], label: 'KL reduction', help: 'Sum over classes and mean over the batch, or the 2020 code\'s mean over every element.' },
+  { key: 'stage2.kdTau', group: 'stage2', kind: 'number', min: 0.01, max: 100, label: 'KD τ', help: 'Temperature of the Hinton KD baseline.' },
+  { key: 'runtime.reportIntervalSteps', group: 'runtime', kind: 'number', min: 1, max: 1000, integer: true, label: 'Report every', help: 'Steps between metric read-backs from the GPU.' },
+  { key: 'runtime.convGradient', group: 'runtime', kind: 'enum', values: ['auto', 'native', 'matmul'], label: 'Conv gradients', help: "tfjs's gradient kernels, or matrix products (fast where the kernels are slow or missing); auto picks per backend." },
+];
+
+export function fieldSpec(key: string): FieldSpec | undefined {
+  return FIELDS.find((f) => f.key === key);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dotted-key access.
+
+type Json = string | number | boolean | number[] | null | undefined | { [k: string]: Json };
+
+export function getField(config: ExperimentConfig, key: string): Json {
+  let node: Json = config as unknown as Json;
+  for (const part of key.split('.')) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+    node = node[part];
+  }
+  return node;
+}
+
+/** Returns a copy of `config` with the field at `key` set to `value` (not validated). */
+export function setField(config: ExperimentConfig, key: string, value: unknown): ExperimentConfig {
+  const copy = structuredClone(config) as unknown as Record<string, unknown>;
+  const parts = key.split('.');
+  let node = copy;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (next === null || typeof next !== 'object') throw new Error(`Unknown config key "${key}".`);
+    node = next as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1]] = value;
+  return copy as unknown as ExperimentConfig;
+}
+
+/** Applies a preset's hyperparameters (no-op for `custom`). */
+export function applyPreset(config: ExperimentConfig, preset: Preset): ExperimentConfig {
+  let next = setField(config, 'preset', preset);
+  if (preset === 'custom') return next;
+  for (const [key, value] of Object.entries(PRESET_VALUES[preset])) next = setField(next, key, value);
+  return next;
+}
+
+/** The preset whose values the config matches, or `custom`. */
+export function detectPreset(config: ExperimentConfig): Preset {
+  for (const preset of ['current', 'tpami', 'cvpr2020'] as const) {
+    const values = PRESET_VALUES[preset];
+    if (Object.entries(values).every(([k, v]) => getField(config, k) === v)) return preset;
+  }
+  return 'custom';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation.
+
+export interface FieldError {
+  key: string;
+  message: string;
+}
+
+/** Parses a text value of a field (from a URL or `--set key=value`); throws a readable Error. */
+export function parseFieldText(spec: FieldSpec, text: string): unknown {
+  switch (spec.kind) {
+    case 'enum': {
+      const match = spec.values.find((v) => String(v) === text);
+      if (match === undefined) throw new Error(`must be one of ${spec.values.join(', ')} (got "${text}")`);
+      return match;
+    }
+    case 'number': {
+      const n = Number(text);
+      if (text.trim() === '' || !Number.isFinite(n)) throw new Error(`must be a number (got "${text}")`);
+      return n;
+    }
+    case 'boolean':
+      if (['1', 'true', 'yes'].includes(text)) return true;
+      if (['0', 'false', 'no'].includes(text)) return false;
+      throw new Error(`must be true or false (got "${text}")`);
+    case 'shots':
+      if (text === 'all') return 'all';
+      return Number(text);
+    case 'classes':
+      return parseClassList(text);
+  }
+}
+
+/** "0-4" or "0,2,5-7" → [0,1,2,3,4] / [0,2,5,6,7]; throws on malformed text. */
+export function parseClassList(text: string): number[] {
+  const out: number[] = [];
+  for (const part of text.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!m) throw new Error(`must be a list of class indices like 0-4 or 0,2,5 (got "${text}")`);
+    const lo = Number(m[1]);
+    const hi = m[2] === undefined ? lo : Number(m[2]);
+    if (hi < lo || hi - lo > 1000) throw new Error(`has a bad range "${part.trim()}"`);
+    for (let c = lo; c <= hi; c++) out.push(c);
+  }
+  return out;
+}
+
+/** [0,1,2,3,4,7] → "0-4,7". */
+export function formatClassList(classes: readonly number[]): string {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < classes.length) {
+    let j = i;
+    while (j + 1 < classes.length && classes[j + 1] === classes[j] + 1) j++;
+    parts.push(j > i ? `${classes[i]}-${classes[j]}` : `${classes[i]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+function checkField(spec: FieldSpec, value: unknown): string | null {
+  switch (spec.kind) {
+    case 'enum':
+      return spec.values.includes(value as string | number) ? null : `must be one of ${spec.values.join(', ')}`;
+    case 'number': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a number';
+      if (spec.integer && !Number.isInteger(value)) return 'must be a whole number';
+      if (value < spec.min || value > spec.max) return `must be between ${spec.min} and ${spec.max}`;
+      return null;
+    }
+    case 'boolean':
+      return typeof value === 'boolean' ? null : 'must be true or false';
+    case 'shots':
+      if (value === 'all') return null;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > spec.max) return `must be a whole number from 1 to ${spec.max}, or "all"`;
+      return null;
+    case 'classes':
+      if (!Array.isArray(value) || value.some((c) => !Number.isInteger(c) || c < 0)) return 'must be a list of class indices';
+      if (new Set(value).size !== value.length) return 'lists a class twice';
+      return null;
+  }
+}
+
+/** Every problem of a config, per field, in words a user can act on. Empty when valid. */
+export function validateConfig(config: ExperimentConfig): FieldError[] {
+  const errors: FieldError[] = [];
+  if (config.version !== CONFIG_VERSION) errors.push({ key: 'version', message: `version must be ${CONFIG_VERSION}` });
+  for (const spec of FIELDS) {
+    const problem = checkField(spec, getField(config, spec.key));
+    if (problem) errors.push({ key: spec.key, message: `${spec.key} ${problem}` });
+  }
+  if (errors.length > 0) return errors;
+
+  const numClasses = DATASETS[config.dataset].classNames.length;
+  const teacher = teacherInfo(config.teacher);
+  if (teacher && teacher.dataset !== config.dataset) {
+    errors.push({ key: 'teacher', message: `teacher ${config.teacher} was trained on ${teacher.dataset}, not ${config.dataset}` });
+  }
+  if (teacher && formatClassList(teacher.classes) !== formatClassList(config.teacherClasses)) {
+    errors.push({ key: 'teacherClasses', message: `teacherClasses must be ${formatClassList(teacher.classes)}, the classes teacher ${config.teacher} was trained on` });
+  }
+  if (config.studentClasses.length < 2) errors.push({ key: 'studentClasses', message: 'studentClasses needs at least 2 classes' });
+  const outside = config.studentClasses.filter((c) => c >= numClasses);
+  if (outside.length > 0) errors.push({ key: 'studentClasses', message: `studentClasses ${outside.join(',')} not in ${config.dataset} (classes 0-${numClasses - 1})` });
+  if (config.method === 'kd' && formatClassList([...config.studentClasses].sort((a, b) => a - b)) !== formatClassList([...config.teacherClasses].sort((a, b) => a - b))) {
+    errors.push({ key: 'method', message: "method kd (Hinton) needs the student's classes to be the teacher's classes; pick the all-classes teacher or another method" });
+  }
+  if (config.stage2.learningRateMin > config.stage2.learningRate) errors.push({ key: 'stage2.learningRateMin', message: 'stage2.learningRateMin must not exceed stage2.learningRate' });
+  if (config.stage1.learningRateMin > config.stage1.learningRate) errors.push({ key: 'stage1.learningRateMin', message: 'stage1.learningRateMin must not exceed stage1.learningRate' });
+  if (usesStage1(config.method) && config.stage1.epochs === 0) errors.push({ key: 'stage1.epochs', message: `method ${config.method} needs stage1.epochs ≥ 1` });
+  if (config.stage2.epochs === 0) errors.push({ key: 'stage2.epochs', message: 'stage2.epochs must be at least 1 (stage 2 trains the classifier)' });
+  return errors;
+}
+
+/** Whether a method runs stage 1 (embedding distillation) before stage 2. */
+export function usesStage1(method: Method): boolean {
+  return method === 'refilled' || method === 'stage1-only' || method === 'rkd';
+}
+
+export class ConfigError extends Error {
+  readonly code = 'config-invalid';
+  constructor(readonly errors: FieldError[]) {
+    super(`Invalid configuration:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Builds a full config from a partial one (e.g. parsed JSON): missing fields take their
+ * defaults, and a preset named in the partial fills its hyperparameters before the partial's
+ * own values apply. Throws ConfigError listing every invalid field.
+ */
+export function resolveConfig(partial: unknown): ExperimentConfig {
+  if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) {
+    throw new ConfigError([{ key: '', message: 'the configuration must be a JSON object' }]);
+  }
+  const flat = flatten(partial as Record<string, unknown>);
+  const unknownKeys = Object.keys(flat).filter((k) => k !== 'version' && !fieldSpec(k));
+  if (unknownKeys.length > 0) throw new ConfigError(unknownKeys.map((k) => ({ key: k, message: `unknown key "${k}"` })));
+  let config = structuredClone(DEFAULT_CONFIG);
+  const preset = flat.preset;
+  if (typeof preset === 'string' && (PRESETS as readonly string[]).includes(preset)) config = applyPreset(config, preset as Preset);
+  for (const [key, value] of Object.entries(flat)) config = setField(config, key, value);
+  if (flat.teacher !== undefined && flat.teacherClasses === undefined) {
+    const teacher = teacherInfo(String(flat.teacher));
+    if (teacher) config = setField(config, 'teacherClasses', teacher.classes);
+  }
+  const errors = validateConfig(config);
+  if (errors.length > 0) throw new ConfigError(errors);
+  return config;
+}
+
+function flatten(obj: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, key));
+    else out[key] = v;
+  }
+  return out;
+}
+
+/** Config as a flat dotted-key object, the form the CLI, the URL and reports use. */
+export function flattenConfig(config: ExperimentConfig): Record<string, unknown> {
+  return flatten(config as unknown as Record<string, unknown>);
+}

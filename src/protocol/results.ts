@@ -1,0 +1,103 @@
+/**
+ * What a run reports: metric points streamed during training and the final result.
+ * Plain data shared by the engine, the worker, the CLI and the UI.
+ */
+import type { ExperimentConfig, Method } from './config';
+
+export type StageId = 1 | 2;
+
+/** Means over one reporting interval of training steps (read back from the device once). */
+export interface MetricsPoint {
+  stage: StageId;
+  /** Global step count at the end of the interval (stage 1 and stage 2 steps together). */
+  step: number;
+  epoch: number;
+  learningRate: number;
+  loss: number;
+  /** Stage 1, REFILLED: triplet statistics (means per step over the interval). */
+  triplets?: {
+    mined: number;
+    anchorsWithTriplet: number;
+    meanPT: number;
+    meanPS: number;
+    agreement: number;
+    meanAbsDiff: number;
+  };
+  /** Stage 1, RKD baseline: its two relational terms. */
+  rkd?: { distance: number; angle: number };
+  /** Stage 2: cross-entropy, the distillation term (unweighted) and its weight λ. */
+  ce?: number;
+  kd?: number;
+  lambda?: number;
+  trainAccuracy?: number;
+  stepMs: number;
+}
+
+/** A validation measurement (model selection uses these only). */
+export interface EvalPoint {
+  stage: StageId;
+  step: number;
+  epoch: number;
+  /** NCM accuracy of the student's embedding on the validation split (centres from training images). */
+  ncmValAccuracy: number;
+  /** Head accuracy on the validation split (stage 2 only). */
+  valAccuracy?: number;
+}
+
+export interface ProgressInfo {
+  stage: StageId;
+  stageStep: number;
+  stageSteps: number;
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  /** Estimated time left in the whole run, from the measured step times. */
+  etaMs: number | null;
+}
+
+export interface TeacherBaselines {
+  /** Classifiers of the student's test images on the teacher's frozen embedding. */
+  ncmTestAccuracy: number;
+  oneNnTestAccuracy: number;
+  logisticRegressionTestAccuracy: number;
+}
+
+export interface ExperimentResult {
+  config: ExperimentConfig;
+  method: Method;
+  seed: number;
+  backend: string;
+  classNames: string[];
+  counts: { train: number; val: number; test: number };
+  /** The teacher's NCM accuracy on the student's validation images: the reference line. */
+  teacherNcmValAccuracy: number;
+  teacherBaselines?: TeacherBaselines;
+  stage1?: {
+    /** NCM accuracy on the test split of the checkpoint chosen on validation NCM. */
+    ncmAccuracy: number;
+    ncmValAccuracy: number;
+    bestStep: number;
+    steps: number;
+  };
+  final: {
+    valAccuracy: number;
+    testAccuracy: number;
+    /** NCM accuracy of the final student's embedding on the test split. */
+    ncmTestAccuracy: number;
+    perClassAccuracy: number[];
+    /** confusion[true][predicted] on the test split. */
+    confusion: number[][];
+    bestStep: number;
+    steps: number;
+  };
+  series: { metrics: MetricsPoint[]; evals: EvalPoint[] };
+  timing: {
+    totalMs: number;
+    teacherCacheMs: number;
+    stage1Ms: number;
+    stage2Ms: number;
+    msPerStep: number;
+  };
+  /** Device → JavaScript reads over the whole run. */
+  readbacks: number;
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { applyPreset, DEFAULT_CONFIG, setField } from './config';
+import { decodeConfigHash, encodeConfigHash } from './url';
+
+describe('URL hash codec', () => {
+  it('round-trips every field exactly', () => {
+    let config = applyPreset(DEFAULT_CONFIG, 'cvpr2020');
+    config = setField(setField(setField(config, 'seed', 123), 'studentClasses', [5, 7, 8, 9]), 'shotsPerClass', 'all');
+    config = setField(config, 'optimizer.nesterov', false);
+    const hash = encodeConfigHash(config, { autorun: true, backend: 'cpu', hidden: ['advanced'] });
+    expect(hash).toContain('v=1');
+    expect(hash).toContain('studentClasses=5,7-9');
+    expect(hash).toContain('stage1.mining=semihard-nearest');
+    const decoded = decodeConfigHash(`#${hash}`);
+    expect(decoded.notices).toEqual([]);
+    expect(decoded.config).toEqual(config);
+    expect(decoded.extras).toEqual({ autorun: true, backend: 'cpu', hidden: ['advanced'] });
+  });
+
+  it('reads a whole URL and a short link with a preset', () => {
+    const d = decodeConfigHash('http://127.0.0.1:5173/?x=1#v=1&preset=tpami&seed=9');
+    expect(d.config.seed).toBe(9);
+    expect(d.config.stage2.temperatureOn).toBe('teacher');
+    expect(d.config.preset).toBe('tpami');
+    expect(decodeConfigHash('').config).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('falls back per field with a notice naming it, never throwing', () => {
+    const d = decodeConfigHash('#v=1&stage1.tau1=banana&shotsPerClass=-4&studentClasses=zz&method=magic&frob=1&backend=tpu&seed=5');
+    expect(d.config.stage1.tau1).toBe(DEFAULT_CONFIG.stage1.tau1);
+    expect(d.config.shotsPerClass).toBe(DEFAULT_CONFIG.shotsPerClass);
+    expect(d.config.studentClasses).toEqual(DEFAULT_CONFIG.studentClasses);
+    expect(d.config.method).toBe(DEFAULT_CONFIG.method);
+    expect(d.config.seed).toBe(5);
+    const text = d.notices.join('\n');
+    for (const name of ['stage1.tau1', 'shotsPerClass', 'studentClasses', 'method', 'frob', 'backend']) expect(text).toContain(name);
+    expect(d.extras.backend).toBeNull();
+  });
+
+  it('clamps invalid combinations back to a valid config', () => {
+    const d = decodeConfigHash('#v=1&method=kd&teacher=mnist-0-4');
+    expect(d.notices.length).toBeGreaterThan(0);
+    expect(d.config.method === 'kd').toBe(false);
+    const v2 = decodeConfigHash('#v=2&seed=3');
+    expect(v2.notices[0]).toMatch(/version 2/);
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * The configuration in a URL hash: `#v=1&dataset=fashion-mnist&studentClasses=5-9&…`.
+ * Every field is written (so a link means the same thing even if defaults change), enums by
+ * name, class lists as ranges. Reading is lenient: a field that is malformed or out of range
+ * falls back to its default and produces a notice naming it; nothing throws.
+ */
+import { CONFIG_VERSION, DEFAULT_CONFIG, FIELDS, applyPreset, formatClassList, getField, parseFieldText, setField, validateConfig, type ExperimentConfig, type Preset, PRESETS } from './config';
+import { teacherInfo } from './catalog';
+
+/** Parameters of a link that are not part of the configuration. */
+export interface UrlExtras {
+  /** Start the run as soon as the page opens (for a lecture slide). */
+  autorun: boolean;
+  /** Force a tfjs backend. */
+  backend: 'webgpu' | 'webgl' | 'cpu' | 'wasm' | null;
+  /** Controls hidden with `<control>_hide=1`. */
+  hidden: string[];
+}
+
+export interface DecodedUrl {
+  config: ExperimentConfig;
+  extras: UrlExtras;
+  /** One readable sentence per field that was ignored or reset. */
+  notices: string[];
+}
+
+const BACKENDS = ['webgpu', 'webgl', 'cpu', 'wasm'] as const;
+
+function fieldText(config: ExperimentConfig, key: string): string {
+  const value = getField(config, key);
+  if (Array.isArray(value)) return formatClassList(value);
+  return String(value);
+}
+
+/** Encodes a configuration (and extras) as a hash string without the leading '#'. */
+export function encodeConfigHash(config: ExperimentConfig, extras: Partial<UrlExtras> = {}): string {
+  const params = new URLSearchParams();
+  params.set('v', String(CONFIG_VERSION));
+  for (const spec of FIELDS) params.set(spec.key, fieldText(config, spec.key));
+  if (extras.autorun) params.set('autorun', '1');
+  if (extras.backend) params.set('backend', extras.backend);
+  for (const control of extras.hidden ?? []) params.set(`${control}_hide`, '1');
+  // URLSearchParams escapes ',' as %2C; class lists stay readable with it unescaped.
+  return params.toString().replace(/%2C/g, ',');
+}
+
+/** Decodes a hash (with or without '#', or a whole URL); never throws. */
+export function decodeConfigHash(input: string): DecodedUrl {
+  const hashStart = input.indexOf('#');
+  const text = hashStart >= 0 ? input.slice(hashStart + 1) : input.includes('?') && !input.includes('=') ? '' : input;
+  const params = new URLSearchParams(text);
+  const notices: string[] = [];
+  const extras: UrlExtras = { autorun: false, backend: null, hidden: [] };
+  let config = structuredClone(DEFAULT_CONFIG);
+
+  const version = params.get('v');
+  if (version !== null && version !== String(CONFIG_VERSION)) {
+    notices.push(`This link is for configuration version ${version}; this app reads version ${CONFIG_VERSION}, so it may not reproduce exactly.`);
+  }
+  // A preset first, so that the link's own values override what it fills in.
+  const preset = params.get('preset');
+  if (preset !== null && (PRESETS as readonly string[]).includes(preset)) config = applyPreset(config, preset as Preset);
+
+  for (const [key, raw] of params) {
+    if (key === 'v' || key === 'preset') continue;
+    if (key === 'autorun') {
+      extras.autorun = raw === '1' || raw === 'true';
+      continue;
+    }
+    if (key === 'backend') {
+      if ((BACKENDS as readonly string[]).includes(raw)) extras.backend = raw as UrlExtras['backend'];
+      else notices.push(`backend "${raw}" is not one of ${BACKENDS.join(', ')}; the best available backend is used.`);
+      continue;
+    }
+    if (key.endsWith('_hide')) {
+      if (raw === '1' || raw === 'true') extras.hidden.push(key.slice(0, -'_hide'.length));
+      continue;
+    }
+    const spec = FIELDS.find((f) => f.key === key);
+    if (!spec) {
+      notices.push(`Unknown setting "${key}" was ignored.`);
+      continue;
+    }
+    try {
+      config = setField(config, key, parseFieldText(spec, raw));
+    } catch (e) {
+      notices.push(`${spec.label} (${key}) ${(e as Error).message}; using the default ${fieldText(DEFAULT_CONFIG, key)}.`);
+    }
+  }
+  if (preset !== null && !(PRESETS as readonly string[]).includes(preset)) {
+    notices.push(`Preset "${preset}" is not one of ${PRESETS.join(', ')}; using ${DEFAULT_CONFIG.preset}.`);
+  } else if (preset !== null) {
+    config = setField(config, 'preset', preset);
+  }
+  if (params.get('teacher') !== null && params.get('teacherClasses') === null) {
+    const teacher = teacherInfo(config.teacher);
+    if (teacher) config = setField(config, 'teacherClasses', teacher.classes);
+  }
+  return { config: repair(config, notices), extras, notices };
+}
+
+/** Resets every field the validator rejects to its default, with a notice, until valid. */
+function repair(config: ExperimentConfig, notices: string[]): ExperimentConfig {
+  let current = config;
+  for (let round = 0; round < 5; round++) {
+    const errors = validateConfig(current);
+    if (errors.length === 0) return current;
+    for (const error of errors) {
+      const key = FIELDS.some((f) => f.key === error.key) ? error.key : null;
+      if (key === null) continue;
+      notices.push(`${error.message}; using the default ${fieldText(DEFAULT_CONFIG, key)}.`);
+      current = setField(current, key, structuredClone(getField(DEFAULT_CONFIG, key)));
+      if (key === 'teacher' || key === 'dataset') {
+        current = setField(setField(current, 'dataset', DEFAULT_CONFIG.dataset), 'teacher', DEFAULT_CONFIG.teacher);
+        current = setField(current, 'teacherClasses', [...DEFAULT_CONFIG.teacherClasses]);
+      }
+    }
+  }
+  notices.push('The link could not be repaired; using the default configuration.');
+  return structuredClone(DEFAULT_CONFIG);
+}
