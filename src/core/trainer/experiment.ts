@@ -224,6 +224,16 @@ export class Experiment {
     if (endOfStage) await this.endStage(stage);
   }
 
+  /**
+   * Waits until the device has finished every queued step (one tiny read-back). The GPU runs
+   * asynchronously, so a benchmark must call this before reading the clock.
+   */
+  async sync(): Promise<void> {
+    const probe = tf.slice(this.student.headBias, [0], [1]);
+    await this.readbacks.read(probe);
+    probe.dispose();
+  }
+
   /** Runs until the experiment is done (or `shouldStop` says so between steps). */
   async runToEnd(shouldStop: () => boolean = () => false): Promise<ExperimentResult | null> {
     while (this.stageValue !== 'done') {
@@ -268,7 +278,7 @@ export class Experiment {
         stats = tf.keep(tf.stack([r.loss, s.mined, s.anchorsWithTriplet, s.meanPT, s.meanPS, s.agreement, s.meanAbsDiff]) as tf.Tensor1D);
         return r.loss;
       }, variables);
-      this.optimizer.apply(variables, grads, lr);
+      this.optimizer.apply([{ variables, learningRate: lr }], grads);
       this.student.updateMovingAverages(moments);
     });
     moments.forEach((m) => {
@@ -320,7 +330,15 @@ export class Experiment {
         stats = tf.keep(tf.stack([r.loss, r.ce, r.kd, trainAcc]) as tf.Tensor1D);
         return r.loss;
       }, variables);
-      this.optimizer.apply(variables, grads, lr);
+      // After stage 1 the embedding is fine-tuned at a fraction of the head's rate (reference code: 0.1).
+      const embeddingScale = this.stage1Steps > 0 ? cfg.embeddingLrScale : 1;
+      this.optimizer.apply(
+        [
+          { variables: this.student.embeddingVariables(), learningRate: lr * embeddingScale },
+          { variables: [this.student.headKernel, this.student.headBias], learningRate: lr },
+        ],
+        grads,
+      );
       this.student.updateMovingAverages(moments);
     });
     moments.forEach((m) => {

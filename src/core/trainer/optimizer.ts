@@ -20,12 +20,16 @@ export class Optimizer {
 
   constructor(private readonly spec: OptimizerSpec) {}
 
-  /** Applies one update; `grads` maps variable names to gradients (as tf.variableGrads returns). */
-  apply(variables: tf.Variable[], grads: tf.NamedTensorMap, learningRate: number): void {
+  /**
+   * Applies one update; `grads` maps variable names to gradients (as tf.variableGrads
+   * returns). Variables come in groups, each with its own learning rate (e.g. a pretrained
+   * embedding fine-tuned more gently than a new head).
+   */
+  apply(groups: { variables: tf.Variable[]; learningRate: number }[], grads: tf.NamedTensorMap): void {
     this.steps += 1;
     const { kind, momentum, nesterov, weightDecay } = this.spec;
     tf.tidy(() => {
-      for (const v of variables) {
+      for (const { variables, learningRate } of groups) for (const v of variables) {
         const raw = grads[v.name];
         if (!raw) continue;
         const g = weightDecay > 0 ? tf.add(raw, tf.mul(v, weightDecay)) : raw;

@@ -53,7 +53,7 @@ export async function trainSupervised(net: ConvNet, images: Float32Array, labels
             });
             return tf.losses.softmaxCrossEntropy(tf.oneHot(yb, net.spec.numClasses), logits) as tf.Scalar;
           }, variables);
-          optimizer.apply(variables, grads, lr);
+          optimizer.apply([{ variables, learningRate: lr }], grads);
           net.updateMovingAverages(moments);
           return value;
         });

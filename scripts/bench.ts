@@ -1,0 +1,160 @@
+/**
+ * `npm run bench`: per backend, ms per step of a plain cross-entropy step, a REFILLED
+ * stage-1 step and a stage-2 step of the default student (batch 64), their ratios,
+ * read-backs and kernel dispatches per step, tensors leaked per 100 steps and the time to
+ * cache the teacher's embeddings. Node: cpu and wasm. Headless Chromium (when found):
+ * webgpu (SwiftShader here), webgl, cpu. A PyTorch CPU reference step is measured beside
+ * them when python3 can import torch. Prints a table and writes bench-results/bench.json.
+ *
+ *   npm run bench                        # everything
+ *   npm run bench -- --node-only         # skip the browser
+ *   npm run bench -- --steps 5 --backends webgpu,cpu
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { useNodeBackend, type NodeBackend } from '../src/cli/backend';
+import { benchmarkBackend, type BenchRow } from '../src/core/bench';
+import { nodeFetchBytes } from '../src/core/data/node-fs';
+import { sampleExperimentSplits } from '../src/core/data/splits';
+import { blockChannels } from '../src/core/model/convnet';
+import { AssetCache } from '../src/core/run';
+import { DEFAULT_CONFIG } from '../src/protocol/config';
+import { chromiumPath, launchChromium } from './chromium';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const STEPS = Number(option('--steps', '5'));
+const BACKENDS = option('--backends', 'node-cpu,node-wasm,webgpu,webgl,cpu').split(',');
+
+interface Entry {
+  where: 'node' | 'chromium';
+  row?: BenchRow;
+  adapter?: string;
+  error?: string;
+}
+
+async function nodeBench(backend: NodeBackend): Promise<Entry> {
+  await useNodeBackend(backend);
+  const assets = new AssetCache({ data: nodeFetchBytes(path.join(ROOT, 'public/data')), teachers: nodeFetchBytes(path.join(ROOT, 'public/teachers')) });
+  try {
+    const dataset = await assets.dataset(DEFAULT_CONFIG.dataset);
+    const { teacher } = await assets.teacher(DEFAULT_CONFIG.teacher);
+    const splits = sampleExperimentSplits(dataset, { studentClasses: DEFAULT_CONFIG.studentClasses, shotsPerClass: 20, validationFraction: DEFAULT_CONFIG.validationFraction, seed: 1 });
+    const row = await benchmarkBackend({ backend, splits, teacher, steps: STEPS, leakSteps: 100, profile: true });
+    return { where: 'node', row: { ...row, backend: `node ${backend}` } };
+  } finally {
+    assets.dispose();
+    tf.disposeVariables();
+  }
+}
+
+async function browserBench(backends: string[]): Promise<Entry[]> {
+  const executable = chromiumPath();
+  if (!executable) return backends.map((b) => ({ where: 'chromium', error: `no Chromium found (sudo apt-get install -y chromium); ${b} skipped` }));
+  const { createServer } = await import('vite');
+  const server = await createServer({ root: ROOT, logLevel: 'error', server: { port: 5179, strictPort: false, host: '127.0.0.1' } });
+  await server.listen();
+  const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5179/';
+  const browser = await launchChromium();
+  const out: Entry[] = [];
+  try {
+    for (const backend of backends) {
+      const page = await browser.newPage();
+      page.on('console', (m) => {
+        if (m.type() === 'error') console.error(`  [${backend}] ${m.text()}`);
+      });
+      const leakSteps = backend === 'webgpu' ? 20 : 100;
+      console.error(`chromium ${backend}: measuring (${STEPS} steps each, leaks over ${leakSteps} steps)…`);
+      await page.goto(`${url}src/bench/bench.html?backend=${backend}&steps=${STEPS}&leakSteps=${leakSteps}`);
+      await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 30 * 60_000, polling: 1000 });
+      const res = (await page.evaluate(() => window.__bench)) ?? {};
+      out.push({ where: 'chromium', ...res, ...(res.row ? { row: { ...res.row, backend: `chromium ${backend}` } } : { error: `${backend}: ${res.error}` }) });
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  return out;
+}
+
+/** The same student's plain CE step in PyTorch on CPU, when torch is importable. */
+function pytorchReference(): { stepMs?: number; note: string } {
+  const channels = blockChannels(DEFAULT_CONFIG.studentWidth);
+  const script = `
+import time, torch, torch.nn as nn
+torch.manual_seed(0); torch.set_num_threads(${Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2)})
+c = ${JSON.stringify(channels)}
+def block(i, o, pool): return [nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU()] + ([nn.MaxPool2d(2)] if pool else [])
+net = nn.Sequential(*block(1, c[0], True), *block(c[0], c[1], True), *block(c[1], c[2], False), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c[2], 5))
+opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=5e-4)
+x = torch.rand(64, 1, 28, 28); y = torch.randint(0, 5, (64,))
+def step():
+    opt.zero_grad(); loss = nn.functional.cross_entropy(net(x), y); loss.backward(); opt.step()
+for _ in range(5): step()
+t = time.perf_counter(); n = 30
+for _ in range(n): step()
+print((time.perf_counter() - t) / n * 1000)
+`;
+  // Debian's python3-torch installs for the system interpreter, which may not be the first python3 on PATH.
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const r = spawnSync(python, ['-c', script], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    const missing = /No module named 'torch'/.test(r.stderr ?? '');
+    return { note: missing ? 'PyTorch not installed (Debian: sudo apt-get install python3-torch); reference skipped' : `PyTorch reference failed: ${(r.stderr ?? '').trim().split('\n').pop()}` };
+  }
+  return { stepMs: Number(r.stdout.trim()), note: 'PyTorch CPU, same architecture, batch 64, SGD Nesterov' };
+}
+
+const fmt = (x: number | undefined, digits = 1) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
+
+function printTable(entries: Entry[], torch: { stepMs?: number; note: string }): void {
+  const header = ['backend', 'conv grad', 'CE ms', 'stage-1 ms', 'stage-2 ms', 's1/CE', 's2/CE', 'readbacks/step', 'kernels/step (CE, s1, s2)', 'leaked/100', 'teacher cache ms'];
+  const rows = entries.map((e) =>
+    e.row
+      ? [e.row.backend + (e.adapter ? ` (${e.adapter})` : ''), e.row.convGradient, fmt(e.row.ceStepMs), fmt(e.row.stage1StepMs), fmt(e.row.stage2StepMs), fmt(e.row.stage1Ratio, 2), fmt(e.row.stage2Ratio, 2), `${e.row.readbacksPerStep.ce}/${e.row.readbacksPerStep.stage1}/${e.row.readbacksPerStep.stage2}`, `${e.row.kernelsPerStep.ce}, ${e.row.kernelsPerStep.stage1}, ${e.row.kernelsPerStep.stage2}`, String(e.row.tensorsLeakedPer100Steps), fmt(e.row.teacherCacheMs, 0)]
+      : [e.error ?? 'failed', '', '', '', '', '', '', '', '', '', ''],
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+  console.log(`\nPyTorch reference: ${torch.stepMs !== undefined ? `${fmt(torch.stepMs)} ms per plain CE step` : '–'} (${torch.note})`);
+  if (torch.stepMs !== undefined) {
+    for (const e of entries) if (e.row) console.log(`  ${e.row.backend}: plain step ${fmt(e.row.ceStepMs / torch.stepMs, 1)}× PyTorch CPU`);
+  }
+}
+
+async function main(): Promise<void> {
+  const entries: Entry[] = [];
+  for (const b of ['cpu', 'wasm'] as const) {
+    if (!BACKENDS.includes(`node-${b}`)) continue;
+    console.error(`node ${b}: measuring…`);
+    entries.push(await nodeBench(b).catch((e: Error) => ({ where: 'node' as const, error: `node ${b}: ${e.message}` })));
+  }
+  const browserBackends = BACKENDS.filter((b) => ['webgpu', 'webgl', 'cpu', 'wasm'].includes(b));
+  if (!flag('--node-only') && browserBackends.length > 0) entries.push(...(await browserBench(browserBackends)));
+  const torch = flag('--no-torch') ? { note: 'skipped (--no-torch)' } : pytorchReference();
+  printTable(entries, torch);
+  const outDir = path.join(ROOT, 'bench-results');
+  await mkdir(outDir, { recursive: true });
+  const file = path.join(outDir, 'bench.json');
+  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), steps: STEPS, student: { width: DEFAULT_CONFIG.studentWidth, channels: blockChannels(DEFAULT_CONFIG.studentWidth), batch: 64 }, entries, pytorch: torch }, null, 2)}\n`);
+  console.log(`\nwrote ${path.relative(ROOT, file)}`);
+  if (!existsSync(path.join(ROOT, 'public/teachers', DEFAULT_CONFIG.teacher))) console.log('(the default teacher is missing: run npm run teachers)');
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});
