@@ -222,6 +222,8 @@ export class Experiment {
     if (this.accumulatedSteps >= this.config.runtime.reportIntervalSteps || endOfStage) await this.report(stage, lr);
     if (this.stageStep % this.evalIntervalSteps === 0 || endOfStage) await this.evaluate(stage);
     if (endOfStage) await this.endStage(stage);
+    // Step times exclude evaluation: the next interval starts after it.
+    this.intervalStartMs = performance.now();
   }
 
   /**
@@ -360,7 +362,6 @@ export class Experiment {
     acc.dispose();
     const now = performance.now();
     const stepMs = (now - this.intervalStartMs) / steps;
-    this.intervalStartMs = now;
     this.measuredStepMs.push(stepMs);
     if (!Number.isFinite(values[0])) throw new DivergenceError(stage, this.globalStep);
     const named = (keys: readonly string[]) => Object.fromEntries(keys.map((k, i) => [k, values[i]]));

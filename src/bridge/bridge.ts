@@ -1,0 +1,308 @@
+/**
+ * The page's side of the worker protocol. Owns the training Worker, gives every run an id,
+ * and turns the worker's events into run-store actions (`useRunStore.getState()…`), dropping
+ * the events of runs it has moved on from. A worker that crashes is replaced; the run it was
+ * on is marked 'worker-crashed' and keeps the metrics it had sent.
+ *
+ * The UI calls the bridge and reads the store; it never sees the worker.
+ */
+import { resolveConfig, type ExperimentConfig, type Method } from '../protocol/config';
+import { ERROR_HINTS, type BackendName, type RunStatus, type WorkerEvent, type WorkerInitOptions, type WorkerRequest } from '../protocol/messages';
+import type { StageId } from '../protocol/results';
+import { decodeConfigHash } from '../protocol/url';
+import { useRunStore, type RunState } from '../state/runStore';
+
+/** What the bridge needs of a Worker (a fake one in tests). */
+export interface WorkerPort {
+  postMessage(message: WorkerRequest): void;
+  terminate(): void;
+  onmessage: ((event: MessageEvent<WorkerEvent>) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+  onmessageerror: ((event: MessageEvent) => void) | null;
+}
+
+export interface BridgeOptions {
+  createWorker?: () => WorkerPort;
+  /** Sent with 'init': the app's base URL (data/ and teachers/ live under it). */
+  baseUrl?: string;
+  /** Worker switches (test-only `disableWebGpu`, the im2col switch, pictures). */
+  workerOptions?: WorkerInitOptions;
+  /** Used when a run is asked for before `init`: the link's `backend=`. */
+  defaultBackend?: () => BackendName | null;
+  now?: () => number;
+}
+
+/** The methods a comparison runs, in order, on the same split, shots and seed. */
+export const COMPARISON_METHODS: readonly Method[] = ['vanilla', 'stage1-only', 'refilled'];
+
+const LIVE: readonly RunStatus[] = ['loading', 'ready', 'running', 'paused'];
+/** More crashes than this within CRASH_WINDOW_MS and the bridge stops restarting the worker. */
+const MAX_CRASHES = 3;
+const CRASH_WINDOW_MS = 60_000;
+
+function defaultWorker(): WorkerPort {
+  return new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerPort;
+}
+
+/** Worker switches a page URL asks for: `?nogpu=1` (tests), `?im2col=0|1`, `?embeddings=0`. */
+export function workerOptionsFromSearch(search: string): WorkerInitOptions {
+  const params = new URLSearchParams(search);
+  const flag = (name: string) => {
+    const v = params.get(name);
+    return v === null ? undefined : v === '1' || v === 'true';
+  };
+  const options: WorkerInitOptions = {};
+  if (flag('nogpu')) options.disableWebGpu = true;
+  const im2col = flag('im2col');
+  if (im2col !== undefined) options.webgpuSeparateIm2col = im2col;
+  if (flag('embeddings') === false) options.embeddings = false;
+  return options;
+}
+
+export class Bridge {
+  private worker: WorkerPort | null = null;
+  private backend: BackendName | null = null;
+  private nextRunId = 1;
+  /** The run the worker is on; events of any other run are dropped. */
+  private runId: number | null = null;
+  private comparisonConfig: ExperimentConfig | null = null;
+  private crashes: number[] = [];
+  private readonly createWorker: () => WorkerPort;
+  private readonly now: () => number;
+
+  constructor(private readonly options: BridgeOptions = {}) {
+    this.createWorker = options.createWorker ?? defaultWorker;
+    this.now = options.now ?? (() => Date.now());
+  }
+
+  private get store(): RunState {
+    return useRunStore.getState();
+  }
+
+  /** Starts the worker on `backend` (null: the best available). Again with another backend: a fresh worker. */
+  init(backend: BackendName | null): void {
+    if (this.worker && backend === this.backend) return;
+    this.backend = backend;
+    this.spawn();
+  }
+
+  /** Configures and starts a run; returns its id. */
+  run(config: ExperimentConfig, label?: string): number {
+    const runId = this.configure(config, label);
+    this.post({ type: 'start', runId });
+    return runId;
+  }
+
+  /** Sets up a new run (data and teacher load in the worker) without starting it; returns its id. */
+  configure(config: ExperimentConfig, label: string = config.method, inComparison = false): number {
+    this.ensureWorker();
+    this.retireActive(`replaced by a new run`);
+    const runId = this.nextRunId++;
+    this.runId = runId;
+    this.store.addRun({ runId, label, config, inComparison });
+    this.post({ type: 'configure', runId, config });
+    return runId;
+  }
+
+  start(): void {
+    this.postRun('start');
+  }
+
+  pause(): void {
+    this.postRun('pause');
+  }
+
+  resume(): void {
+    this.postRun('resume');
+  }
+
+  /** Runs `steps` more steps of `stage`, then pauses (stage 2 first finishes stage 1). */
+  step(stage: StageId, steps: number): void {
+    if (this.runId !== null) this.post({ type: 'step', runId: this.runId, stage, steps });
+  }
+
+  /** Ends the active run (and what is left of a comparison); its series stay. */
+  stop(): void {
+    this.endComparison();
+    this.postRun('stop');
+  }
+
+  /** Stops the active run and frees everything the worker holds for it. */
+  reset(): void {
+    this.endComparison();
+    this.postRun('reset');
+  }
+
+  /**
+   * Runs vanilla, stage1-only and REFILLED one after another on `config`'s split, shots and
+   * seed; each is its own run record, labelled by method. The next starts when the previous
+   * reports its result or an error.
+   */
+  compare(config: ExperimentConfig): void {
+    this.comparisonConfig = config;
+    this.store.beginComparison([...COMPARISON_METHODS]);
+    this.nextComparison();
+  }
+
+  /** Terminates the worker (for tests and page unload); a later call starts a fresh one. */
+  dispose(): void {
+    this.endComparison();
+    this.retireActive('the worker was shut down');
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private nextComparison(): void {
+    const config = this.comparisonConfig;
+    const label = config ? this.store.takeNextComparison() : null;
+    if (!config || !label) {
+      this.comparisonConfig = null;
+      return;
+    }
+    const runId = this.configure({ ...config, method: label as Method }, label, true);
+    this.post({ type: 'start', runId });
+  }
+
+  private endComparison(): void {
+    this.comparisonConfig = null;
+    this.store.cancelComparison();
+  }
+
+  private postRun(type: 'start' | 'pause' | 'resume' | 'stop' | 'reset'): void {
+    if (this.runId !== null) this.post({ type, runId: this.runId });
+  }
+
+  private post(message: WorkerRequest): void {
+    this.ensureWorker().postMessage(message);
+  }
+
+  private ensureWorker(): WorkerPort {
+    if (!this.worker) {
+      this.backend = this.backend ?? this.options.defaultBackend?.() ?? null;
+      this.spawn();
+    }
+    return this.worker as WorkerPort;
+  }
+
+  /** The previous run, if still live, is over from the page's point of view: the worker drops it silently. */
+  private retireActive(detail: string): void {
+    const previous = this.runId;
+    if (previous === null) return;
+    const record = this.store.runs.find((r) => r.runId === previous);
+    if (record && LIVE.includes(record.status)) this.store.applyEvent({ type: 'status', runId: previous, status: 'stopped', detail });
+    this.runId = null;
+  }
+
+  private spawn(): void {
+    if (this.worker) {
+      this.worker.onmessage = this.worker.onerror = this.worker.onmessageerror = null;
+      this.worker.terminate();
+    }
+    const worker = this.createWorker();
+    this.worker = worker;
+    worker.onmessage = (event) => this.onEvent(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      this.onCrash(`The training worker stopped with an uncaught error: ${event.message || 'unknown error'}`);
+    };
+    worker.onmessageerror = () => this.onCrash('The training worker sent a message that could not be read.');
+    worker.postMessage({ type: 'init', backend: this.backend, ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}), options: this.options.workerOptions ?? {} });
+  }
+
+  private onEvent(event: WorkerEvent): void {
+    if (event.type !== 'ready' && event.runId !== null && event.runId !== this.runId) return;
+    this.store.applyEvent(event);
+    if (event.type === 'error' && event.code === 'device-lost') {
+      // The worker's GPU is gone: a fresh worker gets a fresh device (or falls back).
+      this.endComparison();
+      this.runId = null;
+      this.spawn();
+      return;
+    }
+    if ((event.type === 'result' || event.type === 'error') && event.runId !== null && event.runId === this.runId && this.comparisonConfig) {
+      this.nextComparison();
+    }
+  }
+
+  private onCrash(message: string): void {
+    const at = this.now();
+    this.crashes = [...this.crashes.filter((t) => at - t < CRASH_WINDOW_MS), at];
+    this.endComparison();
+    // runId null: the store puts it on the active run if that one was still live, and keeps its metrics.
+    this.store.applyEvent({ type: 'error', runId: null, code: 'worker-crashed', message, hint: ERROR_HINTS['worker-crashed'] });
+    this.runId = null;
+    if (this.crashes.length > MAX_CRASHES) {
+      this.worker?.terminate();
+      this.worker = null;
+      this.store.applyEvent({
+        type: 'error',
+        runId: null,
+        code: 'worker-crashed',
+        message: `The training worker crashed ${this.crashes.length} times in a minute; it was not restarted. Reload the page.`,
+        hint: ERROR_HINTS['worker-crashed'],
+      });
+      return;
+    }
+    this.spawn();
+  }
+}
+
+const inBrowser = typeof window !== 'undefined' && typeof location !== 'undefined';
+
+export const bridge = new Bridge(
+  inBrowser
+    ? {
+        baseUrl: new URL(import.meta.env.BASE_URL, location.href).href,
+        workerOptions: workerOptionsFromSearch(location.search),
+        defaultBackend: () => decodeConfigHash(location.hash).extras.backend,
+      }
+    : {},
+);
+
+/** Plain data for tests: the run store without its actions. */
+function snapshot(): unknown {
+  const { backend, numTensors, readbacks, lastStepMs, engineError, runs, activeRunId, comparison } = useRunStore.getState();
+  return JSON.parse(JSON.stringify({ backend, numTensors, readbacks, lastStepMs, engineError, runs, activeRunId, comparison }));
+}
+
+/** A config from dotted keys over the defaults (e.g. `{ dataset: 'mnist', 'stage1.epochs': 2 }`). */
+function configFrom(partial: Record<string, unknown> = {}): ExperimentConfig {
+  return resolveConfig(partial);
+}
+
+/** The test hook end-to-end tests drive the app through (always installed; it holds nothing). */
+export interface RefilledTestHook {
+  getState(): unknown;
+  init(backend: BackendName | null): void;
+  run(partial?: Record<string, unknown>, label?: string): number;
+  configure(partial?: Record<string, unknown>, label?: string): number;
+  compare(partial?: Record<string, unknown>): void;
+  start(): void;
+  pause(): void;
+  resume(): void;
+  step(stage: StageId, steps: number): void;
+  stop(): void;
+  reset(): void;
+}
+
+declare global {
+  interface Window {
+    __refilledTest?: RefilledTestHook;
+  }
+}
+
+if (inBrowser) {
+  window.__refilledTest = {
+    getState: snapshot,
+    init: (backend) => bridge.init(backend),
+    run: (partial, label) => bridge.run(configFrom(partial), label),
+    configure: (partial, label) => bridge.configure(configFrom(partial), label),
+    compare: (partial) => bridge.compare(configFrom(partial)),
+    start: () => bridge.start(),
+    pause: () => bridge.pause(),
+    resume: () => bridge.resume(),
+    step: (stage, steps) => bridge.step(stage, steps),
+    stop: () => bridge.stop(),
+    reset: () => bridge.reset(),
+  };
+}

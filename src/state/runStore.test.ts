@@ -1,0 +1,142 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../protocol/config';
+import type { WorkerEvent } from '../protocol/messages';
+import type { MetricsPoint } from '../protocol/results';
+import { appendBounded, MAX_POINTS, selectActiveRun, useRunStore } from './runStore';
+
+const point = (step: number, stage: 1 | 2 = 1): MetricsPoint => ({ stage, step, epoch: 0, learningRate: 0.1, loss: 1 / step, stepMs: 10 });
+const store = () => useRunStore.getState();
+const apply = (e: WorkerEvent) => store().applyEvent(e);
+const run = (runId: number) => store().runs.find((r) => r.runId === runId);
+
+beforeEach(() => {
+  useRunStore.setState(useRunStore.getInitialState(), true);
+});
+
+describe('appendBounded', () => {
+  it('keeps everything up to the bound', () => {
+    const out = appendBounded([point(1)], [point(2), point(3)], 5);
+    expect(out.map((p) => p.step)).toEqual([1, 2, 3]);
+  });
+
+  it('thins the older half by 2 beyond the bound, keeping recent points and the order', () => {
+    const points = Array.from({ length: 10 }, (_, i) => i + 1);
+    const out = appendBounded(points, [11], 10);
+    expect(out.length).toBeLessThanOrEqual(10);
+    expect(out.slice(-6)).toEqual([6, 7, 8, 9, 10, 11]);
+    expect(out).toEqual([...out].sort((a, b) => a - b));
+    expect(out.at(-1)).toBe(11);
+  });
+
+  it('stays within MAX_POINTS over a long run, in step order, with the latest point last', () => {
+    let metrics: MetricsPoint[] = [];
+    for (let step = 1; step <= 20_000; step += 5) metrics = appendBounded(metrics, [1, 2, 3, 4, 5].map((k) => point(step + k - 1)));
+    expect(metrics.length).toBeLessThanOrEqual(MAX_POINTS);
+    expect(metrics.length).toBeGreaterThan(MAX_POINTS / 2);
+    expect(metrics.at(-1)?.step).toBe(20_000);
+    expect(metrics.every((p, i) => i === 0 || p.step > metrics[i - 1].step)).toBe(true);
+  });
+});
+
+describe('run store', () => {
+  it('records a run from its events', () => {
+    store().setBackend({ name: 'webgpu', reason: 'best available', adapter: 'google swiftshader', forced: false }, 12);
+    store().addRun({ runId: 1, label: 'refilled', config: DEFAULT_CONFIG });
+    expect(selectActiveRun(store())?.status).toBe('loading');
+    apply({ type: 'prepared', runId: 1, totalSteps: 4, stage1Steps: 2, stage2Steps: 2, batchSize: 15, teacherNcmValAccuracy: 0.5, counts: { train: 15, val: 75, test: 2000 }, teacherCacheMs: 3 });
+    apply({ type: 'status', runId: 1, status: 'running' });
+    apply({ type: 'metrics', runId: 1, points: [point(1), point(2)], numTensors: 40, readbacks: 2 });
+    apply({ type: 'progress', runId: 1, progress: { stage: 1, stageStep: 2, stageSteps: 2, step: 2, totalSteps: 4, epoch: 1, etaMs: 20 } });
+    apply({ type: 'eval', runId: 1, point: { stage: 1, step: 2, epoch: 1, ncmValAccuracy: 0.6 }, embedding: { who: 'student', points: [0, 1], labels: [3] } });
+    apply({ type: 'embedding', runId: 1, step: 2, embedding: { who: 'teacher', points: [1, 0], labels: [3] } });
+
+    const r = run(1)!;
+    expect(r.prepared?.totalSteps).toBe(4);
+    expect(r.status).toBe('running');
+    expect(r.metrics.map((p) => p.step)).toEqual([1, 2]);
+    expect(r.progress?.step).toBe(2);
+    expect(r.evals).toHaveLength(1);
+    expect(r.embeddings.student?.points).toEqual([0, 1]);
+    expect(r.embeddings.teacher?.points).toEqual([1, 0]);
+    expect(store().numTensors).toBe(40);
+    expect(store().readbacks).toBe(2);
+    expect(store().lastStepMs).toBe(10);
+    expect(store().backend?.name).toBe('webgpu');
+    expect(r.finishedAtMs).toBeUndefined();
+
+    apply({ type: 'status', runId: 1, status: 'done' });
+    expect(run(1)?.finishedAtMs).toBeGreaterThan(0);
+    // The snapshot the test hook hands out is plain data.
+    expect(() => JSON.stringify({ runs: store().runs })).not.toThrow();
+  });
+
+  it('ignores events of unknown runs and keeps errors with their run', () => {
+    store().addRun({ runId: 2, label: 'vanilla', config: DEFAULT_CONFIG });
+    const before = store().runs;
+    apply({ type: 'metrics', runId: 99, points: [point(1)], numTensors: 5, readbacks: 1 });
+    expect(store().runs).toBe(before);
+
+    apply({ type: 'metrics', runId: 2, points: [point(1)], numTensors: 5, readbacks: 1 });
+    apply({ type: 'error', runId: 2, code: 'run-diverged', message: 'NaN', hint: 'Lower the learning rate' });
+    expect(run(2)).toMatchObject({ status: 'error', error: { code: 'run-diverged', message: 'NaN' } });
+    expect(run(2)?.metrics).toHaveLength(1);
+    expect(run(2)?.finishedAtMs).toBeDefined();
+  });
+
+  it('puts a worker-level error on the active unfinished run and remembers it', () => {
+    store().addRun({ runId: 3, label: 'refilled', config: DEFAULT_CONFIG });
+    apply({ type: 'metrics', runId: 3, points: [point(1)], numTensors: 5, readbacks: 1 });
+    apply({ type: 'error', runId: null, code: 'worker-crashed', message: 'The worker crashed', hint: 'run again' });
+    expect(run(3)?.error?.code).toBe('worker-crashed');
+    expect(run(3)?.metrics).toHaveLength(1);
+    expect(store().engineError?.code).toBe('worker-crashed');
+
+    // A finished run keeps its status when the worker later fails.
+    store().addRun({ runId: 4, label: 'refilled', config: DEFAULT_CONFIG });
+    apply({ type: 'status', runId: 4, status: 'done' });
+    apply({ type: 'error', runId: null, code: 'device-lost', message: 'lost', hint: '' });
+    expect(run(4)?.status).toBe('done');
+  });
+
+  it('bounds the metrics of a long run', () => {
+    store().addRun({ runId: 5, label: 'long', config: DEFAULT_CONFIG });
+    for (let step = 1; step <= 10_000; step += 10) {
+      apply({ type: 'metrics', runId: 5, points: Array.from({ length: 10 }, (_, k) => point(step + k)), numTensors: 1, readbacks: step });
+    }
+    const metrics = run(5)!.metrics;
+    expect(metrics.length).toBeLessThanOrEqual(MAX_POINTS);
+    expect(metrics.at(-1)?.step).toBe(10_000);
+  });
+
+  it('queues a comparison and records the runs it started', () => {
+    store().beginComparison(['vanilla', 'stage1-only', 'refilled']);
+    expect(store().comparison).toEqual({ runIds: [], pending: ['vanilla', 'stage1-only', 'refilled'] });
+    expect(store().takeNextComparison()).toBe('vanilla');
+    store().addRun({ runId: 10, label: 'vanilla', config: DEFAULT_CONFIG, inComparison: true });
+    expect(store().comparison).toEqual({ runIds: [10], pending: ['stage1-only', 'refilled'] });
+    expect(store().takeNextComparison()).toBe('stage1-only');
+    store().addRun({ runId: 11, label: 'stage1-only', config: DEFAULT_CONFIG, inComparison: true });
+    store().addRun({ runId: 12, label: 'solo', config: DEFAULT_CONFIG });
+    expect(store().comparison?.runIds).toEqual([10, 11]);
+    store().cancelComparison();
+    expect(store().comparison).toEqual({ runIds: [10, 11], pending: [] });
+    expect(store().takeNextComparison()).toBeNull();
+  });
+
+  it('toggles visibility, removes runs and clears', () => {
+    store().addRun({ runId: 1, label: 'a', config: DEFAULT_CONFIG });
+    store().addRun({ runId: 2, label: 'b', config: DEFAULT_CONFIG });
+    expect(store().activeRunId).toBe(2);
+    store().toggleVisible(1);
+    expect(run(1)?.visible).toBe(false);
+    expect(run(2)?.visible).toBe(true);
+    store().toggleVisible(1);
+    expect(run(1)?.visible).toBe(true);
+    store().removeRun(2);
+    expect(store().runs.map((r) => r.runId)).toEqual([1]);
+    expect(store().activeRunId).toBeNull();
+    expect(selectActiveRun(store())).toBeUndefined();
+    store().clearRuns();
+    expect(store().runs).toEqual([]);
+  });
+});

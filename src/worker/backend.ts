@@ -1,0 +1,136 @@
+/**
+ * Picks the tfjs backend in the browser (worker or page): the one the link asks for
+ * (`backend=`), else WebGPU → WebGL → CPU, and says why in words. Runs before any tensor
+ * exists: switching backends with live tensors reads them back synchronously, which is
+ * unsafe on WebGPU.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { BackendInfo, BackendName } from '../protocol/messages';
+
+const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (plain JavaScript)' };
+const DEFAULT_ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
+
+export interface BackendOptions {
+  /**
+   * tfjs's WEBGPU_CONV_SEPARATE_IM2COL_SHADER. null: on for a software adapter (SwiftShader,
+   * where it halved a training step), tfjs's default on real GPUs, which like its
+   * barrier-tiled convolution and were not measured with the switch.
+   */
+  webgpuSeparateIm2col?: boolean | null;
+}
+
+/** No backend could start (not even the CPU one). */
+export class BackendError extends Error {
+  readonly code = 'backend-unavailable';
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}
+
+type Attempt = { ok: true; adapter?: string } | { ok: false; why: string };
+
+/** Runs tf.setBackend, keeping what tfjs logs (it catches the factory's error and only warns). */
+async function setBackendWithReason(name: BackendName): Promise<Attempt> {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+  };
+  try {
+    const ok = await tf.setBackend(name);
+    if (ok) {
+      await tf.ready();
+      return { ok: true };
+    }
+    const detail = warnings.filter((w) => !w.startsWith('Initialization of backend')).map((w) => w.split('\n')[0]);
+    return { ok: false, why: `tf.setBackend('${name}') failed${detail.length > 0 ? `: ${detail.join('; ')}` : ''}` };
+  } catch (e) {
+    return { ok: false, why: `tf.setBackend('${name}') failed: ${e instanceof Error ? e.message : String(e)}` };
+  } finally {
+    console.warn = warn;
+  }
+}
+
+function adapterText(info: GPUAdapterInfo | undefined): string | undefined {
+  if (!info) return undefined;
+  const text = [info.vendor, info.architecture, info.description].filter((s) => s && s.length > 0).join(' ');
+  return text.length > 0 ? text : undefined;
+}
+
+async function tryWebGpu(options: BackendOptions): Promise<Attempt> {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) return { ok: false, why: 'navigator.gpu is missing' };
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter();
+  } catch (e) {
+    return { ok: false, why: `requestAdapter() failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (!adapter) return { ok: false, why: 'no adapter' };
+  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
+  const attempt = await setBackendWithReason('webgpu');
+  if (!attempt.ok) return attempt;
+  const software = info?.architecture === 'swiftshader' || info?.isFallbackAdapter === true || /swiftshader/i.test(info?.description ?? '');
+  const im2col = options.webgpuSeparateIm2col ?? (software ? true : null);
+  if (im2col !== null) tf.env().set('WEBGPU_CONV_SEPARATE_IM2COL_SHADER', im2col);
+  return { ok: true, adapter: adapterText(info) };
+}
+
+async function tryBackend(name: BackendName, options: BackendOptions): Promise<Attempt> {
+  switch (name) {
+    case 'webgpu':
+      return tryWebGpu(options);
+    case 'wasm': {
+      // Loaded only when asked for: most pages never use it.
+      const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+      setWasmPaths({
+        'tfjs-backend-wasm.wasm': wasmUrl,
+        'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+        'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
+      });
+      return setBackendWithReason('wasm');
+    }
+    case 'webgl':
+    case 'cpu':
+      return setBackendWithReason(name);
+  }
+}
+
+/**
+ * Starts the requested backend, or the best one available, and describes the choice:
+ * e.g. "WebGPU unavailable (navigator.gpu is missing); using WebGL". A requested backend
+ * that fails falls back like an unrequested one (then `forced` is false). Throws
+ * BackendError only when nothing starts.
+ */
+export async function selectBackend(requested: BackendName | null, options: BackendOptions = {}): Promise<BackendInfo> {
+  const order = requested ? [requested, ...DEFAULT_ORDER.filter((b) => b !== requested)] : DEFAULT_ORDER;
+  const failures: string[] = [];
+  for (const name of order) {
+    const attempt = await tryBackend(name, options);
+    if (!attempt.ok) {
+      failures.push(`${LABEL[name]} unavailable (${attempt.why})`);
+      continue;
+    }
+    const forced = requested === name;
+    const why = forced ? `${LABEL[name]}, as the link asks (backend=${name})` : failures.length === 0 ? `${LABEL[name]}, the best available` : `${failures.join('; ')}; fell back to ${LABEL[name]}`;
+    return { name, reason: requested && !forced ? `backend=${requested} was asked for, but ${why}` : why, forced, ...(attempt.adapter ? { adapter: attempt.adapter } : {}) };
+  }
+  throw new BackendError(`No TensorFlow.js backend could start: ${failures.join('; ')}.`);
+}
+
+/**
+ * Calls `onLost` if the WebGPU device behind the current backend is lost (driver reset,
+ * GPU process crash); a device destroyed on purpose (backend disposed) is not a loss.
+ */
+export function watchDeviceLoss(onLost: (message: string) => void): void {
+  if (tf.getBackend() !== 'webgpu') return;
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  void device?.lost.then((info) => {
+    if (info.reason !== 'destroyed') onLost(info.message || 'reason unknown');
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * The training worker's entry (a module worker). Thin on purpose: it picks the backend on
+ * the first message ('init'), then hands every request to the handler. Nothing thrown here
+ * goes unreported: failures become 'error' events.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { httpFetchBytes } from '../core/data/loader';
+import { AssetCache } from '../core/run';
+import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
+import { BackendError, selectBackend, watchDeviceLoss } from './backend';
+import { createWorkerHandler, toErrorEvent, type WorkerHandler } from './handler';
+
+type InitRequest = Extract<WorkerRequest, { type: 'init' }>;
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (event: WorkerEvent) => scope.postMessage(event);
+let handler: Promise<WorkerHandler | null> | null = null;
+
+/** Test-only: the worker has its own `navigator`, so the page cannot hide WebGPU from it. */
+function hideWebGpu(): void {
+  Object.defineProperty(scope.navigator, 'gpu', { value: undefined, configurable: true });
+}
+
+async function init(msg: InitRequest): Promise<WorkerHandler | null> {
+  try {
+    if (msg.options?.disableWebGpu) hideWebGpu();
+    const backend = await selectBackend(msg.backend, { webgpuSeparateIm2col: msg.options?.webgpuSeparateIm2col ?? null });
+    const base = new URL(msg.baseUrl ?? '/', scope.location.href);
+    const assets = new AssetCache({
+      data: httpFetchBytes(new URL('data/', base).href),
+      teachers: httpFetchBytes(new URL('teachers/', base).href),
+    });
+    const h = createWorkerHandler({ post, assets, backend, ...(msg.options?.embeddings === false ? { embeddings: false } : {}) });
+    watchDeviceLoss((message) => void h.fail(new Error(`The GPU device was lost: ${message}`)));
+    post({ type: 'ready', backend, numTensors: tf.memory().numTensors });
+    return h;
+  } catch (e) {
+    post(e instanceof BackendError ? toErrorEvent(e, null) : { ...toErrorEvent(e, null), code: 'backend-unavailable', hint: toErrorEvent(new BackendError(''), null).hint });
+    return null;
+  }
+}
+
+scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
+  const msg = event.data;
+  if (!handler) {
+    handler = init(msg.type === 'init' ? msg : { type: 'init', backend: null });
+    if (msg.type === 'init') return;
+  }
+  handler
+    .then((h) => h?.handle(msg))
+    .catch((e: unknown) => post(toErrorEvent(e, 'runId' in msg ? msg.runId : null)));
+};
+
+scope.addEventListener('unhandledrejection', (event) => {
+  event.preventDefault();
+  post(toErrorEvent(event.reason, null));
+});
