@@ -22,6 +22,8 @@ export interface BenchRow {
   kernelsPerStep: { ce: number; stage1: number; stage2: number };
   /** Tensors alive after 100 steps minus before (target 0). */
   tensorsLeakedPer100Steps: number;
+  /** How many steps the leak count was measured over. */
+  leakStepsMeasured: number;
   teacherCacheMs: number;
   /** The slowest kernels of one stage-1 step, by total time where the backend reports it. */
   topStage1Kernels: { name: string; ms: number; count: number }[];
@@ -35,6 +37,7 @@ export interface BenchOptions {
   overrides?: Record<string, unknown>;
   steps: number;
   warmupSteps?: number;
+  /** Steps over which leaks are counted (reported scaled to 100). */
   leakSteps?: number;
   profile?: boolean;
 }
@@ -93,8 +96,9 @@ export async function benchmarkBackend(options: BenchOptions): Promise<BenchRow>
   const leaked = tf.memory().numTensors - before;
   ce.dispose();
 
-  // Stage 1 long enough for warm-up, timing and profiling; stage 2 follows.
-  const stage1Steps = warmup + steps + 1;
+  // Stage 1 long enough for warm-up, timing and profiling without reaching its last step
+  // (which evaluates); stage 2 follows.
+  const stage1Steps = warmup + steps + 2;
   const refilled = await make('refilled', stage1Steps);
   const teacherCacheMs = refilled.teacherCacheMs;
   for (let i = 0; i < warmup; i++) await refilled.step();
@@ -130,6 +134,7 @@ export async function benchmarkBackend(options: BenchOptions): Promise<BenchRow>
     readbacksPerStep: { ce: ceTime.readbacks / steps, stage1: s1Time.readbacks / steps, stage2: s2Time.readbacks / steps },
     kernelsPerStep: { ce: ceKernels.count, stage1: s1Kernels.count, stage2: s2Kernels.count },
     tensorsLeakedPer100Steps: Math.round((leaked * 100) / leakSteps),
+    leakStepsMeasured: leakSteps,
     teacherCacheMs,
     topStage1Kernels: [...byName.entries()]
       .map(([name, v]) => ({ name, ...v }))

@@ -30,6 +30,12 @@ export interface Stage1Options {
   tau1: number;
   /** w₁, the loss scale (1000 in the reference code; 500 effectively for binary triplets). */
   w1: number;
+  /**
+   * Compute the monitoring statistics (default true). They cost about a third of the loss;
+   * a trainer that reads them once per reporting interval asks for them on that step only,
+   * and gets zeros otherwise.
+   */
+  stats?: boolean;
 }
 
 /**
@@ -67,18 +73,16 @@ export type TripletStatsTensors = {
  */
 export function refilledStage1Loss(options: Stage1Options): { loss: tf.Scalar; stats: TripletStatsTensors } {
   const { studentEmb, teacherEmb, labels, mining, margin, form, tau1, w1 } = options;
+  const withStats = options.stats ?? true;
   return tf.tidy(() => {
     const studentDist = pairwiseDistances(l2Normalize(studentEmb));
     const teacherDist = pairwiseDistances(l2Normalize(stopGradient(teacherEmb)));
     const mask = mineTriplets(studentDist, labels, mining, margin);
-    const studentCloser = closerLogits(studentDist, tau1);
-    const teacherCloser = closerLogits(teacherDist, tau1);
-    const divergence =
-      form === 'triplet'
-        ? binaryTripletKl(teacherCloser, studentCloser, mask)
-        : tupleKl(teacherDist, studentDist, mask, tau1);
+    // The binary logits u [B,B,B] are needed by the triplet form and by the statistics only.
+    const closer = form === 'triplet' || withStats ? { student: closerLogits(studentDist, tau1), teacher: closerLogits(teacherDist, tau1) } : null;
+    const divergence = form === 'triplet' && closer ? binaryTripletKl(closer.teacher, closer.student, mask) : tupleKl(teacherDist, studentDist, mask, tau1);
     const loss = tf.mul(divergence, w1) as tf.Scalar;
-    const stats = tripletStats(teacherCloser, studentCloser, mask);
+    const stats = withStats && closer ? tripletStats(closer.teacher, closer.student, mask) : zeroStats();
     return { loss, stats };
   });
 }
@@ -129,6 +133,11 @@ function tupleKl(teacherDist: tf.Tensor2D, studentDist: tf.Tensor2D, mask: tf.Te
   const klPerTuple = tf.sum(tf.mul(qT, tf.sub(logQT, logPS)), 2); // [B, B]
   const isTuple = tf.minimum(tf.sum(mask, 2), 1); // (a, p) has ≥ 1 mined negative
   return safeDivideByCount(tf.sum(tf.mul(klPerTuple, isTuple)), tf.sum(isTuple)) as tf.Scalar;
+}
+
+function zeroStats(): TripletStatsTensors {
+  const [mined, anchorsWithTriplet, meanPT, meanPS, agreement, meanAbsDiff] = tf.unstack(tf.zeros([6])) as tf.Scalar[];
+  return { mined, anchorsWithTriplet, meanPT, meanPS, agreement, meanAbsDiff };
 }
 
 /** Monitoring scalars over the mined triplets, from u = (d_ap − d_an)/τ₁; see `TripletStatsTensors`. */

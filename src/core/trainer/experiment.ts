@@ -210,7 +210,9 @@ export class Experiment {
     const stage = this.stageValue;
     const lr = learningRateAt(stage === 1 ? this.config.stage1 : this.config.stage2, this.stageStep, this.stageSteps);
     const indices = this.nextBatch();
-    const stats = stage === 1 ? this.stage1Step(indices, lr) : this.stage2Step(indices, lr);
+    // Triplet statistics are sampled on the step that reports (they are read once per interval).
+    const reportsNow = this.accumulatedSteps + 1 >= this.config.runtime.reportIntervalSteps || this.stageStep + 1 >= this.stageSteps;
+    const stats = stage === 1 ? this.stage1Step(indices, lr, reportsNow) : this.stage2Step(indices, lr);
     const previous = this.accumulator;
     this.accumulator = tf.keep(previous ? tf.add<tf.Tensor1D>(previous, stats) : stats.clone());
     previous?.dispose();
@@ -256,7 +258,7 @@ export class Experiment {
     return { x: tf.gather(this.train.images, idx), y: tf.gather(this.train.labels, idx), idx };
   }
 
-  private stage1Step(indices: number[], lr: number): tf.Tensor1D {
+  private stage1Step(indices: number[], lr: number, withStats: boolean): tf.Tensor1D {
     const cfg = this.config.stage1;
     const moments: BatchMoments = [];
     let stats: tf.Tensor1D | null = null;
@@ -275,7 +277,7 @@ export class Experiment {
           stats = tf.keep(tf.stack([r.loss, r.distance, r.angle]) as tf.Tensor1D);
           return r.loss;
         }
-        const r = refilledStage1Loss({ studentEmb: emb, teacherEmb, labels: y, mining: cfg.mining, margin: cfg.margin, form: cfg.form, tau1: cfg.tau1, w1: cfg.w1 });
+        const r = refilledStage1Loss({ studentEmb: emb, teacherEmb, labels: y, mining: cfg.mining, margin: cfg.margin, form: cfg.form, tau1: cfg.tau1, w1: cfg.w1, stats: withStats });
         const s = r.stats;
         stats = tf.keep(tf.stack([r.loss, s.mined, s.anchorsWithTriplet, s.meanPT, s.meanPS, s.agreement, s.meanAbsDiff]) as tf.Tensor1D);
         return r.loss;
@@ -370,7 +372,8 @@ export class Experiment {
       const r = named(RKD_STATS);
       point.rkd = { distance: r.distance, angle: r.angle };
     } else if (stage === 1) {
-      const s = named(STAGE1_STATS);
+      // The loss is the interval's mean; the statistics come from its last step alone.
+      const s = Object.fromEntries(STAGE1_STATS.map((k, i) => [k, i === 0 ? values[0] : values[i] * steps]));
       point.triplets = { mined: s.mined, anchorsWithTriplet: s.anchorsWithTriplet, meanPT: s.meanPT, meanPS: s.meanPS, agreement: s.agreement, meanAbsDiff: s.meanAbsDiff };
     } else {
       const s = named(STAGE2_STATS);

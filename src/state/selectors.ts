@@ -1,0 +1,336 @@
+/**
+ * Pure functions from a run record to what a chart or a table shows. Components call these
+ * (memoised on the record's arrays) and draw the rows as they are: no arithmetic in the UI.
+ */
+import { usesStage1 } from '../protocol/config';
+import type { EmbeddingPicture } from '../protocol/messages';
+import type { RunRecord } from './runStore';
+
+// ---------------------------------------------------------------------------------------------
+// Stage boundary and progress.
+
+/**
+ * The global step at which stage 2 begins (where the charts draw the boundary), or null for a
+ * method without stage 1. Known from `prepared`; before that, from the first stage-2 point.
+ */
+export function stageBoundaryStep(run: RunRecord | undefined): number | null {
+  if (!run || !usesStage1(run.config.method)) return null;
+  if (run.prepared) return run.prepared.stage1Steps;
+  if (run.result?.stage1) return run.result.stage1.steps;
+  const firstStage2 = run.metrics.find((m) => m.stage === 2) ?? run.evals.find((e) => e.stage === 2);
+  return firstStage2 ? Math.max(0, firstStage2.step - run.config.runtime.reportIntervalSteps) : null;
+}
+
+export interface StageProgress {
+  /** 0…1 */
+  fraction: number;
+  done: number;
+  total: number;
+  /** Whether the method has this stage at all. */
+  used: boolean;
+  active: boolean;
+}
+
+export interface RunProgress {
+  stage1: StageProgress;
+  stage2: StageProgress;
+  etaMs: number | null;
+}
+
+/** Per-stage progress of a run, from its last progress report (or its status when finished). */
+export function runProgress(run: RunRecord | undefined): RunProgress {
+  const empty = (used: boolean): StageProgress => ({ fraction: 0, done: 0, total: 0, used, active: false });
+  if (!run) return { stage1: empty(true), stage2: empty(true), etaMs: null };
+  const hasStage1 = usesStage1(run.config.method);
+  const p = run.progress;
+  const stage1Total = run.prepared?.stage1Steps ?? (p?.stage === 1 ? p.stageSteps : 0);
+  const stage2Total = run.prepared?.stage2Steps ?? (p?.stage === 2 ? p.stageSteps : 0);
+  let done1 = 0;
+  let done2 = 0;
+  if (p?.stage === 1) done1 = p.stageStep;
+  if (p?.stage === 2) {
+    done1 = stage1Total;
+    done2 = p.stageStep;
+  }
+  if (run.status === 'done') {
+    done1 = stage1Total;
+    done2 = stage2Total;
+  }
+  const make = (done: number, total: number, used: boolean, active: boolean): StageProgress => ({
+    fraction: total > 0 ? Math.min(1, done / total) : 0,
+    done,
+    total,
+    used,
+    active,
+  });
+  const live = run.status === 'running' || run.status === 'paused';
+  return {
+    stage1: make(done1, stage1Total, hasStage1, live && p?.stage === 1),
+    stage2: make(done2, stage2Total, true, live && p?.stage === 2),
+    etaMs: run.status === 'running' || run.status === 'paused' ? (p?.etaMs ?? null) : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chart rows. Every row has a `step` (global step: stage 1 and stage 2 together).
+
+export interface Stage1LossRow {
+  step: number;
+  loss: number;
+  rkdDistance?: number;
+  rkdAngle?: number;
+}
+
+/** Stage-1 loss (w₁·KL of triplet probabilities, or the RKD terms) over steps. */
+export function stage1LossRows(run: RunRecord | undefined): Stage1LossRow[] {
+  if (!run) return [];
+  return run.metrics
+    .filter((m) => m.stage === 1)
+    .map((m) => ({ step: m.step, loss: m.loss, ...(m.rkd ? { rkdDistance: m.rkd.distance, rkdAngle: m.rkd.angle } : {}) }));
+}
+
+export interface Stage2LossRow {
+  step: number;
+  total: number;
+  ce?: number;
+  /** The distillation term, unweighted. */
+  kd?: number;
+  /** λ · distillation term: what is added to the cross-entropy. */
+  weightedKd?: number;
+  lambda?: number;
+}
+
+/** Stage-2 losses: cross-entropy, the distillation KL, λ·KL, their total, and λ. */
+export function stage2LossRows(run: RunRecord | undefined): Stage2LossRow[] {
+  if (!run) return [];
+  return run.metrics
+    .filter((m) => m.stage === 2)
+    .map((m) => {
+      const row: Stage2LossRow = { step: m.step, total: m.loss };
+      if (m.ce !== undefined) row.ce = m.ce;
+      if (m.kd !== undefined) row.kd = m.kd;
+      if (m.lambda !== undefined) row.lambda = m.lambda;
+      if (m.kd !== undefined && m.lambda !== undefined) row.weightedKd = m.kd * m.lambda;
+      return row;
+    });
+}
+
+export interface NcmRow {
+  step: number;
+  ncm: number;
+}
+
+/** NCM accuracy of the student's embedding on the validation split, over steps. */
+export function ncmRows(run: RunRecord | undefined): NcmRow[] {
+  if (!run) return [];
+  return run.evals.map((e) => ({ step: e.step, ncm: e.ncmValAccuracy }));
+}
+
+/** The teacher's NCM accuracy on the student's validation images (the dashed reference). */
+export function teacherNcmReference(run: RunRecord | undefined): number | null {
+  return run?.prepared?.teacherNcmValAccuracy ?? run?.result?.teacherNcmValAccuracy ?? null;
+}
+
+export interface TripletRow {
+  step: number;
+  mined: number;
+  anchorsWithTriplet: number;
+  meanPT: number;
+  meanPS: number;
+  agreement: number;
+  meanAbsDiff: number;
+}
+
+/** Stage-1 triplet statistics (REFILLED only). */
+export function tripletRows(run: RunRecord | undefined): TripletRow[] {
+  if (!run) return [];
+  const rows: TripletRow[] = [];
+  for (const m of run.metrics) if (m.stage === 1 && m.triplets) rows.push({ step: m.step, ...m.triplets });
+  return rows;
+}
+
+export interface AccuracyRow {
+  step: number;
+  train?: number;
+  val?: number;
+}
+
+/** Stage-2 training accuracy (from metrics) and validation accuracy (from evals), merged by step. */
+export function accuracyRows(run: RunRecord | undefined): AccuracyRow[] {
+  if (!run) return [];
+  const byStep = new Map<number, AccuracyRow>();
+  const row = (step: number) => {
+    let r = byStep.get(step);
+    if (!r) byStep.set(step, (r = { step }));
+    return r;
+  };
+  for (const m of run.metrics) if (m.stage === 2 && m.trainAccuracy !== undefined) row(m.step).train = m.trainAccuracy;
+  for (const e of run.evals) if (e.stage === 2 && e.valAccuracy !== undefined) row(e.step).val = e.valAccuracy;
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}
+
+export interface StepTimeRow {
+  step: number;
+  stepMs: number;
+  stage: 1 | 2;
+}
+
+export function stepTimeRows(run: RunRecord | undefined): StepTimeRow[] {
+  if (!run) return [];
+  return run.metrics.map((m) => ({ step: m.step, stepMs: m.stepMs, stage: m.stage }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Embedding picture.
+
+export interface EmbeddingGroup {
+  /** The label as the picture gives it. */
+  label: number;
+  name: string;
+  points: { x: number; y: number }[];
+}
+
+/**
+ * Splits a picture's flat points into one group per label, for a scatter coloured by class.
+ * `classNames[label]` names a group (the student's class names, in its head's order).
+ */
+export function embeddingGroups(picture: EmbeddingPicture | undefined, classNames: readonly string[]): EmbeddingGroup[] {
+  if (!picture) return [];
+  const groups = new Map<number, EmbeddingGroup>();
+  const n = Math.min(picture.labels.length, Math.floor(picture.points.length / 2));
+  for (let i = 0; i < n; i++) {
+    const label = picture.labels[i];
+    let g = groups.get(label);
+    if (!g) groups.set(label, (g = { label, name: classNames[label] ?? `class ${label}`, points: [] }));
+    g.points.push({ x: picture.points[2 * i], y: picture.points[2 * i + 1] });
+  }
+  return [...groups.values()].sort((a, b) => a.label - b.label);
+}
+
+/** The student's class names in its head's order (from the result, else from the dataset list). */
+export function studentClassNames(run: RunRecord | undefined, datasetClassNames: readonly string[]): string[] {
+  if (!run) return [];
+  if (run.result) return run.result.classNames;
+  return run.config.studentClasses.map((c) => datasetClassNames[c] ?? `class ${c}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Final results.
+
+export interface PerClassRow {
+  name: string;
+  accuracy: number;
+}
+
+export function perClassRows(run: RunRecord | undefined): PerClassRow[] {
+  const result = run?.result;
+  if (!result) return [];
+  return result.final.perClassAccuracy.map((accuracy, i) => ({ name: result.classNames[i] ?? `class ${i}`, accuracy }));
+}
+
+export interface ConfusionCell {
+  count: number;
+  /** Share of the true class's test images predicted as this class (0…1). */
+  rate: number;
+}
+
+export interface ConfusionTable {
+  classNames: string[];
+  /** rows[true][predicted] */
+  rows: ConfusionCell[][];
+}
+
+export function confusionTable(run: RunRecord | undefined): ConfusionTable | null {
+  const result = run?.result;
+  if (!result) return null;
+  const rows = result.final.confusion.map((counts) => {
+    const total = counts.reduce((a, b) => a + b, 0);
+    return counts.map((count) => ({ count, rate: total > 0 ? count / total : 0 }));
+  });
+  return { classNames: result.classNames, rows };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparison across the session's runs.
+
+export interface ComparisonRow {
+  runId: number;
+  label: string;
+  method: string;
+  status: string;
+  visible: boolean;
+  /** NCM test accuracy of the embedding chosen after stage 1 (methods with stage 1 only). */
+  ncmAfterStage1: number | null;
+  bestValAccuracy: number | null;
+  testAccuracy: number | null;
+  totalMs: number | null;
+}
+
+/** One row per run of the session, in start order. */
+export function comparisonRows(runs: readonly RunRecord[]): ComparisonRow[] {
+  return runs.map((r) => {
+    const vals = r.evals.map((e) => e.valAccuracy).filter((v): v is number => v !== undefined);
+    const bestVal = r.result ? r.result.final.valAccuracy : vals.length > 0 ? Math.max(...vals) : null;
+    const elapsed = r.finishedAtMs !== undefined ? r.finishedAtMs - r.startedAtMs : null;
+    return {
+      runId: r.runId,
+      label: r.label,
+      method: r.config.method,
+      // A run that reported its result is finished, whatever status the retiring bridge gave it.
+      status: r.result && r.status !== 'error' ? 'done' : r.status,
+      visible: r.visible,
+      ncmAfterStage1: r.result?.stage1?.ncmAccuracy ?? null,
+      bestValAccuracy: bestVal,
+      testAccuracy: r.result?.final.testAccuracy ?? null,
+      totalMs: r.result?.timing.totalMs ?? elapsed,
+    };
+  });
+}
+
+export interface ComparisonCurves {
+  /** Series keys (`run<id>`) and labels of the visible runs with stage-2 validation points. */
+  series: { key: string; runId: number; label: string }[];
+  /** Rows by stage-2 step (steps since stage 2 began), one column per series. */
+  rows: Array<{ stage2Step: number } & Record<string, number>>;
+}
+
+/**
+ * Validation accuracy of every visible run over its stage-2 steps, so that methods with and
+ * without stage 1 line up where their classifiers start training.
+ */
+export function comparisonCurves(runs: readonly RunRecord[]): ComparisonCurves {
+  const series: ComparisonCurves['series'] = [];
+  const byStep = new Map<number, { stage2Step: number } & Record<string, number>>();
+  for (const run of runs) {
+    if (!run.visible) continue;
+    const points = run.evals.filter((e) => e.stage === 2 && e.valAccuracy !== undefined);
+    if (points.length === 0) continue;
+    const key = `run${run.runId}`;
+    series.push({ key, runId: run.runId, label: run.label });
+    const offset = stageBoundaryStep(run) ?? 0;
+    for (const e of points) {
+      const s = e.step - offset;
+      let row = byStep.get(s);
+      if (!row) byStep.set(s, (row = { stage2Step: s } as { stage2Step: number } & Record<string, number>));
+      row[key] = e.valAccuracy as number;
+    }
+  }
+  return { series, rows: [...byStep.values()].sort((a, b) => a.stage2Step - b.stage2Step) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting.
+
+export function formatPercent(x: number | null | undefined, digits = 1): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(digits)}%`;
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}

@@ -1,0 +1,77 @@
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useRunStore } from '../../state/runStore';
+import { comparisonRows, formatDuration, formatPercent } from '../../state/selectors';
+import { METHOD_COLOURS } from '../palette';
+
+/** A row per run of the session, with a show/hide toggle for the overlaid curves. */
+export function ResultsTable() {
+  const runs = useRunStore((s) => s.runs);
+  const activeRunId = useRunStore((s) => s.activeRunId);
+  const pending = useRunStore(useShallow((s) => s.comparison?.pending ?? []));
+  const toggleVisible = useRunStore((s) => s.toggleVisible);
+  const removeRun = useRunStore((s) => s.removeRun);
+  const rows = useMemo(() => comparisonRows(runs), [runs]);
+  const best = Math.max(...rows.map((r) => r.testAccuracy ?? -1));
+  return (
+    <table className="results" data-testid="results-table">
+      <thead>
+        <tr>
+          <th scope="col">Show</th>
+          <th scope="col">Run</th>
+          <th scope="col">Method</th>
+          <th scope="col" className="num">NCM after stage 1</th>
+          <th scope="col" className="num">Best validation</th>
+          <th scope="col" className="num">Test accuracy</th>
+          <th scope="col" className="num">Time</th>
+          <th scope="col">Status</th>
+          <th scope="col" aria-label="Remove" />
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.runId} data-testid="results-row" data-run-id={r.runId} data-method={r.method} className={r.runId === activeRunId ? 'is-active' : ''}>
+            <td>
+              <input type="checkbox" checked={r.visible} onChange={() => toggleVisible(r.runId)} aria-label={`Show run ${r.runId} on the chart`} data-testid="results-visible" />
+            </td>
+            <td>#{r.runId}</td>
+            <td>
+              <span className="swatch" style={{ background: METHOD_COLOURS[r.method] ?? '#777' }} aria-hidden />
+              {r.label}
+            </td>
+            <td className="num">{formatPercent(r.ncmAfterStage1)}</td>
+            <td className="num">{formatPercent(r.bestValAccuracy)}</td>
+            <td className={`num${r.testAccuracy !== null && r.testAccuracy === best ? ' is-best' : ''}`} data-testid="results-test-accuracy">
+              {formatPercent(r.testAccuracy)}
+            </td>
+            <td className="num">{formatDuration(r.totalMs)}</td>
+            <td>
+              <span className={`status status--${r.status}`}>{r.status}</span>
+            </td>
+            <td>
+              <button type="button" className="banner__x" onClick={() => removeRun(r.runId)} aria-label={`Remove run ${r.runId}`} disabled={r.status === 'running' || r.status === 'loading'}>
+                ×
+              </button>
+            </td>
+          </tr>
+        ))}
+        {pending.map((label) => (
+          <tr key={`pending-${label}`} className="is-pending">
+            <td />
+            <td>—</td>
+            <td>{label}</td>
+            <td colSpan={5}>queued</td>
+            <td />
+          </tr>
+        ))}
+        {rows.length === 0 && pending.length === 0 && (
+          <tr>
+            <td colSpan={9} className="results__empty">
+              No runs yet. Run, or compare REFILLED with its baselines on the same split.
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </table>
+  );
+}

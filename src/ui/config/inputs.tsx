@@ -1,0 +1,102 @@
+/** The bare inputs of the field kinds; each writes through the config store. */
+import { useState } from 'react';
+import type { FieldSpec } from '../../protocol/config';
+import { useConfigStore } from '../../state/configStore';
+import { optionLabel } from './optionLabels';
+
+export const inputId = (key: string) => `input-${key}`;
+
+interface InputProps<S extends FieldSpec['kind']> {
+  spec: Extract<FieldSpec, { kind: S }>;
+  value: unknown;
+  invalid: boolean;
+}
+
+export function EnumInput({ spec, value, invalid }: InputProps<'enum'>) {
+  const setField = useConfigStore((s) => s.setField);
+  return (
+    <select
+      id={inputId(spec.key)}
+      data-testid={`field-${spec.key}`}
+      aria-invalid={invalid}
+      aria-describedby={`${inputId(spec.key)}-help`}
+      value={String(value)}
+      onChange={(e) => setField(spec.key, spec.values.find((v) => String(v) === e.target.value))}
+    >
+      {spec.values.map((v) => (
+        <option key={String(v)} value={String(v)}>
+          {optionLabel(spec.key, v)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+export function BooleanInput({ spec, value }: InputProps<'boolean'>) {
+  const setField = useConfigStore((s) => s.setField);
+  return (
+    <input
+      id={inputId(spec.key)}
+      data-testid={`field-${spec.key}`}
+      type="checkbox"
+      checked={value === true}
+      onChange={(e) => setField(spec.key, e.target.checked)}
+    />
+  );
+}
+
+/** Parses what was typed: a value, or the sentence that says why it is not one. */
+export function parseTyped(spec: FieldSpec, text: string): { value: unknown } | { error: string } {
+  const trimmed = text.trim();
+  if (spec.kind === 'shots' && trimmed.toLowerCase() === 'all') return { value: 'all' };
+  const n = Number(trimmed);
+  if (trimmed === '' || !Number.isFinite(n)) {
+    return { error: spec.kind === 'shots' ? `${spec.label} must be a whole number or "all"` : `${spec.label} must be a number` };
+  }
+  return { value: n };
+}
+
+/**
+ * A text box for numbers (and shots, which also take "all"): what is typed stays as typed
+ * while focused ("0.", "1e-"), and reaches the config as soon as it parses.
+ */
+export function NumberInput({ spec, value, invalid }: InputProps<'number' | 'shots'>) {
+  const setField = useConfigStore((s) => s.setField);
+  const setInputError = useConfigStore((s) => s.setInputError);
+  const [draft, setDraft] = useState<string | null>(null);
+  const [seenValue, setSeenValue] = useState(value);
+  if (seenValue !== value) {
+    // Changed from outside (a preset, a link, a quick pick): drop a draft that says otherwise.
+    setSeenValue(value);
+    if (draft !== null) {
+      const parsed = parseTyped(spec, draft);
+      if ('error' in parsed || parsed.value !== value) setDraft(null);
+    }
+  }
+  return (
+    <input
+      id={inputId(spec.key)}
+      data-testid={`field-${spec.key}`}
+      type="text"
+      inputMode={spec.kind === 'shots' ? 'text' : 'decimal'}
+      spellCheck={false}
+      autoComplete="off"
+      aria-invalid={invalid}
+      aria-describedby={`${inputId(spec.key)}-help`}
+      value={draft ?? String(value)}
+      onChange={(e) => {
+        setDraft(e.target.value);
+        const parsed = parseTyped(spec, e.target.value);
+        if ('error' in parsed) {
+          setInputError(spec.key, parsed.error);
+        } else {
+          setInputError(spec.key, null);
+          setField(spec.key, parsed.value);
+        }
+      }}
+      onBlur={() => {
+        if (!('error' in parseTyped(spec, draft ?? String(value)))) setDraft(null);
+      }}
+    />
+  );
+}

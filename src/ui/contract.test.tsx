@@ -1,0 +1,93 @@
+/**
+ * The data-testid contract the browser tests rely on, checked by rendering to static HTML in
+ * Node (no DOM needed): every control of the FIELDS table, the class chips, the charts.
+ */
+import { renderToStaticMarkup } from 'react-dom/server';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { FIELDS } from '../protocol/config';
+import { useConfigStore } from '../state/configStore';
+import { ConfigPanel } from './config/ConfigPanel';
+import { LiveCharts } from './charts/LiveCharts';
+import { UrlNotices } from './banners/UrlNotices';
+import { parseTyped } from './config/inputs';
+import { fieldSpec } from '../protocol/config';
+
+// Server rendering reads a zustand store's *initial* state; read the current one instead.
+vi.mock('../state/configStore', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../state/configStore')>();
+  const hook = <T,>(selector: (s: ReturnType<typeof real.useConfigStore.getState>) => T) => selector(real.useConfigStore.getState());
+  return { ...real, useConfigStore: Object.assign(hook, real.useConfigStore) };
+});
+
+const testIds = (html: string) => new Set([...html.matchAll(/data-testid="([^"]+)"/g)].map((m) => m[1]));
+
+// A cross-task default: the teacher's classes 0-4, the student's 5-9.
+beforeEach(() => useConfigStore.getState().loadHash('#dataset=fashion-mnist&teacher=fashion-0-4&studentClasses=5-9&method=refilled'));
+
+describe('config panel', () => {
+  it('renders a control for every field, the class chips and the teacher’s thumbnails', () => {
+    const ids = testIds(renderToStaticMarkup(<ConfigPanel />));
+    for (const f of FIELDS) {
+      if (f.kind === 'classes' && f.key === 'teacherClasses') continue;
+      expect(ids, f.key).toContain(`field-${f.key}`);
+    }
+    for (let c = 0; c < 10; c++) expect(ids).toContain(`class-chip-${c}`);
+    expect(ids).toContain('teacher-thumbnails');
+    expect(ids).toContain('relation-badge');
+  });
+
+  it('says how the student’s classes relate to the teacher’s', () => {
+    expect(renderToStaticMarkup(<ConfigPanel />)).toMatch(/data-testid="relation-badge">cross-task</);
+    useConfigStore.getState().setStudentClasses([0, 1, 2, 3, 4]);
+    expect(renderToStaticMarkup(<ConfigPanel />)).toMatch(/data-testid="relation-badge">same-task</);
+    useConfigStore.getState().setStudentClasses([3, 4, 5]);
+    expect(renderToStaticMarkup(<ConfigPanel />)).toMatch(/data-testid="relation-badge">partial-overlap</);
+  });
+
+  it('shows a validation error at its control', () => {
+    useConfigStore.getState().setField('stage1.tau1', 0);
+    const html = renderToStaticMarkup(<ConfigPanel />);
+    expect(html).toMatch(/data-testid="error-stage1.tau1"[^>]*>stage1.tau1 must be between/);
+  });
+
+  it('hides the controls and panels a link hides', () => {
+    useConfigStore.getState().loadHash('#method=refilled&stage1.tau1_hide=1&advanced_hide=0&shotsPerClass_hide=1');
+    let ids = testIds(renderToStaticMarkup(<ConfigPanel />));
+    expect(ids).not.toContain('field-stage1.tau1');
+    expect(ids).not.toContain('field-shotsPerClass');
+    expect(ids).toContain('field-stage1.w1');
+    useConfigStore.getState().loadHash('#advanced_hide=1');
+    ids = testIds(renderToStaticMarkup(<ConfigPanel />));
+    expect(ids).not.toContain('field-stage2.lambda');
+    expect(ids).toContain('field-method');
+  });
+});
+
+describe('charts and banners', () => {
+  it('every chart renders its frame with data-points, empty before a run', () => {
+    const html = renderToStaticMarkup(<LiveCharts />);
+    for (const id of ['chart-stage1-loss', 'chart-stage2-loss', 'chart-ncm', 'chart-triplets', 'chart-accuracy', 'chart-embedding', 'chart-per-class', 'confusion-matrix']) {
+      expect(html).toContain(`data-testid="${id}" data-points="0"`);
+    }
+    expect(html).toContain('data-testid="result-test-accuracy"');
+  });
+
+  it('names each malformed field of a link in the notice banner', () => {
+    useConfigStore.getState().loadHash('#stage1.tau1=banana&shotsPerClass=-2');
+    const html = renderToStaticMarkup(<UrlNotices />);
+    expect(html).toContain('data-testid="url-notice"');
+    expect(html).toContain('stage1.tau1');
+    expect(html).toContain('shotsPerClass');
+  });
+});
+
+describe('typed numbers', () => {
+  it('parse numbers, and "all" for shots', () => {
+    expect(parseTyped(fieldSpec('stage1.tau1')!, ' 2.5 ')).toEqual({ value: 2.5 });
+    expect(parseTyped(fieldSpec('optimizer.weightDecay')!, '5e-4')).toEqual({ value: 0.0005 });
+    expect(parseTyped(fieldSpec('stage1.tau1')!, '2.')).toEqual({ value: 2 });
+    expect(parseTyped(fieldSpec('stage1.tau1')!, '')).toHaveProperty('error');
+    expect(parseTyped(fieldSpec('stage1.tau1')!, 'all')).toHaveProperty('error');
+    expect(parseTyped(fieldSpec('shotsPerClass')!, 'All')).toEqual({ value: 'all' });
+  });
+});
