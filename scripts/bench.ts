@@ -89,11 +89,12 @@ async function browserBench(backends: string[]): Promise<Entry[]> {
 }
 
 /** The same student's plain CE step in PyTorch on CPU, when torch is importable. */
-function pytorchReference(): { stepMs?: number; note: string } {
+function pytorchReference(): { stepMs?: number; stepMsOneThread?: number; note: string } {
   const channels = blockChannels(DEFAULT_CONFIG.studentWidth);
   const script = `
 import time, torch, torch.nn as nn
-torch.manual_seed(0); torch.set_num_threads(${Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2)})
+import os
+torch.manual_seed(0)
 c = ${JSON.stringify(channels)}
 def block(i, o, pool): return [nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU()] + ([nn.MaxPool2d(2)] if pool else [])
 net = nn.Sequential(*block(1, c[0], True), *block(c[0], c[1], True), *block(c[1], c[2], False), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c[2], 5))
@@ -101,10 +102,15 @@ opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, nesterov=True, we
 x = torch.rand(64, 1, 28, 28); y = torch.randint(0, 5, (64,))
 def step():
     opt.zero_grad(); loss = nn.functional.cross_entropy(net(x), y); loss.backward(); opt.step()
-for _ in range(5): step()
-t = time.perf_counter(); n = 30
-for _ in range(n): step()
-print((time.perf_counter() - t) / n * 1000)
+def measure():
+    for _ in range(5): step()
+    t = time.perf_counter(); n = 30
+    for _ in range(n): step()
+    return (time.perf_counter() - t) / n * 1000
+torch.set_num_threads(os.cpu_count() or 1)
+default_ms = measure()
+torch.set_num_threads(1)
+print(default_ms, measure())
 `;
   // Debian's python3-torch installs for the system interpreter, which may not be the first python3 on PATH.
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -113,12 +119,13 @@ print((time.perf_counter() - t) / n * 1000)
     const missing = /No module named 'torch'/.test(r.stderr ?? '');
     return { note: missing ? 'PyTorch not installed (Debian: sudo apt-get install python3-torch); reference skipped' : `PyTorch reference failed: ${(r.stderr ?? '').trim().split('\n').pop()}` };
   }
-  return { stepMs: Number(r.stdout.trim()), note: 'PyTorch CPU, same architecture, batch 64, SGD Nesterov' };
+  const [all, one] = r.stdout.trim().split(/\s+/).map(Number);
+  return { stepMs: all, stepMsOneThread: one, note: `PyTorch CPU, same architecture, batch 64, SGD Nesterov; ${fmt(all)} ms on all cores, ${fmt(one)} ms on one thread` };
 }
 
 const fmt = (x: number | undefined, digits = 1) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
 
-function printTable(entries: Entry[], torch: { stepMs?: number; note: string }): void {
+function printTable(entries: Entry[], torch: { stepMs?: number; stepMsOneThread?: number; note: string }): void {
   const header = ['backend', 'conv grad', 'CE ms', 'stage-1 ms', 'stage-2 ms', 's1/CE', 's2/CE', 'readbacks/step', 'kernels/step (CE, s1, s2)', 'leaked/100 (over N)', 'teacher cache ms'];
   const rows = entries.map((e) =>
     e.row
@@ -132,7 +139,7 @@ function printTable(entries: Entry[], torch: { stepMs?: number; note: string }):
   for (const r of rows) console.log(line(r));
   console.log(`\nPyTorch reference: ${torch.stepMs !== undefined ? `${fmt(torch.stepMs)} ms per plain CE step` : '–'} (${torch.note})`);
   if (torch.stepMs !== undefined) {
-    for (const e of entries) if (e.row) console.log(`  ${e.row.backend}: plain step ${fmt(e.row.ceStepMs / torch.stepMs, 1)}× PyTorch CPU`);
+    for (const e of entries) if (e.row) console.log(`  ${e.row.backend}: plain step ${fmt(e.row.ceStepMs / torch.stepMs, 1)}× PyTorch CPU (${fmt(e.row.ceStepMs / (torch.stepMsOneThread ?? torch.stepMs), 1)}× its single thread)`);
   }
 }
 

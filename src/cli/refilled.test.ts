@@ -8,10 +8,11 @@ const noFiles = async (f: string) => {
 };
 
 describe('CLI arguments', () => {
-  it('defaults to the app default experiment on the cpu backend', async () => {
+  it('defaults to the app default experiment on the wasm backend', async () => {
     const o = await parseArgs([], noFiles);
     expect(o.config).toEqual(DEFAULT_CONFIG);
-    expect(o.backend).toBe('cpu');
+    expect(o.backend).toBe('wasm');
+    expect((await parseArgs(['--backend', 'cpu'], noFiles)).backend).toBe('cpu');
     expect(o.json).toBe(false);
   });
 

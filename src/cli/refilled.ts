@@ -21,7 +21,8 @@ const USAGE = `Usage: npm run refilled -- [options]
   --config <file.json | URL>  start from a JSON config file or a playground share link
   --set key=value             override one field by its dotted key (repeatable),
                               e.g. --set shotsPerClass=20 --set stage2.lambda=10
-  --backend cpu|wasm          tfjs backend (default: cpu)
+  --backend wasm|cpu          tfjs backend (default: wasm; cpu is the pure-JavaScript backend,
+                              about 50x slower per training step here)
   --teacher-baselines         also report 1-NN, NCM and logistic regression on the teacher's embedding
   --json                      print the result as one JSON object on stdout
   --help                      this text
@@ -43,7 +44,7 @@ export class UsageError extends Error {
 export async function parseArgs(argv: string[], readText: (file: string) => Promise<string> = (f) => readFile(f, 'utf8')): Promise<CliOptions> {
   let base: Record<string, unknown> = {};
   const sets: [string, string][] = [];
-  let backend: NodeBackend = 'cpu';
+  let backend: NodeBackend = 'wasm';
   let json = false;
   let teacherBaselines = false;
   for (let i = 0; i < argv.length; i++) {

@@ -1,12 +1,15 @@
 /**
  * The worker handler in Node, on tfjs's cpu backend, with a fake `post`: the protocol's
  * order of events, pause / resume / step N / stop, stale run ids, errors as events, and
- * no tensor leaks. Configurations are tiny (MNIST, 3 shots, width 0.25): each run costs
- * seconds, most of it the teacher's forward pass and the final test-split evaluation.
+ * no tensor leaks. Configurations are tiny (3 shots, width 0.25) and the data is a small
+ * synthetic stand-in served under the name "mnist" (40 pool and 20 test images per class),
+ * so that a run costs seconds: these tests are about the protocol, not accuracy. The
+ * teacher is the real shipped MNIST teacher.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeFetchBytes } from '../core/data/node-fs';
+import { memoryFetchBytes, syntheticFiles } from '../core/data/synthetic';
 import { DatasetError } from '../core/data/loader';
 import { AssetCache } from '../core/run';
 import { DivergenceError } from '../core/trainer/experiment';
@@ -14,10 +17,9 @@ import { ConfigError, resolveConfig, type ExperimentConfig } from '../protocol/c
 import type { WorkerEvent } from '../protocol/messages';
 import { createWorkerHandler, toErrorEvent, type WorkerHandlerOptions } from './handler';
 
-const DATA_DIR = new URL('../../public/data', import.meta.url).pathname;
 const TEACHERS_DIR = new URL('../../public/teachers', import.meta.url).pathname;
 
-/** 3 shots × 5 classes = 15 training images; 75 validation images. */
+/** 3 shots × 5 classes = 15 training images; 10 validation and 100 test images. */
 function tinyConfig(overrides: Record<string, unknown> = {}): ExperimentConfig {
   return resolveConfig({
     dataset: 'mnist',
@@ -40,7 +42,8 @@ let baseline: number;
 beforeAll(async () => {
   await tf.setBackend('cpu');
   await tf.ready();
-  assets = new AssetCache({ data: nodeFetchBytes(DATA_DIR), teachers: nodeFetchBytes(TEACHERS_DIR) });
+  const data = memoryFetchBytes(await syntheticFiles('mnist', new Array<number>(10).fill(40), 20));
+  assets = new AssetCache({ data, teachers: nodeFetchBytes(TEACHERS_DIR) });
   await Promise.all([assets.dataset('mnist'), assets.teacher('mnist-0-4')]);
   baseline = tf.memory().numTensors;
 });
@@ -99,7 +102,7 @@ describe('worker handler', () => {
     expect(r.events.map((e) => e.type)).toEqual(['status', 'prepared', 'status']);
     expect(r.statuses()).toEqual(['loading', 'ready']);
     const prepared = r.of('prepared')[0];
-    expect(prepared).toMatchObject({ runId: 1, stage1Steps: 2, stage2Steps: 2, totalSteps: 4, batchSize: 15, counts: { train: 15, val: 75, test: 2000 } });
+    expect(prepared).toMatchObject({ runId: 1, stage1Steps: 2, stage2Steps: 2, totalSteps: 4, batchSize: 15, counts: { train: 15, val: 10, test: 100 } });
 
     await r.handler.handle({ type: 'start', runId: 1 });
     expect(lastStatus(r)).toBe('paused');
@@ -122,8 +125,8 @@ describe('worker handler', () => {
     expect(evals.map((e) => e.point.stage)).toEqual([1, 2]);
     for (const e of evals) {
       expect(e.embedding?.who).toBe('student');
-      expect(e.embedding?.points).toHaveLength(2 * 75);
-      expect(e.embedding?.labels).toHaveLength(75);
+      expect(e.embedding?.points).toHaveLength(2 * 10);
+      expect(e.embedding?.labels).toHaveLength(10);
       expect(e.embedding?.points.every(Number.isFinite)).toBe(true);
     }
     const teacher = r.of('embedding');

@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { ConvGradientMode } from '../model/conv';
 import { ConvNet, IMAGE_SHAPE, type BatchMoments } from '../model/convnet';
 import { shuffleInPlace, streamRng } from '../random';
-import { mapInChunks } from './evaluate';
 import { learningRateAt, Optimizer, type OptimizerSpec } from './optimizer';
 
 export interface SupervisedOptions {
@@ -24,8 +23,10 @@ export interface SupervisedOptions {
  */
 export async function trainSupervised(net: ConvNet, images: Float32Array, labels: Int32Array, options: SupervisedOptions): Promise<void> {
   const n = labels.length;
-  const x = tf.tensor4d(images, [n, ...IMAGE_SHAPE]);
-  const y = tf.tensor1d(labels, 'int32');
+  // The data stay in JavaScript and one batch is uploaded per step: a whole training set as
+  // one tensor (60,000 images = 188 MB) exhausted the wasm backend's heap.
+  const batchImages = new Float32Array(options.batchSize * 784);
+  const batchLabels = new Int32Array(options.batchSize);
   const optimizer = new Optimizer(options.optimizer);
   const rng = streamRng(options.seed, 'teacher-batches');
   const stepsPerEpoch = Math.floor(n / options.batchSize);
@@ -40,10 +41,13 @@ export async function trainSupervised(net: ConvNet, images: Float32Array, labels
       for (let s = 0; s < stepsPerEpoch; s++) {
         const lr = learningRateAt(schedule, step, totalSteps);
         const moments: BatchMoments = [];
+        order.slice(s * options.batchSize, (s + 1) * options.batchSize).forEach((i, k) => {
+          batchImages.set(images.subarray(i * 784, (i + 1) * 784), k * 784);
+          batchLabels[k] = labels[i];
+        });
         const loss = tf.tidy(() => {
-          const idx = tf.tensor1d(order.slice(s * options.batchSize, (s + 1) * options.batchSize), 'int32');
-          const xb = tf.gather(x, idx);
-          const yb = tf.gather(y, idx);
+          const xb = tf.tensor4d(batchImages, [options.batchSize, ...IMAGE_SHAPE]);
+          const yb = tf.tensor1d(batchLabels, 'int32');
           const variables = net.trainableVariables();
           const { value, grads } = tf.variableGrads(() => {
             const logits = net.head(net.embed(xb, true, options.convGradient, moments));
@@ -72,19 +76,19 @@ export async function trainSupervised(net: ConvNet, images: Float32Array, labels
       options.onEpoch?.(epoch, meanLoss, performance.now() - start);
     }
   } finally {
-    x.dispose();
-    y.dispose();
     optimizer.dispose();
   }
 }
 
-/** Predicted classes of images [N,784] in [0,1], in inference mode: [N]. */
+/** Predicted classes of images [N,784] in [0,1], in inference mode, 256 at a time: [N]. */
 export async function predictClasses(net: ConvNet, images: Float32Array, convGradient: ConvGradientMode): Promise<Int32Array> {
   const n = images.length / 784;
-  const x = tf.tensor4d(images, [n, ...IMAGE_SHAPE]);
-  const pred = tf.tidy(() => tf.argMax(mapInChunks(x, 256, (b) => net.head(net.embed(b, false, convGradient))), 1));
-  const out = (await pred.data()) as Int32Array;
-  x.dispose();
-  pred.dispose();
-  return Int32Array.from(out);
+  const out = new Int32Array(n);
+  for (let start = 0; start < n; start += 256) {
+    const size = Math.min(256, n - start);
+    const pred = tf.tidy(() => tf.argMax(net.head(net.embed(tf.tensor4d(images.subarray(start * 784, (start + size) * 784), [size, ...IMAGE_SHAPE]), false, convGradient)), 1));
+    out.set((await pred.data()) as Int32Array, start);
+    pred.dispose();
+  }
+  return out;
 }
