@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeFetchBytes } from '../core/data/node-fs';
 import { AssetCache, createExperiment } from '../core/run';
-import { ConfigError, DEFAULT_CONFIG, fieldSpec, flattenConfig, parseFieldText, resolveConfig, type ExperimentConfig } from '../protocol/config';
+import { ConfigError, DEFAULT_CONFIG, fieldSpec, flatten, flattenConfig, parseFieldText, resolveConfig, type ExperimentConfig } from '../protocol/config';
 import type { ExperimentResult } from '../protocol/results';
 import { decodeConfigHash } from '../protocol/url';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
@@ -87,7 +87,7 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
     else if (arg === '--help' || arg === '-h') throw new UsageError(USAGE);
     else throw new UsageError(`Unknown option "${arg}".\n\n${USAGE}`);
   }
-  const flat: Record<string, unknown> = { ...flattenPartial(base) };
+  const flat: Record<string, unknown> = { ...flatten(base) };
   const errors: { key: string; message: string }[] = [];
   for (const [key, text] of sets) {
     const spec = fieldSpec(key);
@@ -103,16 +103,6 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
   }
   if (errors.length > 0) throw new ConfigError(errors);
   return { config: resolveConfig(unflatten(flat)), backend, json, teacherBaselines };
-}
-
-function flattenPartial(obj: Record<string, unknown>, prefix = ''): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flattenPartial(v as Record<string, unknown>, key));
-    else out[key] = v;
-  }
-  return out;
 }
 
 function unflatten(flat: Record<string, unknown>): Record<string, unknown> {

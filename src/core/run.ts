@@ -28,23 +28,11 @@ export class AssetCache {
   constructor(readonly source: AssetSource) {}
 
   dataset(name: string): Promise<Dataset> {
-    let p = this.datasets.get(name);
-    if (!p) {
-      p = loadDataset(name, this.source.data);
-      p.catch(() => this.datasets.delete(name));
-      this.datasets.set(name, p);
-    }
-    return p;
+    return memoised(this.datasets, name, () => loadDataset(name, this.source.data));
   }
 
   teacher(id: string): Promise<LoadedTeacher> {
-    let p = this.teachers.get(id);
-    if (!p) {
-      p = loadShippedTeacher(id, this.source.teachers);
-      p.catch(() => this.teachers.delete(id));
-      this.teachers.set(id, p);
-    }
-    return p;
+    return memoised(this.teachers, id, () => loadShippedTeacher(id, this.source.teachers));
   }
 
   /** Replaces a teacher (e.g. one the user uploaded) under an id. */
@@ -57,6 +45,17 @@ export class AssetCache {
     this.teachers.clear();
     this.datasets.clear();
   }
+}
+
+/** The cached promise for `key`, loading it on first use; a failed load is forgotten so that it can be retried. */
+function memoised<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let p = cache.get(key);
+  if (!p) {
+    p = load();
+    p.catch(() => cache.delete(key));
+    cache.set(key, p);
+  }
+  return p;
 }
 
 /** Loads `<id>/model.json` (+ weights) and `<id>/teacher.json` metadata through `fetchBytes`. */

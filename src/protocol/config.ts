@@ -443,7 +443,8 @@ export function resolveConfig(partial: unknown): ExperimentConfig {
   return config;
 }
 
-function flatten(obj: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+/** A nested object as dotted keys: { stage1: { tau1: 4 } } → { 'stage1.tau1': 4 } (arrays are values). */
+export function flatten(obj: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
     const key = prefix ? `${prefix}.${k}` : k;

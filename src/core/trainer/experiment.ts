@@ -258,99 +258,95 @@ export class Experiment {
     return { x: tf.gather(this.train.images, idx), y: tf.gather(this.train.labels, idx), idx };
   }
 
-  private stage1Step(indices: number[], lr: number, withStats: boolean): tf.Tensor1D {
-    const cfg = this.config.stage1;
+  /**
+   * One optimisation step: `loss` gets the student's training-mode embedding function and
+   * returns the scalar to minimise with the statistics vector to accumulate; the variable
+   * groups are updated with their learning rates, then the BN moving averages. Everything
+   * but the statistics is freed.
+   */
+  private optimise(groups: { variables: tf.Variable[]; learningRate: number }[], loss: (embed: (x: tf.Tensor4D) => tf.Tensor2D) => { loss: tf.Scalar; stats: tf.Tensor1D }): tf.Tensor1D {
     const moments: BatchMoments = [];
     let stats: tf.Tensor1D | null = null;
     tf.tidy(() => {
-      const { x, y, idx } = this.batch(indices);
-      const teacherEmb = tf.gather(this.teacherTrainEmb, idx);
-      const variables = this.student.embeddingVariables();
-      const { grads } = tf.variableGrads(() => {
+      const embed = (x: tf.Tensor4D) => {
         const emb = this.student.embed(x, true, this.convGradient, moments);
+        // The batch moments outlive the gradient's scope: the moving averages need them.
         moments.forEach((m) => {
           tf.keep(m.mean);
           tf.keep(m.variance);
         });
-        if (this.config.method === 'rkd') {
-          const r = rkdLoss({ studentEmb: emb, teacherEmb, distanceWeight: cfg.rkdDistanceWeight, angleWeight: cfg.rkdAngleWeight });
-          stats = tf.keep(tf.stack([r.loss, r.distance, r.angle]) as tf.Tensor1D);
-          return r.loss;
-        }
-        const r = refilledStage1Loss({ studentEmb: emb, teacherEmb, labels: y, mining: cfg.mining, margin: cfg.margin, form: cfg.form, tau1: cfg.tau1, w1: cfg.w1, stats: withStats });
-        const s = r.stats;
-        stats = tf.keep(tf.stack([r.loss, s.mined, s.anchorsWithTriplet, s.meanPT, s.meanPS, s.agreement, s.meanAbsDiff]) as tf.Tensor1D);
+        return emb;
+      };
+      const { grads } = tf.variableGrads(() => {
+        const r = loss(embed);
+        stats = tf.keep(r.stats);
         return r.loss;
-      }, variables);
-      this.optimizer.apply([{ variables, learningRate: lr }], grads);
+      }, groups.flatMap((g) => g.variables));
+      this.optimizer.apply(groups, grads);
       this.student.updateMovingAverages(moments);
     });
     moments.forEach((m) => {
       m.mean.dispose();
       m.variance.dispose();
     });
-    if (!stats) throw new Error('stage-1 step produced no statistics');
+    if (!stats) throw new Error('the training step produced no statistics');
     return stats;
+  }
+
+  private stage1Step(indices: number[], lr: number, withStats: boolean): tf.Tensor1D {
+    const cfg = this.config.stage1;
+    return this.optimise([{ variables: this.student.embeddingVariables(), learningRate: lr }], (embed) => {
+      const { x, y, idx } = this.batch(indices);
+      const teacherEmb = tf.gather(this.teacherTrainEmb, idx);
+      const emb = embed(x);
+      if (this.config.method === 'rkd') {
+        const r = rkdLoss({ studentEmb: emb, teacherEmb, distanceWeight: cfg.rkdDistanceWeight, angleWeight: cfg.rkdAngleWeight });
+        return { loss: r.loss, stats: tf.stack([r.loss, r.distance, r.angle]) as tf.Tensor1D };
+      }
+      const r = refilledStage1Loss({ studentEmb: emb, teacherEmb, labels: y, mining: cfg.mining, margin: cfg.margin, form: cfg.form, tau1: cfg.tau1, w1: cfg.w1, stats: withStats });
+      const s = r.stats;
+      return { loss: r.loss, stats: tf.stack([r.loss, s.mined, s.anchorsWithTriplet, s.meanPT, s.meanPS, s.agreement, s.meanAbsDiff]) as tf.Tensor1D };
+    });
   }
 
   private stage2Step(indices: number[], lr: number): tf.Tensor1D {
     const cfg = this.config.stage2;
     const method = this.config.method;
     const lambda = method === 'refilled' ? lambdaAt({ lambda0: cfg.lambda, kind: cfg.lambdaSchedule, decayRate: cfg.lambdaDecay }, this.epoch) : method === 'kd' ? cfg.lambda : 0;
-    const moments: BatchMoments = [];
-    let stats: tf.Tensor1D | null = null;
-    tf.tidy(() => {
+    // After stage 1 the embedding is fine-tuned at a fraction of the head's rate (reference code: 0.1).
+    const embeddingScale = this.stage1Steps > 0 ? cfg.embeddingLrScale : 1;
+    const groups = [
+      { variables: this.student.embeddingVariables(), learningRate: lr * embeddingScale },
+      { variables: [this.student.headKernel, this.student.headBias], learningRate: lr },
+    ];
+    return this.optimise(groups, (embed) => {
       const { x, y, idx } = this.batch(indices);
-      const variables = this.student.trainableVariables();
-      const { grads } = tf.variableGrads(() => {
-        const logits = this.student.head(this.student.embed(x, true, this.convGradient, moments));
-        moments.forEach((m) => {
-          tf.keep(m.mean);
-          tf.keep(m.variance);
+      const logits = this.student.head(embed(x));
+      let r: { loss: tf.Scalar; ce: tf.Scalar; kd: tf.Scalar };
+      if (method === 'refilled') {
+        r = refilledStage2Loss({
+          studentLogits: logits,
+          teacherEmb: tf.gather(this.teacherTrainEmb, idx),
+          labels: y,
+          numClasses: this.numClasses,
+          centres: cfg.centres,
+          globalCentres: this.globalCentres ?? undefined,
+          score: cfg.score,
+          tau2: cfg.tau2,
+          temperatureOn: cfg.temperatureOn,
+          lambda,
+          scope: cfg.scope,
+          klReduction: cfg.klReduction,
         });
-        let r: { loss: tf.Scalar; ce: tf.Scalar; kd: tf.Scalar };
-        if (method === 'refilled') {
-          r = refilledStage2Loss({
-            studentLogits: logits,
-            teacherEmb: tf.gather(this.teacherTrainEmb, idx),
-            labels: y,
-            numClasses: this.numClasses,
-            centres: cfg.centres,
-            globalCentres: this.globalCentres ?? undefined,
-            score: cfg.score,
-            tau2: cfg.tau2,
-            temperatureOn: cfg.temperatureOn,
-            lambda,
-            scope: cfg.scope,
-            klReduction: cfg.klReduction,
-          });
-        } else if (method === 'kd' && this.teacherTrainLogits) {
-          r = hintonKdLoss({ studentLogits: logits, teacherLogits: tf.gather(this.teacherTrainLogits, idx), labels: y, tau: cfg.kdTau, lambda });
-        } else {
-          const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(y, this.numClasses), logits) as tf.Scalar;
-          r = { loss: ce, ce, kd: tf.scalar(0) };
-        }
-        const trainAcc = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'));
-        stats = tf.keep(tf.stack([r.loss, r.ce, r.kd, trainAcc]) as tf.Tensor1D);
-        return r.loss;
-      }, variables);
-      // After stage 1 the embedding is fine-tuned at a fraction of the head's rate (reference code: 0.1).
-      const embeddingScale = this.stage1Steps > 0 ? cfg.embeddingLrScale : 1;
-      this.optimizer.apply(
-        [
-          { variables: this.student.embeddingVariables(), learningRate: lr * embeddingScale },
-          { variables: [this.student.headKernel, this.student.headBias], learningRate: lr },
-        ],
-        grads,
-      );
-      this.student.updateMovingAverages(moments);
+      } else if (method === 'kd' && this.teacherTrainLogits) {
+        r = hintonKdLoss({ studentLogits: logits, teacherLogits: tf.gather(this.teacherTrainLogits, idx), labels: y, tau: cfg.kdTau, lambda });
+      } else {
+        const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(y, this.numClasses), logits) as tf.Scalar;
+        r = { loss: ce, ce, kd: tf.scalar(0) };
+      }
+      const trainAcc = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'));
+      return { loss: r.loss, stats: tf.stack([r.loss, r.ce, r.kd, trainAcc]) as tf.Tensor1D };
     });
-    moments.forEach((m) => {
-      m.mean.dispose();
-      m.variance.dispose();
-    });
-    if (!stats) throw new Error('stage-2 step produced no statistics');
-    return stats;
   }
 
   /** Reads the interval's accumulated metrics (one read-back) and emits a MetricsPoint. */
