@@ -121,10 +121,13 @@ function markdownTable(rows: { label: string; values: number[][] }[], shots: num
 function svgPlot(runs: RunSummary[], width: number, shots: number[]): string {
   const rows = tableRows(runs, width, shots).filter((r) => r.values.some((v) => v.length > 0));
   const colours = ['#000000', '#D55E00', '#E69F00', '#CC79A7', '#0072B2', '#009E73', '#56B4E9', '#999999', '#F0E442'];
-  const W = 760;
+  const W = 940;
   const H = 460;
-  const m = { l: 70, r: 290, t: 40, b: 60 };
-  const all = rows.flatMap((r) => r.values.filter((v) => v.length > 0).map(mean));
+  const m = { l: 70, r: 400, t: 40, b: 60 };
+  // Arms that stay below 50 % (a collapsed run) would squash the chart: they are named in the
+  // legend and left to the table.
+  const offChart = (r: (typeof rows)[number]) => r.values.every((v) => v.length === 0 || mean(v) < 0.5);
+  const all = rows.filter((r) => !offChart(r)).flatMap((r) => r.values.filter((v) => v.length > 0).map(mean));
   const lo = Math.max(0, Math.floor((Math.min(...all) - 0.02) * 20) / 20);
   const hi = Math.min(1, Math.ceil((Math.max(...all) + 0.02) * 20) / 20);
   const x = (i: number) => m.l + (shots.length === 1 ? 0 : (i / (shots.length - 1)) * (W - m.l - m.r));
@@ -139,11 +142,14 @@ function svgPlot(runs: RunSummary[], width: number, shots: number[]): string {
   rows.forEach((r, ri) => {
     const colour = colours[ri % colours.length];
     const dashed = r.label.startsWith('Teacher') ? ' stroke-dasharray="6 4"' : '';
-    const pts = r.values.map((v, i) => (v.length > 0 ? [x(i), y(mean(v))] : null)).filter((p): p is number[] => p !== null);
-    parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="2.5"${dashed} points="${pts.map((p) => p.join(',')).join(' ')}"/>`);
-    for (const p of pts) parts.push(`<circle cx="${p[0]}" cy="${p[1]}" r="4" fill="${colour}"/>`);
     const ly = m.t + 10 + ri * 24;
-    parts.push(`<line x1="${W - m.r + 16}" x2="${W - m.r + 44}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="3"${dashed}/><text x="${W - m.r + 50}" y="${ly + 5}">${r.label}</text>`);
+    const hidden = offChart(r);
+    if (!hidden) {
+      const pts = r.values.map((v, i) => (v.length > 0 ? [x(i), y(mean(v))] : null)).filter((p): p is number[] => p !== null);
+      parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="2.5"${dashed} points="${pts.map((p) => p.join(',')).join(' ')}"/>`);
+      for (const p of pts) parts.push(`<circle cx="${p[0]}" cy="${p[1]}" r="4" fill="${colour}"/>`);
+    }
+    parts.push(`<line x1="${W - m.r + 16}" x2="${W - m.r + 44}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="3"${dashed}/><text x="${W - m.r + 50}" y="${ly + 5}">${r.label}${hidden ? ' (below 50 %, see table)' : ''}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n');
