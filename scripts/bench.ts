@@ -58,7 +58,7 @@ async function nodeBench(backend: NodeBackend): Promise<Entry> {
   }
 }
 
-async function browserBench(backends: string[]): Promise<Entry[]> {
+async function browserBench(backends: string[], onEntry: (e: Entry) => Promise<void>): Promise<Entry[]> {
   const executable = chromiumPath();
   if (!executable) return backends.map((b) => ({ where: 'chromium', error: `no Chromium found (sudo apt-get install -y chromium); ${b} skipped` }));
   const { createServer } = await import('vite');
@@ -73,12 +73,14 @@ async function browserBench(backends: string[]): Promise<Entry[]> {
       page.on('console', (m) => {
         if (m.type() === 'error') console.error(`  [${backend}] ${m.text()}`);
       });
-      const leakSteps = backend === 'webgpu' ? 20 : 100;
+      // Software WebGPU and the pure-JS cpu backend take seconds per step here: count leaks over fewer steps.
+      const leakSteps = backend === 'webgpu' ? 10 : backend === 'cpu' ? 5 : 20;
       console.error(`chromium ${backend}: measuring (${STEPS} steps each, leaks over ${leakSteps} steps)…`);
       await page.goto(`${url}src/bench/bench.html?backend=${backend}&steps=${STEPS}&leakSteps=${leakSteps}`);
       await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 30 * 60_000, polling: 1000 });
       const res = (await page.evaluate(() => window.__bench)) ?? {};
       out.push({ where: 'chromium', ...res, ...(res.row ? { row: { ...res.row, backend: `chromium ${backend}` } } : { error: `${backend}: ${res.error}` }) });
+      await onEntry(out[out.length - 1]);
       await page.close();
     }
   } finally {
@@ -145,19 +147,28 @@ function printTable(entries: Entry[], torch: { stepMs?: number; stepMsOneThread?
 
 async function main(): Promise<void> {
   const entries: Entry[] = [];
+  const outDir = path.join(ROOT, 'bench-results');
+  await mkdir(outDir, { recursive: true });
+  const file = path.join(outDir, 'bench.json');
+  let torch: ReturnType<typeof pytorchReference> = { note: 'not measured yet' };
+  // Written after every backend, so that a long run that is stopped keeps what it measured.
+  const save = async () => writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), steps: STEPS, student: { width: DEFAULT_CONFIG.studentWidth, channels: blockChannels(DEFAULT_CONFIG.studentWidth), batch: 64 }, entries, pytorch: torch }, null, 2)}\n`);
+  torch = flag('--no-torch') ? { note: 'skipped (--no-torch)' } : pytorchReference();
   for (const b of ['cpu', 'wasm'] as const) {
     if (!BACKENDS.includes(`node-${b}`)) continue;
     console.error(`node ${b}: measuring…`);
     entries.push(await nodeBench(b).catch((e: Error) => ({ where: 'node' as const, error: `node ${b}: ${e.message}` })));
+    await save();
   }
   const browserBackends = BACKENDS.filter((b) => ['webgpu', 'webgl', 'cpu', 'wasm'].includes(b));
-  if (!flag('--node-only') && browserBackends.length > 0) entries.push(...(await browserBench(browserBackends)));
-  const torch = flag('--no-torch') ? { note: 'skipped (--no-torch)' } : pytorchReference();
+  if (!flag('--node-only') && browserBackends.length > 0) {
+    await browserBench(browserBackends, async (e) => {
+      entries.push(e);
+      await save();
+    });
+  }
   printTable(entries, torch);
-  const outDir = path.join(ROOT, 'bench-results');
-  await mkdir(outDir, { recursive: true });
-  const file = path.join(outDir, 'bench.json');
-  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), steps: STEPS, student: { width: DEFAULT_CONFIG.studentWidth, channels: blockChannels(DEFAULT_CONFIG.studentWidth), batch: 64 }, entries, pytorch: torch }, null, 2)}\n`);
+  await save();
   console.log(`\nwrote ${path.relative(ROOT, file)}`);
   if (!existsSync(path.join(ROOT, 'public/teachers', DEFAULT_CONFIG.teacher))) console.log('(the default teacher is missing: run npm run teachers)');
 }
