@@ -233,7 +233,10 @@ export class Experiment {
    * asynchronously, so a benchmark must call this before reading the clock.
    */
   async sync(): Promise<void> {
-    const probe = tf.slice(this.student.headBias, [0], [1]);
+    // A variable the last step wrote (the embedding's last one is updated in both stages): a
+    // tensor the step did not touch may answer from a cached copy without waiting for the GPU.
+    const variables = this.student.embeddingVariables();
+    const probe = tf.slice(variables[variables.length - 1], [0], [1]);
     await this.readbacks.read(probe);
     probe.dispose();
   }
