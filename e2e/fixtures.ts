@@ -4,6 +4,12 @@
  * responsiveness probes (long tasks, animation frames) installed before the app loads.
  */
 import { test as base, expect, type Page } from '@playwright/test';
+import { Banners } from './pages/Banners';
+import { Charts } from './pages/Charts';
+import { ComparePanel } from './pages/ComparePanel';
+import { ConfigPanel } from './pages/ConfigPanel';
+import { Header } from './pages/Header';
+import { RunPanel } from './pages/RunPanel';
 
 /** The parts of the run store snapshot the tests read (see src/state/runStore.ts). */
 export interface RunSnapshot {
@@ -56,11 +62,52 @@ export const TINY_RUN = {
   'runtime.reportIntervalSteps': 1,
 };
 
+/** A task of the page's main thread, from a Chromium trace: wall-clock time and the thread's CPU time in it. */
+export interface MainThreadTask {
+  startMs: number;
+  wallMs: number;
+  cpuMs: number;
+}
+
+/**
+ * The main-thread tasks longer than `minWallMs` in a trace taken with `browser.startTracing`
+ * (categories `devtools.timeline` and `disabled-by-default-devtools.timeline`). On a machine whose cores are oversubscribed, a task's wall
+ * time (what a 'longtask' observer sees) also counts the time the OS ran other processes; its
+ * thread time counts only the page's own work.
+ */
+export function mainThreadTasks(trace: Buffer, minWallMs = 50): MainThreadTask[] {
+  type TraceEvent = { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } };
+  const events = (JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] }).traceEvents;
+  const mains = events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const busiest = mains
+    .map((m) => ({ m, busy: events.filter((e) => e.pid === m.pid && e.tid === m.tid && e.name === 'RunTask').reduce((a, e) => a + (e.dur ?? 0), 0) }))
+    .sort((a, b) => b.busy - a.busy)[0]?.m;
+  if (!busiest) return [];
+  return events
+    .filter((e) => e.pid === busiest.pid && e.tid === busiest.tid && e.name === 'RunTask' && e.ph === 'X' && (e.dur ?? 0) / 1000 > minWallMs)
+    .map((e) => ({ startMs: e.ts / 1000, wallMs: (e.dur ?? 0) / 1000, cpuMs: (e.tdur ?? e.dur ?? 0) / 1000 }))
+    .sort((a, b) => a.startMs - b.startMs);
+}
+
+/**
+ * A link's hash for `partial` (dotted config keys and the link's extras such as `backend`,
+ * `autorun`, `advanced_hide`); class lists as comma lists. Unnamed fields keep their defaults.
+ */
+export function hashFor(partial: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(partial)) params.set(key, Array.isArray(value) ? value.join(',') : String(value));
+  return `#${params.toString().replace(/%2C/g, ',')}`;
+}
+
 export class Playground {
   /** The most live tensors the worker reported while `waitForRun` watched. */
   peakTensors = 0;
+  /** Uncaught exceptions of the page (`pageerror`), in order. */
+  readonly pageErrors: string[] = [];
 
-  constructor(readonly page: Page) {}
+  constructor(readonly page: Page) {
+    page.on('pageerror', (e) => this.pageErrors.push(e.message));
+  }
 
   /** Opens the app (with a query such as `?nogpu=1` and/or a hash such as `#backend=cpu`) and waits for the hook. */
   async open(path = '/'): Promise<void> {
@@ -70,6 +117,17 @@ export class Playground {
 
   state(): Promise<StoreSnapshot> {
     return this.page.evaluate(() => window.__refilledTest!.getState() as StoreSnapshot);
+  }
+
+  /** The configuration the controls show (the config store's). */
+  config(): Promise<Record<string, unknown>> {
+    return this.page.evaluate(() => window.__refilledTest!.getConfig() as Record<string, unknown>);
+  }
+
+  /** The active run's record, or undefined before the first run. */
+  async activeRun(): Promise<RunSnapshot | undefined> {
+    const state = await this.state();
+    return state.runs.find((r) => r.runId === state.activeRunId);
   }
 
   /**
@@ -122,7 +180,17 @@ export class Playground {
   }
 }
 
-export const test = base.extend<{ playground: Playground }>({
+/** The page objects, one per panel, all on the test's page (tldraw's shape). */
+interface Panels {
+  configPanel: ConfigPanel;
+  runPanel: RunPanel;
+  charts: Charts;
+  comparePanel: ComparePanel;
+  header: Header;
+  banners: Banners;
+}
+
+export const test = base.extend<{ playground: Playground } & Panels>({
   playground: async ({ page }, use) => {
     // Before any app code: record long tasks on the main thread and count animation frames.
     await page.addInitScript(() => {
@@ -147,6 +215,12 @@ export const test = base.extend<{ playground: Playground }>({
     });
     await use(new Playground(page));
   },
+  configPanel: async ({ playground }, use) => use(new ConfigPanel(playground.page)),
+  runPanel: async ({ playground }, use) => use(new RunPanel(playground.page)),
+  charts: async ({ playground }, use) => use(new Charts(playground.page)),
+  comparePanel: async ({ playground }, use) => use(new ComparePanel(playground.page)),
+  header: async ({ playground }, use) => use(new Header(playground.page)),
+  banners: async ({ playground }, use) => use(new Banners(playground.page)),
 });
 
 export { expect };

@@ -90,6 +90,31 @@ describe('bridge', () => {
     expect(store().runs.map((r) => r.label)).toEqual(['vanilla', 'stage1-only', 'refilled']);
   });
 
+  it('ends every finished run of a comparison as done, not stopped by the next one', () => {
+    const bridge = makeBridge();
+    bridge.compare(DEFAULT_CONFIG);
+    // What the worker sends for each run: running, a result, then its done status, which
+    // arrives after the bridge has already started the next method (and is dropped).
+    for (let i = 0; i < 3; i++) {
+      const runId = store().activeRunId!;
+      latest().emit({ type: 'status', runId, status: 'running' });
+      latest().emit({ type: 'result', runId, result: { readbacks: i } as never });
+      latest().emit({ type: 'status', runId, status: 'done' });
+    }
+    expect(store().runs.map((r) => r.label)).toEqual(['vanilla', 'stage1-only', 'refilled']);
+    expect(store().runs.map((r) => r.status)).toEqual(['done', 'done', 'done']);
+    expect(store().runs.some((r) => r.detail?.includes('replaced'))).toBe(false);
+    expect(store().comparison?.pending).toEqual([]);
+  });
+
+  it('still marks a replaced live run stopped', () => {
+    const bridge = makeBridge();
+    const a = bridge.run(DEFAULT_CONFIG);
+    latest().emit({ type: 'status', runId: a, status: 'paused' });
+    bridge.run(DEFAULT_CONFIG);
+    expect(run(a)).toMatchObject({ status: 'stopped', detail: 'replaced by a new run' });
+  });
+
   it('stop ends a comparison: nothing more is started', () => {
     const bridge = makeBridge();
     bridge.compare(DEFAULT_CONFIG);

@@ -10,6 +10,7 @@ import { resolveConfig, type ExperimentConfig, type Method } from '../protocol/c
 import { ERROR_HINTS, type BackendName, type RunStatus, type WorkerEvent, type WorkerInitOptions, type WorkerRequest } from '../protocol/messages';
 import type { StageId } from '../protocol/results';
 import { decodeConfigHash } from '../protocol/url';
+import { useConfigStore } from '../state/configStore';
 import { useRunStore, type RunState } from '../state/runStore';
 
 /** What the bridge needs of a Worker (a fake one in tests). */
@@ -35,6 +36,7 @@ export interface BridgeOptions {
 /** The methods a comparison runs, in order, on the same split, shots and seed. */
 export const COMPARISON_METHODS: readonly Method[] = ['vanilla', 'stage1-only', 'refilled'];
 
+/** Statuses of a run that is not over: a new run replacing it marks it stopped. */
 const LIVE: readonly RunStatus[] = ['loading', 'ready', 'running', 'paused'];
 /** More crashes than this within CRASH_WINDOW_MS and the bridge stops restarting the worker. */
 const MAX_CRASHES = 3;
@@ -184,7 +186,10 @@ export class Bridge {
     return this.worker as WorkerPort;
   }
 
-  /** The previous run, if still live, is over from the page's point of view: the worker drops it silently. */
+  /**
+   * The previous run, if still live, is over from the page's point of view: the worker drops it
+   * silently. A run that has reported its result is done (the store says so), never retired.
+   */
   private retireActive(detail: string): void {
     const previous = this.runId;
     if (previous === null) return;
@@ -265,6 +270,11 @@ function snapshot(): unknown {
   return JSON.parse(JSON.stringify({ backend, numTensors, readbacks, lastStepMs, engineError, runs, activeRunId, comparison }));
 }
 
+/** The configuration being edited (the config store's), as plain data. */
+function editedConfig(): unknown {
+  return JSON.parse(JSON.stringify(useConfigStore.getState().config));
+}
+
 /** A config from dotted keys over the defaults (e.g. `{ dataset: 'mnist', 'stage1.epochs': 2 }`). */
 function configFrom(partial: Record<string, unknown> = {}): ExperimentConfig {
   return resolveConfig(partial);
@@ -272,7 +282,10 @@ function configFrom(partial: Record<string, unknown> = {}): ExperimentConfig {
 
 /** The test hook end-to-end tests drive the app through (always installed; it holds nothing). */
 export interface RefilledTestHook {
+  /** The run store as plain data. */
   getState(): unknown;
+  /** The configuration the controls show (and the URL hash encodes). */
+  getConfig(): unknown;
   init(backend: BackendName | null): void;
   run(partial?: Record<string, unknown>, label?: string): number;
   configure(partial?: Record<string, unknown>, label?: string): number;
@@ -294,6 +307,7 @@ declare global {
 if (inBrowser) {
   window.__refilledTest = {
     getState: snapshot,
+    getConfig: editedConfig,
     init: (backend) => bridge.init(backend),
     run: (partial, label) => bridge.run(configFrom(partial), label),
     configure: (partial, label) => bridge.configure(configFrom(partial), label),

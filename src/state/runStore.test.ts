@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../protocol/config';
 import type { WorkerEvent } from '../protocol/messages';
-import type { MetricsPoint } from '../protocol/results';
+import type { ExperimentResult, MetricsPoint } from '../protocol/results';
 import { appendBounded, MAX_POINTS, selectActiveRun, useRunStore } from './runStore';
 
 const point = (step: number, stage: 1 | 2 = 1): MetricsPoint => ({ stage, step, epoch: 0, learningRate: 0.1, loss: 1 / step, stepMs: 10 });
@@ -96,6 +96,23 @@ describe('run store', () => {
     apply({ type: 'status', runId: 4, status: 'done' });
     apply({ type: 'error', runId: null, code: 'device-lost', message: 'lost', hint: '' });
     expect(run(4)?.status).toBe('done');
+  });
+
+  it('marks a run done when its result arrives, before the worker’s done status', () => {
+    store().addRun({ runId: 6, label: 'vanilla', config: DEFAULT_CONFIG });
+    apply({ type: 'status', runId: 6, status: 'running', detail: '4 step(s) of stage 2' });
+    apply({ type: 'result', runId: 6, result: { readbacks: 3 } as unknown as ExperimentResult });
+    expect(run(6)).toMatchObject({ status: 'done', detail: undefined, result: { readbacks: 3 } });
+    expect(run(6)?.finishedAtMs).toBeGreaterThan(0);
+    expect(store().readbacks).toBe(3);
+    apply({ type: 'status', runId: 6, status: 'done' });
+    expect(run(6)?.status).toBe('done');
+
+    // A run that failed stays failed, whatever it reported.
+    store().addRun({ runId: 7, label: 'refilled', config: DEFAULT_CONFIG });
+    apply({ type: 'error', runId: 7, code: 'run-diverged', message: 'NaN', hint: '' });
+    apply({ type: 'result', runId: 7, result: { readbacks: 1 } as unknown as ExperimentResult });
+    expect(run(7)?.status).toBe('error');
   });
 
   it('bounds the metrics of a long run', () => {

@@ -174,8 +174,14 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
         set((s) => ({ runs: updateRun(s.runs, e.runId, () => ({ progress: e.progress })) }));
         return;
       case 'result':
+        // The result is the run's last word: it is done now, not when the worker's 'done' status
+        // follows (a comparison starts its next run on the result, and that status is then dropped).
         set((s) => ({
-          runs: updateRun(s.runs, e.runId, (r) => ({ result: e.result, finishedAtMs: r.finishedAtMs ?? Date.now() })),
+          runs: updateRun(s.runs, e.runId, (r) => ({
+            result: e.result,
+            ...(r.status === 'error' ? {} : { status: 'done' as const, detail: undefined }),
+            finishedAtMs: r.finishedAtMs ?? Date.now(),
+          })),
           readbacks: e.result.readbacks,
         }));
         return;

@@ -1,13 +1,21 @@
-import { useMemo } from 'react';
-import type { RunRecord } from '../../state/runStore';
-import { accuracyRows, stageBoundaryStep, stepTimeRows } from '../../state/selectors';
+import { memo } from 'react';
+import { useLiveRun } from '../hooks/useLiveRun';
 import { SERIES } from '../palette';
 import { pct } from './axes';
+import { accuracyView, stepTimeView } from './chartData';
 import { ChartFrame } from './ChartFrame';
-import { StepLineChart } from './StepLineChart';
+import { StepLineChart, type AxisSpec, type SeriesSpec } from './StepLineChart';
 
-export function AccuracyChart({ run }: { run: RunRecord | undefined }) {
-  const rows = useMemo(() => accuracyRows(run), [run]);
+const ACCURACY_AXIS: AxisSpec = { label: 'accuracy', domain: [0, 1], format: pct };
+const ACCURACY_SERIES: readonly SeriesSpec[] = [
+  { key: 'train', name: 'train', colour: SERIES.train, dashed: true },
+  { key: 'val', name: 'validation', colour: SERIES.val },
+];
+const MS_AXIS: AxisSpec = { label: 'ms', domain: [0, 'auto'] };
+const STEP_TIME_SERIES: readonly SeriesSpec[] = [{ key: 'stepMs', name: 'ms / step', colour: SERIES.stepMs }];
+
+export const AccuracyChart = memo(function AccuracyChart() {
+  const { rows, boundary, totalSteps } = useLiveRun(accuracyView);
   return (
     <ChartFrame
       testId="chart-accuracy"
@@ -16,22 +24,13 @@ export function AccuracyChart({ run }: { run: RunRecord | undefined }) {
       points={rows.length}
       empty="Stage 2 has not started."
     >
-      <StepLineChart
-        rows={rows}
-        series={[
-          { key: 'train', name: 'train', colour: SERIES.train, dashed: true },
-          { key: 'val', name: 'validation', colour: SERIES.val },
-        ]}
-        left={{ label: 'accuracy', domain: [0, 1], format: pct }}
-        boundary={stageBoundaryStep(run)}
-        totalSteps={run?.prepared?.totalSteps}
-      />
+      <StepLineChart rows={rows} series={ACCURACY_SERIES} left={ACCURACY_AXIS} boundary={boundary} totalSteps={totalSteps} />
     </ChartFrame>
   );
-}
+});
 
-export function StepTimeChart({ run }: { run: RunRecord | undefined }) {
-  const rows = useMemo(() => stepTimeRows(run), [run]);
+export const StepTimeChart = memo(function StepTimeChart() {
+  const { rows, boundary, totalSteps } = useLiveRun(stepTimeView);
   return (
     <ChartFrame
       testId="chart-step-time"
@@ -40,13 +39,7 @@ export function StepTimeChart({ run }: { run: RunRecord | undefined }) {
       points={rows.length}
       empty="No steps yet."
     >
-      <StepLineChart
-        rows={rows}
-        series={[{ key: 'stepMs', name: 'ms / step', colour: SERIES.stepMs }]}
-        left={{ label: 'ms', domain: [0, 'auto'] }}
-        boundary={stageBoundaryStep(run)}
-        totalSteps={run?.prepared?.totalSteps}
-      />
+      <StepLineChart rows={rows} series={STEP_TIME_SERIES} left={MS_AXIS} boundary={boundary} totalSteps={totalSteps} />
     </ChartFrame>
   );
-}
+});

@@ -1,4 +1,7 @@
 import type { ReactNode } from 'react';
+import { useMountedInTurn } from '../hooks/useLiveRun';
+
+const HIDDEN = { visibility: 'hidden' } as const;
 
 interface Props {
   testId: string;
@@ -15,8 +18,13 @@ interface Props {
   reference?: ReactNode;
 }
 
-/** A titled chart card: the chart, or a line saying why there is nothing to plot yet. */
+/**
+ * A titled chart card: the chart, or a line saying why there is nothing to plot yet. The chart
+ * is mounted (in its turn, see `useMountedInTurn`) even while empty, and only hidden: the
+ * first points of a run then update a chart rather than build one.
+ */
 export function ChartFrame({ testId, title, caption, points, empty, height = 260, children, className, reference }: Props) {
+  const mounted = useMountedInTurn();
   return (
     <figure className={`chart${className ? ` ${className}` : ''}`} data-testid={testId} data-points={points}>
       <figcaption>
@@ -25,7 +33,12 @@ export function ChartFrame({ testId, title, caption, points, empty, height = 260
         {reference && <div className="chart__reference">{reference}</div>}
       </figcaption>
       <div className="chart__body" style={{ height }}>
-        {points > 0 ? children : <div className="chart__empty">{empty}</div>}
+        {mounted && (
+          <div className="chart__plot" style={points > 0 ? undefined : HIDDEN} aria-hidden={points === 0}>
+            {children}
+          </div>
+        )}
+        {points === 0 && <div className="chart__empty chart__empty--overlay">{empty}</div>}
       </div>
     </figure>
   );

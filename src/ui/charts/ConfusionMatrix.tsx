@@ -1,12 +1,13 @@
-import { useMemo } from 'react';
-import type { RunRecord } from '../../state/runStore';
-import { confusionTable, formatPercent } from '../../state/selectors';
+import { memo } from 'react';
+import { formatPercent } from '../../state/selectors';
+import { useLiveRun } from '../hooks/useLiveRun';
+import { selectConfusion } from './chartData';
 
 /** Blue ramp from white: the share of a true class predicted as each class. */
 const cellColour = (rate: number) => `rgb(${Math.round(255 - 255 * rate)}, ${Math.round(255 - 141 * rate)}, ${Math.round(255 - 77 * rate)})`;
 
-export function ConfusionMatrix({ run }: { run: RunRecord | undefined }) {
-  const table = useMemo(() => confusionTable(run), [run]);
+export const ConfusionMatrix = memo(function ConfusionMatrix() {
+  const table = useLiveRun(selectConfusion);
   const n = table?.classNames.length ?? 0;
   return (
     <figure className="chart" data-testid="confusion-matrix" data-points={n * n}>
@@ -54,4 +55,4 @@ export function ConfusionMatrix({ run }: { run: RunRecord | undefined }) {
       )}
     </figure>
   );
-}
+});

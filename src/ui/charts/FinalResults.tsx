@@ -1,9 +1,11 @@
-import type { RunRecord } from '../../state/runStore';
+import { memo } from 'react';
 import { formatDuration, formatPercent } from '../../state/selectors';
+import { useLiveRun } from '../hooks/useLiveRun';
+import { selectResult } from './chartData';
 
 /** The headline numbers of the finished run. */
-export function FinalResults({ run }: { run: RunRecord | undefined }) {
-  const result = run?.result;
+export const FinalResults = memo(function FinalResults() {
+  const result = useLiveRun(selectResult);
   return (
     <section className="final" aria-label="Final result">
       <div className="final__headline">
@@ -41,4 +43,4 @@ export function FinalResults({ run }: { run: RunRecord | undefined }) {
       </dl>
     </section>
   );
-}
+});

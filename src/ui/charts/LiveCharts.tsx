@@ -1,5 +1,4 @@
 import { isHidden, useConfigStore } from '../../state/configStore';
-import { useLiveRun } from '../hooks/useLiveRun';
 import { AccuracyChart, StepTimeChart } from './AccuracyChart';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { EmbeddingChart } from './EmbeddingChart';
@@ -9,27 +8,29 @@ import { NcmChart } from './NcmChart';
 import { PerClassChart } from './PerClassChart';
 import { TripletChart } from './TripletChart';
 
-/** The active run's charts, redrawn at most every REDRAW_MS. */
+/**
+ * The active run's charts. Each chart selects its own rows from the throttled live run
+ * (`useLiveRun`), so this layout never re-renders while a run streams.
+ */
 export function LiveCharts() {
-  const run = useLiveRun();
   const hideEmbedding = useConfigStore((s) => isHidden(s, 'embedding'));
   const hideResults = useConfigStore((s) => isHidden(s, 'results'));
   return (
     <>
       <section className="chart-grid" aria-label="Training curves">
-        <NcmChart run={run} />
-        <AccuracyChart run={run} />
-        <Stage1LossChart run={run} />
-        <Stage2LossChart run={run} />
-        <TripletChart run={run} />
-        <StepTimeChart run={run} />
+        <NcmChart />
+        <AccuracyChart />
+        <Stage1LossChart />
+        <Stage2LossChart />
+        <TripletChart />
+        <StepTimeChart />
       </section>
-      {!hideEmbedding && <EmbeddingChart run={run} />}
+      {!hideEmbedding && <EmbeddingChart />}
       {!hideResults && (
         <section className="results-grid" aria-label="Final result">
-          <FinalResults run={run} />
-          <PerClassChart run={run} />
-          <ConfusionMatrix run={run} />
+          <FinalResults />
+          <PerClassChart />
+          <ConfusionMatrix />
         </section>
       )}
     </>

@@ -1,42 +1,48 @@
-import { useMemo } from 'react';
-import type { RunRecord } from '../../state/runStore';
-import { stage1LossRows, stage2LossRows, stageBoundaryStep } from '../../state/selectors';
-import { SERIES, OKABE_ITO } from '../palette';
+import { memo, useMemo } from 'react';
+import { useLiveRun } from '../hooks/useLiveRun';
+import { OKABE_ITO, SERIES } from '../palette';
+import { stage1LossView, stage2LossView } from './chartData';
 import { ChartFrame } from './ChartFrame';
-import { StepLineChart, type SeriesSpec } from './StepLineChart';
+import { StepLineChart, type AxisSpec, type SeriesSpec } from './StepLineChart';
 
-export function Stage1LossChart({ run }: { run: RunRecord | undefined }) {
-  const rows = useMemo(() => stage1LossRows(run), [run]);
-  const rkd = run?.config.method === 'rkd';
-  const series: SeriesSpec[] = rkd
-    ? [
-        { key: 'loss', name: 'RKD total', colour: SERIES.total },
-        { key: 'rkdDistance', name: 'distance term', colour: OKABE_ITO.blue },
-        { key: 'rkdAngle', name: 'angle term', colour: OKABE_ITO.orange },
-      ]
-    : [{ key: 'loss', name: 'w₁ · KL(P_T ‖ P_S)', colour: SERIES.stage1Loss }];
+const LOSS_AXIS: AxisSpec = { label: 'loss' };
+const LAMBDA_AXIS: AxisSpec = { label: 'λ', domain: [0, 'auto'] };
+const REFILLED_STAGE1: readonly SeriesSpec[] = [{ key: 'loss', name: 'w₁ · KL(P_T ‖ P_S)', colour: SERIES.stage1Loss }];
+const RKD_STAGE1: readonly SeriesSpec[] = [
+  { key: 'loss', name: 'RKD total', colour: SERIES.total },
+  { key: 'rkdDistance', name: 'distance term', colour: OKABE_ITO.blue },
+  { key: 'rkdAngle', name: 'angle term', colour: OKABE_ITO.orange },
+];
+const CE_ONLY: readonly SeriesSpec[] = [
+  { key: 'ce', name: 'cross-entropy', colour: SERIES.ce },
+  { key: 'total', name: 'total', colour: SERIES.total },
+];
+const CE_AND_KD: readonly SeriesSpec[] = [
+  { key: 'ce', name: 'cross-entropy', colour: SERIES.ce },
+  { key: 'weightedKd', name: 'λ · KL (distillation)', colour: SERIES.kd },
+  { key: 'total', name: 'total', colour: SERIES.total },
+  { key: 'lambda', name: 'λ', colour: SERIES.lambda, axis: 'right', dashed: true },
+];
+
+export const Stage1LossChart = memo(function Stage1LossChart() {
+  const { rows, method, boundary, totalSteps } = useLiveRun(stage1LossView);
+  const rkd = method === 'rkd';
   return (
     <ChartFrame
       testId="chart-stage1-loss"
       title="Stage 1 · alignment loss"
       caption={rkd ? 'Distance- and angle-wise relations matched to the teacher’s.' : 'w₁ · KL of teacher vs student triplet probabilities; 0 when they agree.'}
       points={rows.length}
-      empty={run && run.config.method !== 'refilled' && run.config.method !== 'stage1-only' && !rkd ? `No stage 1 for ${run.config.method}.` : 'Run or step stage 1 to see the loss.'}
+      empty={method && method !== 'refilled' && method !== 'stage1-only' && !rkd ? `No stage 1 for ${method}.` : 'Run or step stage 1 to see the loss.'}
     >
-      <StepLineChart rows={rows} series={series} left={{ label: 'loss' }} boundary={stageBoundaryStep(run)} totalSteps={run?.prepared?.totalSteps} />
+      <StepLineChart rows={rows} series={rkd ? RKD_STAGE1 : REFILLED_STAGE1} left={LOSS_AXIS} boundary={boundary} totalSteps={totalSteps} />
     </ChartFrame>
   );
-}
+});
 
-export function Stage2LossChart({ run }: { run: RunRecord | undefined }) {
-  const rows = useMemo(() => stage2LossRows(run), [run]);
-  const hasKd = rows.some((r) => r.weightedKd !== undefined);
-  const series: SeriesSpec[] = [
-    { key: 'ce', name: 'cross-entropy', colour: SERIES.ce },
-    ...(hasKd ? [{ key: 'weightedKd', name: 'λ · KL (distillation)', colour: SERIES.kd }] : []),
-    { key: 'total', name: 'total', colour: SERIES.total },
-    ...(hasKd ? [{ key: 'lambda', name: 'λ', colour: SERIES.lambda, axis: 'right' as const, dashed: true }] : []),
-  ];
+export const Stage2LossChart = memo(function Stage2LossChart() {
+  const { rows, boundary, totalSteps } = useLiveRun(stage2LossView);
+  const hasKd = useMemo(() => rows.some((r) => r.weightedKd !== undefined), [rows]);
   return (
     <ChartFrame
       testId="chart-stage2-loss"
@@ -47,12 +53,12 @@ export function Stage2LossChart({ run }: { run: RunRecord | undefined }) {
     >
       <StepLineChart
         rows={rows}
-        series={series}
-        left={{ label: 'loss' }}
-        right={hasKd ? { label: 'λ', domain: [0, 'auto'] } : undefined}
-        boundary={stageBoundaryStep(run)}
-        totalSteps={run?.prepared?.totalSteps}
+        series={hasKd ? CE_AND_KD : CE_ONLY}
+        left={LOSS_AXIS}
+        right={hasKd ? LAMBDA_AXIS : undefined}
+        boundary={boundary}
+        totalSteps={totalSteps}
       />
     </ChartFrame>
   );
-}
+});

@@ -1,15 +1,17 @@
-import { useMemo } from 'react';
-import { ReferenceLine } from 'recharts';
-import type { RunRecord } from '../../state/runStore';
-import { formatPercent, ncmRows, stageBoundaryStep, teacherNcmReference } from '../../state/selectors';
+import { memo } from 'react';
+import { formatPercent } from '../../state/selectors';
+import { useLiveRun } from '../hooks/useLiveRun';
 import { SERIES } from '../palette';
 import { pct } from './axes';
+import { ncmView } from './chartData';
 import { ChartFrame } from './ChartFrame';
-import { StepLineChart } from './StepLineChart';
+import { StepLineChart, type AxisSpec, type SeriesSpec } from './StepLineChart';
 
-export function NcmChart({ run }: { run: RunRecord | undefined }) {
-  const rows = useMemo(() => ncmRows(run), [run]);
-  const teacher = teacherNcmReference(run);
+const NCM_AXIS: AxisSpec = { label: 'accuracy', domain: [0, 1], format: pct };
+const NCM_SERIES: readonly SeriesSpec[] = [{ key: 'ncm', name: 'student NCM', colour: SERIES.ncm }];
+
+export const NcmChart = memo(function NcmChart() {
+  const { rows, teacher, boundary, totalSteps } = useLiveRun(ncmView);
   return (
     <ChartFrame
       testId="chart-ncm"
@@ -27,22 +29,13 @@ export function NcmChart({ run }: { run: RunRecord | undefined }) {
     >
       <StepLineChart
         rows={rows}
-        series={[{ key: 'ncm', name: 'student NCM', colour: SERIES.ncm }]}
-        left={{ label: 'accuracy', domain: [0, 1], format: pct }}
-        boundary={stageBoundaryStep(run)}
-        totalSteps={run?.prepared?.totalSteps}
-      >
-        {teacher !== null && (
-          <ReferenceLine
-            yAxisId="left"
-            y={teacher}
-            stroke={SERIES.teacher}
-            strokeWidth={2.5}
-            strokeDasharray="8 5"
-            ifOverflow="extendDomain"
-          />
-        )}
-      </StepLineChart>
+        series={NCM_SERIES}
+        left={NCM_AXIS}
+        boundary={boundary}
+        totalSteps={totalSteps}
+        referenceY={teacher}
+        referenceColour={SERIES.teacher}
+      />
     </ChartFrame>
   );
-}
+});

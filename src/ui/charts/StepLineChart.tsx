@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { AXIS_TICK, CHART_FONT_PX } from '../palette';
 import { MARGIN, boundaryProps, gridProps, legendProps, stepDomain, tooltipProps } from './axes';
@@ -19,80 +19,147 @@ export interface AxisSpec {
 }
 
 interface Props {
-  rows: object[];
-  series: SeriesSpec[];
+  /** At most MAX_PLOTTED_POINTS rows (see chartData), the same array while unchanged. */
+  rows: readonly object[];
+  series: readonly SeriesSpec[];
   left: AxisSpec;
   right?: AxisSpec;
   boundary: number | null;
   totalSteps?: number;
   xKey?: string;
   xLabel?: string;
-  children?: ReactNode;
+  /** A dashed horizontal reference on the left axis (e.g. the teacher's NCM accuracy). */
+  referenceY?: number | null;
+  referenceColour?: string;
 }
 
+const AUTO_DOMAIN: [string, string] = ['auto', 'auto'];
 const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(Math.round(v * 1000) / 1000));
+const stepLabel = (l: unknown) => `step ${l}`;
+const AXIS_LABEL_STYLE = { fontSize: CHART_FONT_PX, fill: '#1a1a1a' } as const;
+const MIDDLE = { textAnchor: 'middle' } as const;
+const SMALL_DOT = { r: 3 } as const;
+const RIGHT_PADDING = { top: 14 } as const;
+const DATA_DOMAIN = ['dataMin', 'dataMax'] as const;
+const GRID = <CartesianGrid {...gridProps} />;
+const LEGEND = <Legend {...legendProps} />;
+/** Dots only while a line is short enough for them to be read one by one. */
+const MAX_DOTTED_ROWS = 16;
 
-/** Lines over the global step, with the stage boundary and large type (no animation: live data). */
-export function StepLineChart({ rows, series, left, right, boundary, totalSteps, xKey = 'step', xLabel = 'training step (both stages)', children }: Props) {
-  const valueFormat = (v: unknown, name: unknown) => {
-    const s = series.find((x) => x.name === name);
-    const axis = s?.axis === 'right' ? right : left;
-    return typeof v === 'number' ? (axis?.format ?? fmt)(v) : String(v);
-  };
+/**
+ * Lines over the global step, with the stage boundary and large type (no animation: live data).
+ * Memoised, and every prop it hands recharts is stable across renders: recharts re-registers an
+ * axis, a legend or a tooltip whose props changed identity, which costs as much as the drawing.
+ * Give it stable props (module-level series and axis specs, memoised rows) and it redraws only
+ * when its data change.
+ */
+export const StepLineChart = memo(function StepLineChart({
+  rows,
+  series,
+  left,
+  right,
+  boundary,
+  totalSteps,
+  xKey = 'step',
+  xLabel = 'training step (both stages)',
+  referenceY = null,
+  referenceColour,
+}: Props) {
+  const margin = useMemo(() => ({ ...MARGIN, right: right ? 8 : MARGIN.right }), [right]);
+  const dotted = rows.length <= MAX_DOTTED_ROWS;
+  // The chart's children are memoised elements: on a data update React skips them (same
+  // element, same props) and only the chart root sees the new rows. A recharts ReferenceLine in
+  // particular re-registers itself in the chart's store on every render, which recomputes every
+  // axis and tick; rendered once, it stays registered.
+  const xAxis = useMemo(
+    () => (
+      <XAxis
+        dataKey={xKey}
+        type="number"
+        domain={xKey === 'step' ? stepDomain(totalSteps) : DATA_DOMAIN}
+        allowDecimals={false}
+        tick={AXIS_TICK}
+        label={{ value: xLabel, position: 'insideBottom', offset: -14, ...AXIS_LABEL_STYLE }}
+      />
+    ),
+    [xKey, xLabel, totalSteps],
+  );
+  const leftAxis = useMemo(
+    () => (
+      <YAxis
+        yAxisId="left"
+        domain={left.domain ?? AUTO_DOMAIN}
+        scale={left.scale ?? 'linear'}
+        allowDataOverflow={left.scale === 'log'}
+        tick={AXIS_TICK}
+        tickFormatter={left.format ?? fmt}
+        width={68}
+        label={{ value: left.label, angle: -90, position: 'insideLeft', offset: 6, ...AXIS_LABEL_STYLE, style: MIDDLE }}
+      />
+    ),
+    [left],
+  );
+  const rightAxis = useMemo(
+    () =>
+      right && (
+        <YAxis
+          yAxisId="right"
+          orientation="right"
+          domain={right.domain ?? AUTO_DOMAIN}
+          padding={RIGHT_PADDING}
+          tick={AXIS_TICK}
+          tickFormatter={right.format ?? fmt}
+          width={68}
+          label={{ value: right.label, angle: 90, position: 'insideRight', offset: 6, ...AXIS_LABEL_STYLE, style: MIDDLE }}
+        />
+      ),
+    [right],
+  );
+  const tooltip = useMemo(() => {
+    const valueFormat = (v: unknown, name: unknown) => {
+      const s = series.find((x) => x.name === name);
+      const axis = s?.axis === 'right' ? right : left;
+      return typeof v === 'number' ? (axis?.format ?? fmt)(v) : String(v);
+    };
+    return <Tooltip {...tooltipProps} formatter={valueFormat} labelFormatter={stepLabel} />;
+  }, [series, left, right]);
+  const boundaryLine = useMemo(() => boundary !== null && <ReferenceLine yAxisId="left" {...boundaryProps(boundary)} />, [boundary]);
+  const referenceLine = useMemo(
+    () => referenceY !== null && <ReferenceLine yAxisId="left" y={referenceY} stroke={referenceColour} strokeWidth={2.5} strokeDasharray="8 5" ifOverflow="extendDomain" />,
+    [referenceY, referenceColour],
+  );
+  const lines = useMemo(
+    () =>
+      series.map((s) => (
+        <Line
+          key={s.key}
+          yAxisId={s.axis ?? 'left'}
+          type="linear"
+          dataKey={s.key}
+          name={s.name}
+          stroke={s.colour}
+          strokeWidth={2.5}
+          strokeDasharray={s.dashed ? '7 4' : undefined}
+          dot={dotted ? SMALL_DOT : false}
+          connectNulls
+          isAnimationActive={false}
+        />
+      )),
+    [series, dotted],
+  );
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <LineChart data={rows} margin={{ ...MARGIN, right: right ? 8 : MARGIN.right }}>
-        <CartesianGrid {...gridProps} />
-        <XAxis
-          dataKey={xKey}
-          type="number"
-          domain={xKey === 'step' ? stepDomain(totalSteps) : ['dataMin', 'dataMax']}
-          allowDecimals={false}
-          tick={AXIS_TICK}
-          label={{ value: xLabel, position: 'insideBottom', offset: -14, fontSize: CHART_FONT_PX, fill: '#1a1a1a' }}
-        />
-        <YAxis
-          yAxisId="left"
-          domain={left.domain ?? ['auto', 'auto']}
-          scale={left.scale ?? 'linear'}
-          allowDataOverflow={left.scale === 'log'}
-          tick={AXIS_TICK}
-          tickFormatter={left.format ?? fmt}
-          width={68}
-          label={{ value: left.label, angle: -90, position: 'insideLeft', offset: 6, fontSize: CHART_FONT_PX, fill: '#1a1a1a', style: { textAnchor: 'middle' } }}
-        />
-        {right && (
-          <YAxis
-            yAxisId="right"
-            orientation="right"
-            domain={right.domain ?? ['auto', 'auto']}
-            padding={{ top: 14 }}
-            tick={AXIS_TICK}
-            tickFormatter={right.format ?? fmt}
-            width={68}
-            label={{ value: right.label, angle: 90, position: 'insideRight', offset: 6, fontSize: CHART_FONT_PX, fill: '#1a1a1a', style: { textAnchor: 'middle' } }}
-          />
-        )}
-        <Tooltip {...tooltipProps} formatter={valueFormat} labelFormatter={(l) => `step ${l}`} />
-        <Legend {...legendProps} />
-        {boundary !== null && <ReferenceLine yAxisId="left" {...boundaryProps(boundary)} />}
-        {children}
-        {series.map((s) => (
-          <Line
-            key={s.key}
-            yAxisId={s.axis ?? 'left'}
-            type="linear"
-            dataKey={s.key}
-            name={s.name}
-            stroke={s.colour}
-            strokeWidth={2.5}
-            strokeDasharray={s.dashed ? '7 4' : undefined}
-            dot={rows.length <= 16 ? { r: 3 } : false}
-            connectNulls
-            isAnimationActive={false}
-          />
-        ))}
+      <LineChart data={rows as object[]} margin={margin}>
+        {GRID}
+        {xAxis}
+        {leftAxis}
+        {rightAxis}
+        {tooltip}
+        {LEGEND}
+        {boundaryLine}
+        {referenceLine}
+        {lines}
       </LineChart>
     </ResponsiveContainer>
   );
-}
+});

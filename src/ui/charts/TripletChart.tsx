@@ -1,12 +1,22 @@
-import { useMemo } from 'react';
-import type { RunRecord } from '../../state/runStore';
-import { stageBoundaryStep, tripletRows } from '../../state/selectors';
+import { memo } from 'react';
+import { useLiveRun } from '../hooks/useLiveRun';
 import { SERIES } from '../palette';
+import { tripletView } from './chartData';
 import { ChartFrame } from './ChartFrame';
-import { StepLineChart } from './StepLineChart';
+import { StepLineChart, type AxisSpec, type SeriesSpec } from './StepLineChart';
 
-export function TripletChart({ run }: { run: RunRecord | undefined }) {
-  const rows = useMemo(() => tripletRows(run), [run]);
+const TRIPLET_AXIS: AxisSpec = { label: 'triplets', domain: [0, 'auto'] };
+const PROBABILITY_AXIS: AxisSpec = { label: 'probability', domain: [0, 1] };
+const TRIPLET_SERIES: readonly SeriesSpec[] = [
+  { key: 'mined', name: 'mined / batch', colour: SERIES.mined },
+  { key: 'meanPT', name: 'mean p_T', colour: SERIES.meanPT, axis: 'right' },
+  { key: 'meanPS', name: 'mean p_S', colour: SERIES.meanPS, axis: 'right' },
+  { key: 'agreement', name: 'agreement', colour: SERIES.agreement, axis: 'right', dashed: true },
+  { key: 'meanAbsDiff', name: '|p_T − p_S|', colour: SERIES.absDiff, axis: 'right', dashed: true },
+];
+
+export const TripletChart = memo(function TripletChart() {
+  const { rows, boundary, totalSteps } = useLiveRun(tripletView);
   return (
     <ChartFrame
       testId="chart-triplets"
@@ -15,20 +25,7 @@ export function TripletChart({ run }: { run: RunRecord | undefined }) {
       points={rows.length}
       empty="Triplet statistics appear during REFILLED’s stage 1."
     >
-      <StepLineChart
-        rows={rows}
-        series={[
-          { key: 'mined', name: 'mined / batch', colour: SERIES.mined },
-          { key: 'meanPT', name: 'mean p_T', colour: SERIES.meanPT, axis: 'right' },
-          { key: 'meanPS', name: 'mean p_S', colour: SERIES.meanPS, axis: 'right' },
-          { key: 'agreement', name: 'agreement', colour: SERIES.agreement, axis: 'right', dashed: true },
-          { key: 'meanAbsDiff', name: '|p_T − p_S|', colour: SERIES.absDiff, axis: 'right', dashed: true },
-        ]}
-        left={{ label: 'triplets', domain: [0, 'auto'] }}
-        right={{ label: 'probability', domain: [0, 1] }}
-        boundary={stageBoundaryStep(run)}
-        totalSteps={run?.prepared?.totalSteps}
-      />
+      <StepLineChart rows={rows} series={TRIPLET_SERIES} left={TRIPLET_AXIS} right={PROBABILITY_AXIS} boundary={boundary} totalSteps={totalSteps} />
     </ChartFrame>
   );
-}
+});

@@ -1,28 +1,26 @@
-import { useMemo } from 'react';
-import { useRunStore } from '../../state/runStore';
-import { comparisonCurves } from '../../state/selectors';
+import { memo, useMemo } from 'react';
 import { ChartFrame } from '../charts/ChartFrame';
-import { StepLineChart } from '../charts/StepLineChart';
+import { StepLineChart, type AxisSpec, type SeriesSpec } from '../charts/StepLineChart';
 import { pct } from '../charts/axes';
-import { useThrottled } from '../hooks/useThrottled';
-import { REDRAW_MS } from '../hooks/useLiveRun';
+import { createComparisonCurvesSelector } from '../charts/chartData';
+import { useLiveRuns } from '../hooks/useLiveRun';
 import { METHOD_COLOURS } from '../palette';
 
+const ACCURACY_AXIS: AxisSpec = { label: 'accuracy', domain: [0, 1], format: pct };
+const selectCurves = createComparisonCurvesSelector();
+
 /** Validation accuracy of the visible runs, aligned where their classifiers start training. */
-export function CompareChart() {
-  const runs = useThrottled(
-    useRunStore((s) => s.runs),
-    REDRAW_MS,
-  );
-  const curves = useMemo(() => comparisonCurves(runs), [runs]);
-  const methods = new Map(runs.map((r) => [r.runId, r.config.method]));
-  const dashes = new Map<string, number>();
-  const series = curves.series.map((s) => {
-    const method = methods.get(s.runId) ?? '';
-    const seen = dashes.get(method) ?? 0;
-    dashes.set(method, seen + 1);
-    return { key: s.key, name: `#${s.runId} ${s.label}`, colour: METHOD_COLOURS[method] ?? '#777', dashed: seen > 0 };
-  });
+export const CompareChart = memo(function CompareChart() {
+  const curves = useLiveRuns(selectCurves);
+  const series = useMemo(() => {
+    // The second run of a method is dashed, so that two runs of one method stay apart.
+    const seen = new Map<string, number>();
+    return curves.series.map((s): SeriesSpec => {
+      const count = seen.get(s.method) ?? 0;
+      seen.set(s.method, count + 1);
+      return { key: s.key, name: `#${s.runId} ${s.label}`, colour: METHOD_COLOURS[s.method] ?? '#777', dashed: count > 0 };
+    });
+  }, [curves]);
   return (
     <ChartFrame
       testId="chart-compare"
@@ -32,7 +30,7 @@ export function CompareChart() {
       empty="Finished or running runs with stage-2 validation appear here."
       height={300}
     >
-      <StepLineChart rows={curves.rows} xKey="stage2Step" xLabel="stage-2 step" series={series} left={{ label: 'accuracy', domain: [0, 1], format: pct }} boundary={null} />
+      <StepLineChart rows={curves.rows} xKey="stage2Step" xLabel="stage-2 step" series={series} left={ACCURACY_AXIS} boundary={null} />
     </ChartFrame>
   );
-}
+});

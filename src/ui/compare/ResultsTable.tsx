@@ -1,17 +1,52 @@
-import { useMemo } from 'react';
+import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useRunStore } from '../../state/runStore';
-import { comparisonRows, formatDuration, formatPercent } from '../../state/selectors';
+import { useRunStore, type RunState } from '../../state/runStore';
+import { formatDuration, formatPercent, type ComparisonRow } from '../../state/selectors';
+import { createComparisonRowsSelector } from '../charts/chartData';
 import { METHOD_COLOURS } from '../palette';
+
+/** Same array while no row changed: the table re-renders when a run's shown fields change, not per worker message. */
+const rowsOf = createComparisonRowsSelector();
+const selectRows = (s: RunState) => rowsOf(s.runs);
+
+const ResultRow = memo(function ResultRow({ row: r, active, best }: { row: ComparisonRow; active: boolean; best: boolean }) {
+  const toggleVisible = useRunStore((s) => s.toggleVisible);
+  const removeRun = useRunStore((s) => s.removeRun);
+  return (
+    <tr data-testid="results-row" data-run-id={r.runId} data-method={r.method} data-status={r.status} className={active ? 'is-active' : ''}>
+      <td>
+        <input type="checkbox" checked={r.visible} onChange={() => toggleVisible(r.runId)} aria-label={`Show run ${r.runId} on the chart`} data-testid="results-visible" />
+      </td>
+      <td>#{r.runId}</td>
+      <td>
+        <span className="swatch" style={{ background: METHOD_COLOURS[r.method] ?? '#777' }} aria-hidden />
+        {r.label}
+      </td>
+      <td className="num">{formatPercent(r.ncmAfterStage1)}</td>
+      <td className="num">{formatPercent(r.bestValAccuracy)}</td>
+      <td className={`num${best ? ' is-best' : ''}`} data-testid="results-test-accuracy">
+        {formatPercent(r.testAccuracy)}
+      </td>
+      <td className="num">{formatDuration(r.totalMs)}</td>
+      <td>
+        <span className={`status status--${r.status}`} data-testid="results-status">
+          {r.status}
+        </span>
+      </td>
+      <td>
+        <button type="button" className="banner__x" onClick={() => removeRun(r.runId)} aria-label={`Remove run ${r.runId}`} disabled={r.status === 'running' || r.status === 'loading'}>
+          ×
+        </button>
+      </td>
+    </tr>
+  );
+});
 
 /** A row per run of the session, with a show/hide toggle for the overlaid curves. */
 export function ResultsTable() {
-  const runs = useRunStore((s) => s.runs);
+  const rows = useRunStore(selectRows);
   const activeRunId = useRunStore((s) => s.activeRunId);
   const pending = useRunStore(useShallow((s) => s.comparison?.pending ?? []));
-  const toggleVisible = useRunStore((s) => s.toggleVisible);
-  const removeRun = useRunStore((s) => s.removeRun);
-  const rows = useMemo(() => comparisonRows(runs), [runs]);
   const best = Math.max(...rows.map((r) => r.testAccuracy ?? -1));
   return (
     <table className="results" data-testid="results-table">
@@ -30,30 +65,7 @@ export function ResultsTable() {
       </thead>
       <tbody>
         {rows.map((r) => (
-          <tr key={r.runId} data-testid="results-row" data-run-id={r.runId} data-method={r.method} className={r.runId === activeRunId ? 'is-active' : ''}>
-            <td>
-              <input type="checkbox" checked={r.visible} onChange={() => toggleVisible(r.runId)} aria-label={`Show run ${r.runId} on the chart`} data-testid="results-visible" />
-            </td>
-            <td>#{r.runId}</td>
-            <td>
-              <span className="swatch" style={{ background: METHOD_COLOURS[r.method] ?? '#777' }} aria-hidden />
-              {r.label}
-            </td>
-            <td className="num">{formatPercent(r.ncmAfterStage1)}</td>
-            <td className="num">{formatPercent(r.bestValAccuracy)}</td>
-            <td className={`num${r.testAccuracy !== null && r.testAccuracy === best ? ' is-best' : ''}`} data-testid="results-test-accuracy">
-              {formatPercent(r.testAccuracy)}
-            </td>
-            <td className="num">{formatDuration(r.totalMs)}</td>
-            <td>
-              <span className={`status status--${r.status}`}>{r.status}</span>
-            </td>
-            <td>
-              <button type="button" className="banner__x" onClick={() => removeRun(r.runId)} aria-label={`Remove run ${r.runId}`} disabled={r.status === 'running' || r.status === 'loading'}>
-                ×
-              </button>
-            </td>
-          </tr>
+          <ResultRow key={r.runId} row={r} active={r.runId === activeRunId} best={r.testAccuracy !== null && r.testAccuracy === best} />
         ))}
         {pending.map((label) => (
           <tr key={`pending-${label}`} className="is-pending">

@@ -1,6 +1,7 @@
-import { useMemo, type ReactNode } from 'react';
-import type { RunRecord } from '../../state/runStore';
-import { formatDuration, runProgress, type StageProgress } from '../../state/selectors';
+import type { ReactNode } from 'react';
+import { formatDuration, type StageProgress } from '../../state/selectors';
+import { progressView } from '../charts/chartData';
+import { useLiveRun } from '../hooks/useLiveRun';
 
 function Bar({ testId, title, stage, unusedText }: { testId: string; title: string; stage: StageProgress; unusedText: string }) {
   const percent = Math.round(stage.fraction * 100);
@@ -27,10 +28,9 @@ function Bar({ testId, title, stage, unusedText }: { testId: string; title: stri
   );
 }
 
-/** A progress bar per stage, and the time left. */
-export function ProgressBars({ run, children }: { run: RunRecord | undefined; children?: ReactNode }) {
-  const progress = useMemo(() => runProgress(run), [run]);
-  const method = run?.config.method;
+/** A progress bar per stage, and the time left (from the throttled live run). */
+export function ProgressBars({ children }: { children?: ReactNode }) {
+  const { progress, method } = useLiveRun(progressView);
   return (
     <div className="progress-bars">
       <Bar testId="progress-stage1" title="Stage 1 · embedding" stage={progress.stage1} unusedText={`not used by ${method}`} />

@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { usesStage1 } from '../../protocol/config';
 import { isHidden, selectCanRun, useConfigStore } from '../../state/configStore';
 import { selectActiveRun, useRunStore } from '../../state/runStore';
-import { useLiveRun } from '../hooks/useLiveRun';
 import { ProgressBars } from './ProgressBars';
 import { isLive, pauseRun, resetRun, resumeRun, startRun, stepRun, stopRun } from './actions';
 
@@ -11,17 +10,18 @@ export function RunPanel() {
   const status = useRunStore((s) => selectActiveRun(s)?.status);
   const detail = useRunStore((s) => selectActiveRun(s)?.detail);
   const runId = useRunStore((s) => s.activeRunId);
+  const activeMethod = useRunStore((s) => selectActiveRun(s)?.config.method);
+  const activeStage = useRunStore((s) => selectActiveRun(s)?.progress?.stage);
   const canRun = useConfigStore(selectCanRun);
   const problems = useConfigStore((s) => s.errors.length + Object.keys(s.inputErrors).length);
   const method = useConfigStore((s) => s.config.method);
   const hideStep = useConfigStore((s) => isHidden(s, 'step'));
-  const run = useLiveRun();
   const [stepText, setStepText] = useState('10');
   const stepCount = Number(stepText);
   const stepValid = Number.isInteger(stepCount) && stepCount >= 1 && stepCount <= 100000;
   const busy = status === 'running' || status === 'loading';
   const steppable = status === 'ready' || status === 'paused';
-  const activeHasStage1 = run && steppable ? usesStage1(run.config.method) && run.progress?.stage !== 2 : usesStage1(method);
+  const activeHasStage1 = activeMethod && steppable ? usesStage1(activeMethod) && activeStage !== 2 : usesStage1(method);
   return (
     <section className="run-panel" aria-label="Run">
       <div className="run-panel__row">
@@ -71,7 +71,7 @@ export function RunPanel() {
           Fix {problems === 1 ? 'the highlighted setting' : `the ${problems} highlighted settings`} to run.
         </p>
       )}
-      <ProgressBars run={run}>
+      <ProgressBars>
         <div className="run-status">
           <span className={`status status--${status ?? 'idle'}`} data-testid="run-status">
             {status ?? 'idle'}
