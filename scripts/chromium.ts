@@ -5,11 +5,14 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright';
 
-/** Chromium flags: WebGPU on SwiftShader, WebGL fallback allowed, no network chatter. */
+/**
+ * Chromium flags: WebGPU on SwiftShader, WebGL fallback allowed, no network chatter. Dawn's
+ * robustness stays on: with `disable_robustness` out-of-bounds shader reads return garbage,
+ * and the default student's stage-1 loss came back NaN at batch 64.
+ */
 export const CHROMIUM_ARGS = [
   '--enable-unsafe-webgpu',
   '--use-webgpu-adapter=swiftshader',
-  '--enable-dawn-features=disable_robustness',
   '--disable-gpu-watchdog',
   '--enable-unsafe-swiftshader',
   '--no-sandbox',
