@@ -25,9 +25,6 @@ const CHROMIUM_ARGS = [
 
 export default defineConfig({
   testDir: 'e2e',
-  // The UI flows (e2e/ui.spec.ts) are opt-in until their WebGPU flow fits its time budget on
-  // SwiftShader: E2E_UI=1 npm run test:e2e.
-  testIgnore: process.env.E2E_UI ? [] : ['**/ui.spec.ts'],
   timeout: 10 * 60_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
