@@ -6,6 +6,16 @@ import type { ExperimentConfig, Method } from './config';
 
 export type StageId = 1 | 2;
 
+/** Stage-1 triplet statistics of one batch (see core/losses/stage1.ts). */
+export interface TripletStats {
+  mined: number;
+  anchorsWithTriplet: number;
+  meanPT: number;
+  meanPS: number;
+  agreement: number;
+  meanAbsDiff: number;
+}
+
 /** Means over one reporting interval of training steps (read back from the device once). */
 export interface MetricsPoint {
   stage: StageId;
@@ -14,15 +24,8 @@ export interface MetricsPoint {
   epoch: number;
   learningRate: number;
   loss: number;
-  /** Stage 1, REFILLED: triplet statistics (means per step over the interval). */
-  triplets?: {
-    mined: number;
-    anchorsWithTriplet: number;
-    meanPT: number;
-    meanPS: number;
-    agreement: number;
-    meanAbsDiff: number;
-  };
+  /** Stage 1, REFILLED: triplet statistics of the interval's last step. */
+  triplets?: TripletStats;
   /** Stage 1, RKD baseline: its two relational terms. */
   rkd?: { distance: number; angle: number };
   /** Stage 2: cross-entropy, the distillation term (unweighted) and its weight λ. */

@@ -4,6 +4,7 @@
  */
 import { usesStage1 } from '../protocol/config';
 import type { EmbeddingPicture } from '../protocol/messages';
+import type { TripletStats } from '../protocol/results';
 import type { RunRecord } from './runStore';
 
 // ---------------------------------------------------------------------------------------------
@@ -131,15 +132,7 @@ export function teacherNcmReference(run: RunRecord | undefined): number | null {
   return run?.prepared?.teacherNcmValAccuracy ?? run?.result?.teacherNcmValAccuracy ?? null;
 }
 
-export interface TripletRow {
-  step: number;
-  mined: number;
-  anchorsWithTriplet: number;
-  meanPT: number;
-  meanPS: number;
-  agreement: number;
-  meanAbsDiff: number;
-}
+export type TripletRow = { step: number } & TripletStats;
 
 /** Stage-1 triplet statistics (REFILLED only). */
 export function tripletRows(run: RunRecord | undefined): TripletRow[] {
