@@ -1,14 +1,18 @@
 /**
  * `npm run bench`: per backend, ms per step of a plain cross-entropy step, a REFILLED
  * stage-1 step and a stage-2 step of the default student (batch 64), their ratios,
- * read-backs and kernel dispatches per step, tensors leaked per 100 steps and the time to
- * cache the teacher's embeddings. Node: cpu and wasm. Headless Chromium (when found):
- * webgpu (SwiftShader here), webgl, cpu. A PyTorch CPU reference step is measured beside
- * them when python3 can import torch. Prints a table and writes bench-results/bench.json.
+ * read-backs and kernel dispatches per step, the slowest kernels of each step, tensors leaked
+ * per 100 steps and the time to cache the teacher's embeddings. Node: wasm (and cpu on
+ * request: tfjs's pure-JS kernels take seconds per step). Headless Chromium (when found):
+ * webgpu (SwiftShader here), webgl, wasm, cpu, each chosen the way the app's worker chooses
+ * it. A PyTorch CPU reference step is measured beside them when python3 can import torch.
+ * Prints a table and writes bench-results/bench.json (after every backend).
  *
- *   npm run bench                        # everything
+ *   npm run bench                        # node-wasm, webgpu, webgl, wasm, cpu and PyTorch
  *   npm run bench -- --node-only         # skip the browser
- *   npm run bench -- --steps 5 --backends webgpu,cpu
+ *   npm run bench -- --steps 5 --backends webgpu,cpu,node-cpu
+ *   npm run bench -- --top 10            # more of the slowest kernels per step
+ * --steps is the number of timed rounds; each round times one step of every kind back to back.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -33,7 +37,8 @@ const option = (name: string, fallback: string) => {
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
 const STEPS = Number(option('--steps', '5'));
-const BACKENDS = option('--backends', 'node-cpu,node-wasm,webgpu,webgl,cpu').split(',');
+const TOP = Number(option('--top', '6'));
+const BACKENDS = option('--backends', 'node-wasm,webgpu,webgl,wasm,cpu').split(',');
 
 interface Entry {
   where: 'node' | 'chromium';
@@ -50,7 +55,7 @@ async function nodeBench(backend: NodeBackend): Promise<Entry> {
     const { teacher } = await assets.teacher(DEFAULT_CONFIG.teacher);
     const splits = sampleExperimentSplits(dataset, { studentClasses: DEFAULT_CONFIG.studentClasses, shotsPerClass: 20, validationFraction: DEFAULT_CONFIG.validationFraction, seed: 1 });
     // tfjs's pure-JS cpu backend takes seconds per step here: count leaks over fewer steps.
-    const row = await benchmarkBackend({ backend, splits, teacher, steps: backend === 'cpu' ? Math.min(STEPS, 2) : STEPS, leakSteps: backend === 'cpu' ? 5 : 100, profile: true });
+    const row = await benchmarkBackend({ backend, splits, teacher, steps: backend === 'cpu' ? Math.min(STEPS, 2) : STEPS, leakSteps: backend === 'cpu' ? 3 : 100, profile: true, log: (l) => console.error(`  node ${backend}: ${l}`) });
     return { where: 'node', row: { ...row, backend: `node ${backend}` } };
   } finally {
     assets.dispose();
@@ -74,8 +79,11 @@ async function browserBench(backends: string[], onEntry: (e: Entry) => Promise<v
         if (m.type() === 'error') console.error(`  [${backend}] ${m.text()}`);
       });
       // Software WebGPU and the pure-JS cpu backend take seconds per step here: count leaks over fewer steps.
-      const leakSteps = backend === 'webgpu' ? 10 : backend === 'cpu' ? 5 : 20;
-      console.error(`chromium ${backend}: measuring (${STEPS} steps each, leaks over ${leakSteps} steps)…`);
+      const leakSteps = backend === 'webgpu' ? 4 : backend === 'cpu' || backend === 'webgl' ? 5 : 20;
+      console.error(`chromium ${backend}: measuring (${STEPS} rounds, leaks over ${leakSteps} steps of each kind)…`);
+      page.on('console', (m) => {
+        if (m.type() === 'log' && m.text().startsWith('bench:')) console.error(`  [${backend}] ${m.text().slice(7)}`);
+      });
       await page.goto(`${url}src/bench/bench.html?backend=${backend}&steps=${STEPS}&leakSteps=${leakSteps}`);
       await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 30 * 60_000, polling: 1000 });
       const res = (await page.evaluate(() => window.__bench)) ?? {};
@@ -139,6 +147,15 @@ function printTable(entries: Entry[], torch: { stepMs?: number; stepMsOneThread?
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
+  for (const e of entries) {
+    if (!e.row || TOP <= 0) continue;
+    const { topKernels } = e.row;
+    if (!topKernels.ce.some((k) => k.ms > 0)) continue;
+    console.log(`\n${e.row.backend}: slowest kernels per step (ms, calls)`);
+    for (const kind of ['ce', 'stage1', 'stage2'] as const) {
+      console.log(`  ${kind.padEnd(6)} ${topKernels[kind].slice(0, TOP).map((k) => `${k.name} ${fmt(k.ms, 0)} (${k.count})`).join(', ')}`);
+    }
+  }
   console.log(`\nPyTorch reference: ${torch.stepMs !== undefined ? `${fmt(torch.stepMs)} ms per plain CE step` : '–'} (${torch.note})`);
   if (torch.stepMs !== undefined) {
     for (const e of entries) if (e.row) console.log(`  ${e.row.backend}: plain step ${fmt(e.row.ceStepMs / torch.stepMs, 1)}× PyTorch CPU (${fmt(e.row.ceStepMs / (torch.stepMsOneThread ?? torch.stepMs), 1)}× its single thread)`);

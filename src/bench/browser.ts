@@ -1,15 +1,16 @@
 /**
  * The browser half of `npm run bench`: served by Vite at /src/bench/bench.html and opened by
- * scripts/bench.ts in headless Chromium, once per backend (`?backend=webgpu|webgl|cpu`).
+ * scripts/bench.ts in headless Chromium, once per backend (`?backend=webgpu|webgl|wasm|cpu`).
  * Publishes the result (or an error) on `window.__bench`.
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-webgpu';
 import { benchmarkBackend, type BenchRow } from '../core/bench';
 import { httpFetchBytes } from '../core/data/loader';
 import { sampleExperimentSplits } from '../core/data/splits';
 import { AssetCache } from '../core/run';
 import { DEFAULT_CONFIG } from '../protocol/config';
+import type { BackendName } from '../protocol/messages';
+import { selectBackend } from '../worker/backend';
 
 declare global {
   interface Window {
@@ -20,6 +21,8 @@ declare global {
 const log = (line: string) => {
   const el = document.getElementById('log');
   if (el) el.textContent += `\n${line}`;
+  // scripts/bench.ts relays these lines as progress.
+  console.log(`bench: ${line}`);
 };
 
 async function main(): Promise<void> {
@@ -28,22 +31,19 @@ async function main(): Promise<void> {
   const steps = Number(params.get('steps') ?? 3);
   const leakSteps = Number(params.get('leakSteps') ?? 20);
   const convGradient = params.get('convGradient') ?? 'auto';
-  let adapter: string | undefined;
-  if (backend === 'webgpu') {
-    const a = await navigator.gpu?.requestAdapter();
-    adapter = a ? `${a.info.vendor} ${a.info.architecture}`.trim() : 'none';
-  }
-  if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') failed`);
-  await tf.ready();
+  // The same selection as the app's worker (WebGPU switches included), forced to `backend`.
+  const chosen = await selectBackend(backend as BackendName);
+  if (chosen.name !== backend) throw new Error(`${backend} did not start: ${chosen.reason}`);
+  const adapter = chosen.adapter;
   log(`backend ${tf.getBackend()} ${adapter ?? ''}`);
   const base = new URL('../../', location.href);
   const assets = new AssetCache({ data: httpFetchBytes(new URL('data/', base).href), teachers: httpFetchBytes(new URL('teachers/', base).href) });
   const dataset = await assets.dataset(DEFAULT_CONFIG.dataset);
   const { teacher } = await assets.teacher(DEFAULT_CONFIG.teacher);
   const splits = sampleExperimentSplits(dataset, { studentClasses: DEFAULT_CONFIG.studentClasses, shotsPerClass: 20, validationFraction: DEFAULT_CONFIG.validationFraction, seed: 1 });
-  const row = await benchmarkBackend({ backend, splits, teacher, steps, leakSteps, profile: true, overrides: { runtime: { reportIntervalSteps: 1000, convGradient } } });
+  const row = await benchmarkBackend({ backend, splits, teacher, steps, leakSteps, profile: true, log, overrides: { runtime: { reportIntervalSteps: 1000, convGradient } } });
   window.__bench = { row, adapter };
-  log(JSON.stringify(row, null, 1));
+  log('done');
 }
 
 main().catch((e: unknown) => {

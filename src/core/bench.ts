@@ -4,29 +4,43 @@ import type { ExperimentSplits } from './data/splits';
 import type { Teacher } from './model/teacher';
 import { Experiment } from './trainer/experiment';
 
+/** The three kinds of training step the benchmark compares. */
+export type StepKind = 'ce' | 'stage1' | 'stage2';
+const STEP_KINDS: readonly StepKind[] = ['ce', 'stage1', 'stage2'];
+
+/** Kernel time of one step, summed by kernel name (where the backend reports kernel times). */
+export interface KernelCost {
+  name: string;
+  ms: number;
+  count: number;
+}
+
 /** One backend's figures for the default student (see `benchmarkBackend`). */
 export interface BenchRow {
   backend: string;
   batchSize: number;
   studentWidth: number;
   convGradient: string;
-  /** Mean wall time per step, measured over `steps` steps after warm-up, device synced at both ends. */
+  /** Median wall time of one step over `rounds` rounds (device synced around every step). */
   ceStepMs: number;
   stage1StepMs: number;
   stage2StepMs: number;
+  /** Ratios to the plain step, each the median of the per-round ratios. */
   stage1Ratio: number;
   stage2Ratio: number;
+  /** Timed rounds (each times one step of every kind, back to back). */
+  rounds: number;
   /** Device → JS reads per step while no report or evaluation is due (target 0). */
-  readbacksPerStep: { ce: number; stage1: number; stage2: number };
+  readbacksPerStep: Record<StepKind, number>;
   /** Kernels dispatched by one step (tf.profile). */
-  kernelsPerStep: { ce: number; stage1: number; stage2: number };
-  /** Tensors alive after 100 steps minus before (target 0). */
+  kernelsPerStep: Record<StepKind, number>;
+  /** The slowest kernels of one step of each kind, by total time where the backend reports it. */
+  topKernels: Record<StepKind, KernelCost[]>;
+  /** Tensors alive after the leak steps minus before, the worst of the three kinds, scaled to 100 steps (target 0). */
   tensorsLeakedPer100Steps: number;
-  /** How many steps the leak count was measured over. */
+  /** How many steps of each kind the leak count was measured over. */
   leakStepsMeasured: number;
   teacherCacheMs: number;
-  /** The slowest kernels of one stage-1 step, by total time where the backend reports it. */
-  topStage1Kernels: { name: string; ms: number; count: number }[];
 }
 
 export interface BenchOptions {
@@ -35,11 +49,14 @@ export interface BenchOptions {
   teacher: Teacher;
   /** Overrides of the default config (e.g. convGradient). */
   overrides?: Record<string, unknown>;
+  /** Timed rounds; each times one step of every kind. */
   steps: number;
   warmupSteps?: number;
-  /** Steps over which leaks are counted (reported scaled to 100). */
+  /** Steps of each kind over which leaks are counted (reported scaled to 100). */
   leakSteps?: number;
   profile?: boolean;
+  /** Progress lines (the browser page shows them). */
+  log?: (line: string) => void;
 }
 
 const NEVER = 1_000_000;
@@ -57,88 +74,114 @@ export function benchConfig(method: 'vanilla' | 'refilled', stage1Epochs: number
   });
 }
 
-async function timeSteps(exp: Experiment, steps: number): Promise<{ ms: number; readbacks: number }> {
+/** Wall time of one step, the device synced before and after; and the read-backs it made. */
+async function timeStep(exp: Experiment): Promise<{ ms: number; readbacks: number }> {
   await exp.sync();
   const before = exp.readbacks.count;
   const t0 = performance.now();
-  for (let i = 0; i < steps; i++) await exp.step();
+  await exp.step();
   const readbacks = exp.readbacks.count - before;
   await exp.sync();
-  return { ms: (performance.now() - t0) / steps, readbacks };
+  return { ms: performance.now() - t0, readbacks };
 }
 
-async function kernelsOfStep(exp: Experiment): Promise<{ count: number; kernels: { name: string; ms: number }[] }> {
+async function kernelsOfStep(exp: Experiment): Promise<{ count: number; top: KernelCost[] }> {
   await exp.sync();
   const info = await tf.profile(async () => {
     await exp.step();
+    await exp.sync();
   });
-  return { count: info.kernels.length, kernels: info.kernels.map((k) => ({ name: k.name, ms: typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0 })) };
+  const byName = new Map<string, KernelCost>();
+  for (const k of info.kernels) {
+    const e = byName.get(k.name) ?? { name: k.name, ms: 0, count: 0 };
+    e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    e.count += 1;
+    byName.set(k.name, e);
+  }
+  // The sync's own slice and read-back are not part of the step.
+  const count = info.kernels.length - 1;
+  return { count, top: [...byName.values()].sort((a, b) => b.ms - a.ms).slice(0, 10) };
 }
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
 
 /**
  * Measures, on the current tfjs backend, a plain cross-entropy step, a REFILLED stage-1 step
  * and a stage-2 step of the same student, plus read-backs, dispatches and leaks per step.
+ *
+ * Three experiments stand side by side (a vanilla one, one in stage 1, one in stage 2) and
+ * every round times one step of each, back to back: on a shared, noisy machine the medians
+ * of those rounds and of their ratios are steadier than totals measured one kind after another.
  */
 export async function benchmarkBackend(options: BenchOptions): Promise<BenchRow> {
   const { steps, splits, teacher, backend } = options;
+  const log = options.log ?? (() => undefined);
   const warmup = options.warmupSteps ?? 2;
   const leakSteps = options.leakSteps ?? 100;
+  const profileSteps = options.profile ? 1 : 0;
   const make = (method: 'vanilla' | 'refilled', stage1Epochs: number) =>
     Experiment.create(benchConfig(method, stage1Epochs, options.overrides), splits, teacher, { backend, classNames: [], evalIntervalSteps: NEVER });
 
   const ce = await make('vanilla', 0);
-  for (let i = 0; i < warmup; i++) await ce.step();
-  const ceTime = await timeSteps(ce, steps);
-  const ceKernels = options.profile ? await kernelsOfStep(ce) : { count: 0, kernels: [] };
-  const before = tf.memory().numTensors;
-  for (let i = 0; i < leakSteps; i++) await ce.step();
-  await ce.sync();
-  const leaked = tf.memory().numTensors - before;
-  ce.dispose();
+  // Stage 1 long enough never to reach its last step (which evaluates).
+  const s1 = await make('refilled', warmup + steps + profileSteps + leakSteps + 2);
+  if (s1.stepsPerEpoch !== 1) throw new Error(`benchmark: expected one step per epoch, got ${s1.stepsPerEpoch}`);
+  // One stage-1 step, then the boundary (it evaluates and reads back); stage 2 follows.
+  const s2 = await make('refilled', 1);
+  while (s2.stage === 1) await s2.step();
+  const experiments: Record<StepKind, Experiment> = { ce, stage1: s1, stage2: s2 };
+  try {
+    for (const kind of STEP_KINDS) for (let i = 0; i < warmup; i++) await experiments[kind].step();
+    log(`warm-up done; ${steps} timed rounds`);
 
-  // Stage 1 long enough for warm-up, timing and profiling without reaching its last step
-  // (which evaluates); stage 2 follows.
-  const stage1Steps = warmup + steps + 2;
-  const refilled = await make('refilled', stage1Steps);
-  const teacherCacheMs = refilled.teacherCacheMs;
-  for (let i = 0; i < warmup; i++) await refilled.step();
-  const s1Time = await timeSteps(refilled, steps);
-  const s1Kernels = options.profile ? await kernelsOfStep(refilled) : { count: 0, kernels: [] };
-  // The stage boundary evaluates and reads back: step through it, then measure stage 2.
-  while (refilled.stage === 1) await refilled.step();
-  for (let i = 0; i < warmup; i++) await refilled.step();
-  const s2Time = await timeSteps(refilled, steps);
-  const s2Kernels = options.profile ? await kernelsOfStep(refilled) : { count: 0, kernels: [] };
-  const convGradient = refilled.convGradient;
-  const batchSize = refilled.batchSize;
-  const studentWidth = refilled.config.studentWidth;
-  refilled.dispose();
+    const ms: Record<StepKind, number[]> = { ce: [], stage1: [], stage2: [] };
+    const readbacks: Record<StepKind, number> = { ce: 0, stage1: 0, stage2: 0 };
+    for (let round = 0; round < steps; round++) {
+      for (const kind of STEP_KINDS) {
+        const t = await timeStep(experiments[kind]);
+        ms[kind].push(t.ms);
+        readbacks[kind] += t.readbacks;
+      }
+      log(`round ${round + 1}: ${STEP_KINDS.map((k) => `${k} ${ms[k][round].toFixed(0)} ms`).join(', ')}`);
+    }
 
-  const byName = new Map<string, { ms: number; count: number }>();
-  for (const k of s1Kernels.kernels) {
-    const e = byName.get(k.name) ?? { ms: 0, count: 0 };
-    e.ms += k.ms;
-    e.count += 1;
-    byName.set(k.name, e);
+    const kernels: Record<StepKind, { count: number; top: KernelCost[] }> = { ce: { count: 0, top: [] }, stage1: { count: 0, top: [] }, stage2: { count: 0, top: [] } };
+    if (options.profile) for (const kind of STEP_KINDS) kernels[kind] = await kernelsOfStep(experiments[kind]);
+
+    let leaked = 0;
+    for (const kind of STEP_KINDS) {
+      const exp = experiments[kind];
+      await exp.sync();
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < leakSteps; i++) await exp.step();
+      await exp.sync();
+      leaked = Math.max(leaked, tf.memory().numTensors - before);
+      log(`leaks over ${leakSteps} ${kind} steps: ${tf.memory().numTensors - before}`);
+    }
+
+    return {
+      backend,
+      batchSize: s1.batchSize,
+      studentWidth: s1.config.studentWidth,
+      convGradient: s1.convGradient,
+      ceStepMs: median(ms.ce),
+      stage1StepMs: median(ms.stage1),
+      stage2StepMs: median(ms.stage2),
+      stage1Ratio: median(ms.stage1.map((t, i) => t / ms.ce[i])),
+      stage2Ratio: median(ms.stage2.map((t, i) => t / ms.ce[i])),
+      rounds: steps,
+      readbacksPerStep: { ce: readbacks.ce / steps, stage1: readbacks.stage1 / steps, stage2: readbacks.stage2 / steps },
+      kernelsPerStep: { ce: kernels.ce.count, stage1: kernels.stage1.count, stage2: kernels.stage2.count },
+      topKernels: { ce: kernels.ce.top, stage1: kernels.stage1.top, stage2: kernels.stage2.top },
+      tensorsLeakedPer100Steps: Math.round((leaked * 100) / Math.max(leakSteps, 1)),
+      leakStepsMeasured: leakSteps,
+      teacherCacheMs: s1.teacherCacheMs,
+    };
+  } finally {
+    for (const kind of STEP_KINDS) experiments[kind].dispose();
   }
-  return {
-    backend,
-    batchSize,
-    studentWidth,
-    convGradient,
-    ceStepMs: ceTime.ms,
-    stage1StepMs: s1Time.ms,
-    stage2StepMs: s2Time.ms,
-    stage1Ratio: s1Time.ms / ceTime.ms,
-    stage2Ratio: s2Time.ms / ceTime.ms,
-    readbacksPerStep: { ce: ceTime.readbacks / steps, stage1: s1Time.readbacks / steps, stage2: s2Time.readbacks / steps },
-    kernelsPerStep: { ce: ceKernels.count, stage1: s1Kernels.count, stage2: s2Kernels.count },
-    tensorsLeakedPer100Steps: Math.round((leaked * 100) / leakSteps),
-    leakStepsMeasured: leakSteps,
-    teacherCacheMs,
-    topStage1Kernels: [...byName.entries()]
-      .map(([name, v]) => ({ name, ...v }))
-      .sort((a, b) => b.ms - a.ms)
-      .slice(0, 8),
-  };
 }

@@ -222,7 +222,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'stage1.mining', group: 'stage1', kind: 'enum', values: ['semihard-margin', 'semihard-nearest'], label: 'Triplet mining', help: 'Which (anchor, positive, negative) triplets the student\'s embedding contributes: all within a margin, or the nearest semi-hard negative per pair.' },
   { key: 'stage1.margin', group: 'stage1', kind: 'number', min: 0.001, max: 2, label: 'Mining margin', help: 'semihard-margin keeps triplets with 0 < d_an − d_ap ≤ margin.' },
   { key: 'stage1.form', group: 'stage1', kind: 'enum', values: ['triplet', 'tuple'], label: 'Probability form', help: 'Binary triplet probabilities, or one softmax over a positive and all its mined negatives (tuple).' },
-  { key: 'stage1.tau1', group: 'stage1', kind: 'number', min: 0.01, max: 100, label: 'τ₁', help: 'Temperature of the triplet probabilities, on teacher and student alike.' },
+  { key: 'stage1.tau1', group: 'stage1', kind: 'number', min: 0.05, max: 100, label: 'τ₁', help: 'Temperature of the triplet probabilities, on teacher and student alike (≥ 0.05: distances on the unit sphere are ≤ 2).' },
   { key: 'stage1.w1', group: 'stage1', kind: 'number', min: 0, max: 1e5, label: 'w₁', help: 'Weight of the stage-1 KL; large because the probabilities of unit vectors with τ₁ = 4 are near ½.' },
   { key: 'stage1.rkdDistanceWeight', group: 'stage1', kind: 'number', min: 0, max: 1000, label: 'RKD distance weight', help: 'RKD baseline: weight of the distance-wise relation loss.' },
   { key: 'stage1.rkdAngleWeight', group: 'stage1', kind: 'number', min: 0, max: 1000, label: 'RKD angle weight', help: 'RKD baseline: weight of the angle-wise relation loss.' },

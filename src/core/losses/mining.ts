@@ -25,13 +25,15 @@ export function rowOuter(x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor3D {
 
 /**
  * [B, B, B] with entry [a, p, n] = d_an − d_ap: how much farther the negative is than the
- * positive, seen from the anchor. d [B, B]. Computed as ⟨(1, −d_ap), (d_an, 1)⟩.
+ * positive, seen from the anchor. d [B, B]; `toNegative` [B, B] (default d) stands in for d in
+ * the d_an role. Computed as ⟨(1, −d_ap), (d_an, 1)⟩: products by 1 are exact, so each entry is
+ * rounded once, like a subtraction.
  */
-export function tripletMargins(dist: tf.Tensor2D): tf.Tensor3D {
+export function tripletMargins(dist: tf.Tensor2D, toNegative: tf.Tensor2D = dist): tf.Tensor3D {
   return tf.tidy(() => {
     const ones = tf.onesLike(dist);
     const left = tf.stack([ones, tf.neg(dist)], 2); // [a, p, :] = (1, −d_ap)
-    const right = tf.stack([dist, ones], 1); // [a, :, n] = (d_an, 1)
+    const right = tf.stack([toNegative, ones], 1); // [a, :, n] = (d_an, 1)
     return tf.matMul(left, right) as tf.Tensor3D;
   });
 }
@@ -87,14 +89,19 @@ export function mineTriplets(
 ): tf.Tensor3D {
   return constantOf(() => {
     const { positive, negative } = labelMasks(labels);
-    const valid = rowOuter(positive, negative); // [a, p, n] = positive[a, p] · negative[a, n]
-    const gap = tripletMargins(dist);
-    const fartherThanPositive = tf.cast(tf.greater(gap, 0), 'float32');
     if (rule === 'semihard-margin') {
-      const withinMargin = tf.cast(tf.lessEqual(gap, margin), 'float32');
-      return tf.mul(valid, tf.mul(fartherThanPositive, withinMargin)) as tf.Tensor3D;
+      // Structure folded into the distances: a non-positive p sits at +FAR and a non-negative n
+      // at −FAR, so an invalid triplet's gap is below −FAR + 2 and fails gap > 0, while a valid
+      // one keeps its exact d_an − d_ap (d · 1 + 0 · FAR is exact). One [B, B, B] product, and no
+      // separate validity mask.
+      const asPositive = tf.add(tf.mul(dist, positive), tf.mul(tf.sub(1, positive), FAR)) as tf.Tensor2D;
+      const asNegative = tf.sub(tf.mul(dist, negative), tf.mul(tf.sub(1, negative), FAR)) as tf.Tensor2D;
+      const gap = tripletMargins(asPositive, asNegative);
+      return tf.cast(tf.logicalAnd(tf.greater(gap, 0), tf.lessEqual(gap, margin)), 'float32') as tf.Tensor3D;
     }
     // semihard-nearest: d_an does not depend on p; spread it over the positive axis.
+    const valid = rowOuter(positive, negative); // [a, p, n] = positive[a, p] · negative[a, n]
+    const fartherThanPositive = tf.cast(tf.greater(tripletMargins(dist), 0), 'float32');
     const anchorToNegative = rowOuter(tf.onesLike(dist), dist); // [a, p, n] = d_an
     const semihard = tf.mul(valid, fartherThanPositive) as tf.Tensor3D;
     const nearest = pickOne(anchorToNegative, semihard, 'smallest');

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { l2Normalize, pairwiseDistances } from './distances';
+import { mineTriplets } from './mining';
 import { refilledStage1Loss, type Stage1Options, type TripletStatsTensors } from './stage1';
 
 beforeAll(async () => {
@@ -141,6 +143,41 @@ describe('refilledStage1Loss: invariants', () => {
       const tuple = refilledStage1Loss({ ...common, mining: 'semihard-nearest', form: 'tuple' }).loss.arraySync();
       expect(binary).toBeGreaterThan(0);
       expect(tuple).toBeCloseTo(binary, 6);
+    }
+  });
+
+  it('tuple form: value and gradient match a dense softmax over [B, B, 1 + B] logits', () => {
+    // The textbook formulation: every tuple's logits laid out densely, unmined entries masked out.
+    const denseTupleLoss = (s: tf.Tensor2D, t: tf.Tensor2D, labels: tf.Tensor1D, tau1: number) => {
+      const dS = pairwiseDistances(l2Normalize(s));
+      const dT = pairwiseDistances(l2Normalize(t));
+      const mask = mineTriplets(dS, labels, 'semihard-margin', 0.2);
+      const b = labels.shape[0];
+      const entries = tf.concat([tf.ones([b, b, 1]), mask], 2);
+      const logits = (d: tf.Tensor2D) => {
+        const l = tf.div(d, -tau1);
+        const dense = tf.concat([tf.expandDims(l, 2), tf.tile(tf.expandDims(l, 1), [1, b, 1])], 2); // [a, p, 0] = l_ap, [a, p, 1 + n] = l_an
+        return tf.logSoftmax(tf.add(dense, tf.mul(tf.sub(1, entries), -1e9)), 2);
+      };
+      const logQ = logits(dT);
+      const logP = logits(dS);
+      const kl = tf.sum(tf.mul(tf.mul(entries, tf.exp(logQ)), tf.sub(logQ, logP)), 2);
+      const isTuple = tf.minimum(tf.sum(mask, 2), 1);
+      return tf.div(tf.sum(tf.mul(kl, isTuple)), tf.maximum(tf.sum(isTuple), 1)) as tf.Scalar;
+    };
+    for (const [seed, tau1] of [[11, 4], [12, 1], [13, 0.05]] as const) {
+      const { student, teacher, labels } = randomBatch(seed, 24, 5, 3);
+      const ours = (s: tf.Tensor) => refilledStage1Loss({ ...defaults, tau1, form: 'tuple', studentEmb: s as tf.Tensor2D, teacherEmb: teacher, labels }).loss;
+      const dense = (s: tf.Tensor) => denseTupleLoss(s as tf.Tensor2D, teacher, labels, tau1);
+      const value = ours(student).arraySync();
+      expect(value).toBeGreaterThan(0);
+      expect(value).toBeCloseTo(dense(student).arraySync(), 5);
+      const [g] = tf.grads(ours)([student]);
+      const [gRef] = tf.grads(dense)([student]);
+      const scale = Math.max(...(gRef.abs().arraySync() as number[][]).flat());
+      expect(scale).toBeGreaterThan(0);
+      const worst = Math.max(...(tf.sub(g, gRef).abs().arraySync() as number[][]).flat());
+      expect(worst / scale).toBeLessThan(1e-4);
     }
   });
 
