@@ -92,6 +92,18 @@ test.describe('on the dev server', () => {
     await expectFinishedRunShown(charts, runId);
     await expect(runPanel.stage2Progress).toHaveAttribute('data-done', String(record.prepared!.stage2Steps));
     expect(await header.stepMs.textContent()).toMatch(/^\d/);
+
+    // On a software adapter (SwiftShader) the badge offers WebAssembly; taking it restarts the
+    // worker there and records backend=wasm in the link. A real GPU gets no such offer.
+    if (/swiftshader/i.test((await header.backendReason.textContent()) ?? '')) {
+      await expect(header.softwareHint).toBeVisible();
+      await header.useWasmButton.click();
+      await expect(header.backendBadge).toHaveText(/wasm/, { timeout: 60_000 });
+      expect(new URL(playground.page.url()).hash).toContain('backend=wasm');
+      await expect(header.softwareHint).toHaveCount(0);
+    } else {
+      await expect(header.softwareHint).toHaveCount(0);
+    }
     await expectNoPageErrors(playground);
   });
 

@@ -6,6 +6,8 @@ export class Header {
   readonly backendReason: Locator;
   readonly stepMs: Locator;
   readonly tensorCount: Locator;
+  readonly softwareHint: Locator;
+  readonly useWasmButton: Locator;
   readonly copyLinkButton: Locator;
   readonly copyStatus: Locator;
 
@@ -14,6 +16,8 @@ export class Header {
     this.backendReason = page.getByTestId('backend-reason');
     this.stepMs = page.getByTestId('step-ms');
     this.tensorCount = page.getByTestId('tensor-count');
+    this.softwareHint = page.getByTestId('software-hint');
+    this.useWasmButton = page.getByTestId('use-wasm');
     this.copyLinkButton = page.getByTestId('copy-link-button');
     this.copyStatus = page.getByTestId('copy-status');
   }

@@ -54,6 +54,11 @@ export interface BackendInfo {
   adapter?: string;
   /** True when the backend was forced by the URL (`backend=`). */
   forced: boolean;
+  /**
+   * True when the GPU backend runs on a software adapter (SwiftShader, a fallback adapter):
+   * no hardware acceleration, and WebAssembly trains far faster there.
+   */
+  software?: boolean;
 }
 
 export const ERROR_CODES = [

@@ -44,6 +44,8 @@ export interface ConfigState {
   dismissNotice(index: number): void;
   dismissNotices(): void;
   setAutorun(autorun: boolean): void;
+  /** The link's forced backend (`backend=`); null: the best available. */
+  setBackend(backend: UrlExtras['backend']): void;
   /** Replaces everything with what a hash says (the link's notices replace the old ones). */
   loadHash(hash: string): void;
   resetConfig(): void;
@@ -124,6 +126,7 @@ export function createConfigStore(): UseBoundStore<StoreApi<ConfigState>> {
     dismissNotice: (index) => set((s) => ({ notices: s.notices.filter((_, i) => i !== index) })),
     dismissNotices: () => set({ notices: [] }),
     setAutorun: (autorun) => set({ autorun }),
+    setBackend: (backend) => set({ backend }),
 
     loadHash: (hash) => {
       const decoded = decodeConfigHash(hash.startsWith('#') ? hash : `#${hash}`);

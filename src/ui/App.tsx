@@ -1,4 +1,5 @@
 import { ErrorBanner } from './banners/ErrorBanner';
+import { SoftwareGpuNotice } from './banners/SoftwareGpuNotice';
 import { UrlNotices } from './banners/UrlNotices';
 import { LiveCharts } from './charts/LiveCharts';
 import { ComparePanel } from './compare/ComparePanel';
@@ -23,6 +24,7 @@ export function App() {
         <ShareControls />
       </header>
       <UrlNotices />
+      <SoftwareGpuNotice />
       <div className="layout">
         <ConfigPanel />
         <main className="main">

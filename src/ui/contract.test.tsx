@@ -9,6 +9,8 @@ import { useConfigStore } from '../state/configStore';
 import { ConfigPanel } from './config/ConfigPanel';
 import { LiveCharts } from './charts/LiveCharts';
 import { UrlNotices } from './banners/UrlNotices';
+import { SoftwareGpuNotice } from './banners/SoftwareGpuNotice';
+import { useRunStore } from '../state/runStore';
 import { parseTyped } from './config/inputs';
 import { fieldSpec } from '../protocol/config';
 
@@ -17,6 +19,11 @@ vi.mock('../state/configStore', async (importOriginal) => {
   const real = await importOriginal<typeof import('../state/configStore')>();
   const hook = <T,>(selector: (s: ReturnType<typeof real.useConfigStore.getState>) => T) => selector(real.useConfigStore.getState());
   return { ...real, useConfigStore: Object.assign(hook, real.useConfigStore) };
+});
+vi.mock('../state/runStore', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../state/runStore')>();
+  const hook = <T,>(selector: (s: ReturnType<typeof real.useRunStore.getState>) => T) => selector(real.useRunStore.getState());
+  return { ...real, useRunStore: Object.assign(hook, real.useRunStore) };
 });
 
 const testIds = (html: string) => new Set([...html.matchAll(/data-testid="([^"]+)"/g)].map((m) => m[1]));
@@ -78,6 +85,19 @@ describe('charts and banners', () => {
     expect(html).toContain('data-testid="url-notice"');
     expect(html).toContain('stage1.tau1');
     expect(html).toContain('shotsPerClass');
+  });
+});
+
+describe('software GPU notice', () => {
+  it('offers WebAssembly when the GPU backend renders in software, and only then', () => {
+    useRunStore.getState().setBackend({ name: 'webgpu', reason: 'WebGPU, the best available', adapter: 'google swiftshader', forced: false, software: true }, 0);
+    const software = renderToStaticMarkup(<SoftwareGpuNotice />);
+    expect(software).toContain('data-testid="software-hint"');
+    expect(software).toContain('data-testid="use-wasm"');
+    useRunStore.getState().setBackend({ name: 'webgpu', reason: 'WebGPU, the best available', adapter: 'nvidia ampere', forced: false }, 0);
+    expect(renderToStaticMarkup(<SoftwareGpuNotice />)).not.toContain('software-hint');
+    useRunStore.getState().setBackend({ name: 'wasm', reason: 'WebAssembly, as the link asks (backend=wasm)', forced: true }, 0);
+    expect(renderToStaticMarkup(<SoftwareGpuNotice />)).not.toContain('software-hint');
   });
 });
 

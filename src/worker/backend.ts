@@ -32,7 +32,7 @@ export class BackendError extends Error {
   }
 }
 
-type Attempt = { ok: true; adapter?: string } | { ok: false; why: string };
+type Attempt = { ok: true; adapter?: string; software?: boolean } | { ok: false; why: string };
 
 /** Runs tf.setBackend, keeping what tfjs logs (it catches the factory's error and only warns). */
 async function setBackendWithReason(name: BackendName): Promise<Attempt> {
@@ -78,7 +78,7 @@ async function tryWebGpu(options: BackendOptions): Promise<Attempt> {
   const software = info?.architecture === 'swiftshader' || info?.isFallbackAdapter === true || /swiftshader/i.test(info?.description ?? '');
   const im2col = options.webgpuSeparateIm2col ?? (software ? true : null);
   if (im2col !== null) tf.env().set('WEBGPU_CONV_SEPARATE_IM2COL_SHADER', im2col);
-  return { ok: true, adapter: adapterText(info) };
+  return { ok: true, adapter: adapterText(info), software };
 }
 
 async function tryBackend(name: BackendName, options: BackendOptions): Promise<Attempt> {
@@ -118,9 +118,28 @@ export async function selectBackend(requested: BackendName | null, options: Back
     }
     const forced = requested === name;
     const why = forced ? `${LABEL[name]}, as the link asks (backend=${name})` : failures.length === 0 ? `${LABEL[name]}, the best available` : `${failures.join('; ')}; fell back to ${LABEL[name]}`;
-    return { name, reason: requested && !forced ? `backend=${requested} was asked for, but ${why}` : why, forced, ...(attempt.adapter ? { adapter: attempt.adapter } : {}) };
+    return {
+      name,
+      reason: requested && !forced ? `backend=${requested} was asked for, but ${why}` : why,
+      forced,
+      ...(attempt.adapter ? { adapter: attempt.adapter } : {}),
+      ...(attempt.software || (name === 'webgl' && softwareWebGl()) ? { software: true } : {}),
+    };
   }
   throw new BackendError(`No TensorFlow.js backend could start: ${failures.join('; ')}.`);
+}
+
+/** Whether WebGL renders in software (SwiftShader, llvmpipe): its unmasked renderer says so. */
+function softwareWebGl(): boolean {
+  try {
+    const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } }).gpgpu?.gl;
+    if (!gl) return false;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    return /swiftshader|llvmpipe|software/i.test(renderer);
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -5,7 +5,7 @@
 import { bridge } from '../../bridge/bridge';
 import { selectCanRun, useConfigStore } from '../../state/configStore';
 import { selectActiveRun, useRunStore } from '../../state/runStore';
-import type { RunStatus } from '../../protocol/messages';
+import type { BackendName, RunStatus } from '../../protocol/messages';
 
 const LIVE: readonly RunStatus[] = ['loading', 'ready', 'running', 'paused'];
 
@@ -62,4 +62,14 @@ export function toggleRunPause(): void {
   if (status === 'running') pauseRun();
   else if (status === 'paused' || status === 'ready') resumeRun();
   else if (status !== 'loading') startRun();
+}
+
+/**
+ * Restarts the training worker on `backend` and records it in the link (`backend=`), so that
+ * the copied link trains there too. Only between runs: a fresh worker starts empty.
+ */
+export function switchBackend(backend: BackendName): void {
+  if (useRunStore.getState().runs.some((r) => isLive(r.status))) return;
+  useConfigStore.getState().setBackend(backend);
+  bridge.init(backend);
 }

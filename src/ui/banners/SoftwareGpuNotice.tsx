@@ -1,0 +1,26 @@
+import { isHidden, useConfigStore } from '../../state/configStore';
+import { useRunStore } from '../../state/runStore';
+import { isLive, switchBackend } from '../run/actions';
+
+/**
+ * Shown when the GPU backend renders in software (SwiftShader, llvmpipe): there is no
+ * hardware acceleration, and WebAssembly trains tens of times faster. One click restarts the
+ * worker there (between runs) and puts backend=wasm in the link.
+ */
+export function SoftwareGpuNotice() {
+  const backend = useRunStore((s) => s.backend);
+  const busy = useRunStore((s) => s.runs.some((r) => isLive(r.status)));
+  const hidden = useConfigStore((s) => isHidden(s, 'runtime'));
+  if (hidden || !backend?.software || backend.name === 'wasm') return null;
+  return (
+    <div className="banner banner--notice banner--row" role="status" data-testid="software-hint">
+      <span>
+        <strong>No GPU acceleration:</strong> {backend.name === 'webgpu' ? 'WebGPU' : 'WebGL'} runs in software here
+        {backend.adapter ? ` (${backend.adapter})` : ''}, and WebAssembly trains tens of times faster.
+      </span>
+      <button type="button" className="button button--secondary" data-testid="use-wasm" onClick={() => switchBackend('wasm')} disabled={busy} title={busy ? 'Stop the run first' : 'Restart the training worker on WebAssembly (backend=wasm)'}>
+        Use WebAssembly
+      </button>
+    </div>
+  );
+}
