@@ -23,7 +23,7 @@ export type KdScope = 'batch' | 'all';
 export type KlReduction = 'batchmean' | 'elementwise';
 export type OptimizerKind = 'sgd' | 'adam';
 export type LrSchedule = 'constant' | 'cosine';
-export type ConvGradient = 'auto' | 'native' | 'matmul';
+export type ConvGradient = 'auto' | 'native' | 'matmul' | 'swapped';
 
 export interface StageSchedule {
   epochs: number;
@@ -239,7 +239,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'stage2.embeddingLrScale', group: 'stage2', kind: 'number', min: 0, max: 1, label: 'Embedding LR scale', help: 'After stage 1, the embedding is fine-tuned at this fraction of the head\'s learning rate (0.1 in the reference code).' },
   { key: 'stage2.kdTau', group: 'stage2', kind: 'number', min: 0.01, max: 100, label: 'KD τ', help: 'Temperature of the Hinton KD baseline.' },
   { key: 'runtime.reportIntervalSteps', group: 'runtime', kind: 'number', min: 1, max: 1000, integer: true, label: 'Report every', help: 'Steps between metric read-backs from the GPU.' },
-  { key: 'runtime.convGradient', group: 'runtime', kind: 'enum', values: ['auto', 'native', 'matmul'], label: 'Conv gradients', help: "tfjs's gradient kernels, or matrix products (fast where the kernels are slow or missing); auto picks per backend." },
+  { key: 'runtime.convGradient', group: 'runtime', kind: 'enum', values: ['auto', 'native', 'matmul', 'swapped'], label: 'Conv gradients', help: "tfjs's gradient kernels, matrix products, or swapped-axis convolutions (fast where the kernels are slow or missing); auto picks per backend." },
 ];
 
 export function fieldSpec(key: string): FieldSpec | undefined {

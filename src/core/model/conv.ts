@@ -1,18 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * How a 3×3 stride-1 'same' convolution computes its gradients.
- * - `native`: tfjs's Conv2DBackpropInput / Conv2DBackpropFilter kernels.
+ * How a 3×3 stride-1 'same' convolution (and the 2×2 max pool after it) computes gradients.
+ * - `native`: tfjs's Conv2DBackpropInput / Conv2DBackpropFilter / MaxPoolGrad kernels.
  * - `matmul`: the input gradient is a forward convolution of dy with the spatially flipped,
  *   channel-transposed filter; the filter gradient is one matrix product of the input's
  *   3×3 patches (im2col) with dy. Both avoid Conv2DBackpropFilter, which the wasm backend
  *   lacks and the cpu backend runs as slow nested loops.
+ * - `swapped`: the input gradient as in `matmul`; the filter gradient is one forward
+ *   convolution with batch and channels swapped (the padded input as C images of B channels,
+ *   dy as an H×W filter from B to F channels), which needs no patch matrix; the max pool's
+ *   gradient routes dy to the window's maxima by nearest-neighbour upsampling. On wasm
+ *   (XNNPACK convolutions, slow strided slices and MaxPoolGrad) this is the fastest.
  */
-export type ConvGradientMode = 'native' | 'matmul';
+export type ConvGradientMode = 'native' | 'matmul' | 'swapped';
 
 /** The gradient mode that is fastest (or the only one that works) on a backend. */
 export function autoConvGradient(backend: string): ConvGradientMode {
-  return backend === 'cpu' || backend === 'wasm' || backend === 'tensorflow' ? 'matmul' : 'native';
+  if (backend === 'wasm') return 'swapped';
+  return backend === 'cpu' || backend === 'tensorflow' ? 'matmul' : 'native';
 }
 
 /**
@@ -49,12 +55,52 @@ export function conv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, mode: ConvGradientM
         // dx: correlation of dy with the filter rotated by 180° and its channels swapped.
         const flipped = tf.transpose(tf.reverse(fs, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
         const dx = tf.conv2d(dy4, flipped, 1, 'same');
-        // dW = patches(x)ᵀ · dy, reshaped to the filter's layout.
-        const dyFlat = tf.reshape(dy4, [-1, cOut]) as tf.Tensor2D;
-        const dw = tf.reshape(tf.matMul(patchesTransposed3x3(xs), dyFlat), [3, 3, cIn, cOut]);
-        return [dx, dw];
+        return [dx, mode === 'swapped' ? filterGradientSwapped(xs, dy4) : filterGradientMatmul(xs, dy4, cIn, cOut)];
       },
     };
   });
   return op(x, filter) as tf.Tensor4D;
+}
+
+/** dW = patches(x)ᵀ · dy, reshaped to the filter's layout [3, 3, C, F]. */
+function filterGradientMatmul(x: tf.Tensor4D, dy: tf.Tensor4D, cIn: number, cOut: number): tf.Tensor4D {
+  const dyFlat = tf.reshape(dy, [-1, cOut]) as tf.Tensor2D;
+  return tf.reshape(tf.matMul(patchesTransposed3x3(x), dyFlat), [3, 3, cIn, cOut]);
+}
+
+/**
+ * dW[i, j, c, f] = Σ_{b,h,w} x_pad[b, h + i, w + j, c] · dy[b, h, w, f]: a 'valid' forward
+ * convolution of x_pad seen as [C, H+2, W+2, B] with dy seen as a filter [H, W, B, F], whose
+ * [C, 3, 3, F] output is the filter gradient up to a transpose.
+ */
+function filterGradientSwapped(x: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor4D {
+  const images = tf.transpose(tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]), [3, 1, 2, 0]) as tf.Tensor4D;
+  const filter = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
+  return tf.transpose(tf.conv2d(images, filter, 1, 'valid'), [1, 2, 0, 3]);
+}
+
+/**
+ * 2×2 max pool, stride 2 ('valid'). In `swapped` mode its gradient is dy upsampled ×2 (nearest
+ * neighbour) where x equals its window's maximum: every tied maximum gets dy, where
+ * MaxPoolGrad picks one. Here the pool follows a ReLU, whose gradient is 0 at the only ties
+ * that occur in practice (windows of zeros), so the two agree after the ReLU.
+ */
+export function maxPool2x2(x: tf.Tensor4D, mode: ConvGradientMode): tf.Tensor4D {
+  if (mode !== 'swapped') return tf.maxPool(x, 2, 2, 'valid');
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const xt = args[0] as tf.Tensor4D;
+    const save = args[1] as tf.GradSaveFunc;
+    const y = tf.maxPool(xt, 2, 2, 'valid');
+    save([xt, y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ys] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const [, h, w] = xs.shape;
+        const up = (t: tf.Tensor4D) => tf.image.resizeNearestNeighbor(t, [h, w]);
+        return [tf.mul(up(dy as tf.Tensor4D), tf.cast(tf.equal(xs, up(ys)), 'float32'))];
+      },
+    };
+  });
+  return op(x) as tf.Tensor4D;
 }

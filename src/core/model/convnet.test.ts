@@ -1,23 +1,37 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conv3x3 } from './conv';
+import { conv3x3, maxPool2x2, type ConvGradientMode } from './conv';
 import { ConvNet, blockChannels } from './convnet';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-describe('conv3x3 with matmul gradients', () => {
-  it('matches the native gradients', () => {
-    const x = tf.randomNormal([2, 6, 5, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-    const w = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 2) as tf.Tensor4D;
-    const dy = tf.randomNormal([2, 6, 5, 4], 0, 1, 'float32', 3);
-    const loss = (mode: 'native' | 'matmul') => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv3x3(a as tf.Tensor4D, b as tf.Tensor4D, mode), dy));
-    const [dxN, dwN] = tf.grads(loss('native'))([x, w]);
-    const [dxM, dwM] = tf.grads(loss('matmul'))([x, w]);
-    expect(tf.max(tf.abs(tf.sub(dxN, dxM))).arraySync()).toBeLessThan(1e-4);
-    expect(tf.max(tf.abs(tf.sub(dwN, dwM))).arraySync()).toBeLessThan(1e-4);
-    expect(tf.max(tf.abs(tf.sub(conv3x3(x, w, 'matmul'), tf.conv2d(x, w, 1, 'same')))).arraySync()).toBe(0);
+describe('conv3x3 and maxPool2x2 without the native gradient kernels', () => {
+  for (const mode of ['matmul', 'swapped'] as const) {
+    it(`${mode}: matches the native gradients`, () => {
+      const x = tf.randomNormal([2, 6, 5, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const w = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 2) as tf.Tensor4D;
+      const dy = tf.randomNormal([2, 6, 5, 4], 0, 1, 'float32', 3);
+      const loss = (m: ConvGradientMode) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv3x3(a as tf.Tensor4D, b as tf.Tensor4D, m), dy));
+      const [dxN, dwN] = tf.grads(loss('native'))([x, w]);
+      const [dxM, dwM] = tf.grads(loss(mode))([x, w]);
+      expect(tf.max(tf.abs(tf.sub(dxN, dxM))).arraySync()).toBeLessThan(1e-4);
+      expect(tf.max(tf.abs(tf.sub(dwN, dwM))).arraySync()).toBeLessThan(1e-4);
+      expect(tf.max(tf.abs(tf.sub(conv3x3(x, w, mode), tf.conv2d(x, w, 1, 'same')))).arraySync()).toBe(0);
+    });
+  }
+
+  it('swapped: the pool after a ReLU has the native gradient, windows of zeros included', () => {
+    // Pre-activations with whole 2×2 windows ≤ 0 (ties at 0 after the ReLU) and distinct positives.
+    const pre = tf.tensor4d([0.5, -1, 2, 0.3, -0.2, -0.1, -3, 1.5, -1, -2, 0.7, -0.4, -0.5, -0.6, 0.1, 0.2], [1, 4, 4, 1]);
+    const noisy = tf.concat([pre, tf.randomNormal([1, 4, 4, 1], 0, 1, 'float32', 4)]) as tf.Tensor4D;
+    const dy = tf.randomNormal([2, 2, 2, 1], 0, 1, 'float32', 5);
+    const loss = (m: ConvGradientMode) => (a: tf.Tensor) => tf.sum(tf.mul(maxPool2x2(tf.relu(a as tf.Tensor4D), m), dy));
+    const [gN] = tf.grads(loss('native'))([noisy]);
+    const [gS] = tf.grads(loss('swapped'))([noisy]);
+    expect(tf.max(tf.abs(tf.sub(gN, gS))).arraySync()).toBe(0);
+    expect(tf.max(tf.abs(tf.sub(maxPool2x2(noisy, 'swapped'), tf.maxPool(noisy, 2, 2, 'valid')))).arraySync()).toBe(0);
   });
 });
 

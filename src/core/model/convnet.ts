@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
-import { conv3x3, type ConvGradientMode } from './conv';
+import { conv3x3, maxPool2x2, type ConvGradientMode } from './conv';
 
 /** Channels of the width-1.0 network, one entry per conv–BN–ReLU block. */
 export const BASE_CHANNELS = [32, 64, 128] as const;
@@ -125,7 +125,7 @@ export class ConvNet {
       const c = block.gamma.shape[0];
       const scale = tf.mul(tf.reshape(block.gamma, [1, 1, 1, c]), tf.rsqrt(tf.add(tf.reshape(variance, [1, 1, 1, c]), BN_EPSILON)));
       h = tf.relu(tf.add<tf.Tensor4D>(tf.mul(tf.sub(h, tf.reshape(mean, [1, 1, 1, c])), scale), tf.reshape(block.beta, [1, 1, 1, c])));
-      if (i < this.blocks.length - 1) h = tf.maxPool(h, 2, 2, 'valid');
+      if (i < this.blocks.length - 1) h = maxPool2x2(h, convGradient);
     });
     return tf.mean(h, [1, 2]) as tf.Tensor2D;
   }
