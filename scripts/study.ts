@@ -182,7 +182,7 @@ ${markdownTable(tableRows(runs, width, shots), shots)}
 | embedding | ${shots.map((k) => `${k} shots`).join(' | ')} |
 |---|${shots.map(() => '---').join('|')}|
 | student trained with CE only (vanilla) | ${shots.map((k) => cell(ncm('vanilla', k, 'ncmTestAccuracy'))).join(' | ')} |
-| student after REFILLED stage 1 (current) | ${shots.map((k) => cell(ncm('refilled-current', k, 'stage1NcmAccuracy'))).join(' | ')} |
+| student after REFILLED stage 1 (TPAMI and current presets: the same stage 1) | ${shots.map((k) => cell(ncm('refilled-tpami', k, 'stage1NcmAccuracy'))).join(' | ')} |
 | student after REFILLED stage 1 (CVPR 2020) | ${shots.map((k) => cell(ncm('refilled-cvpr2020', k, 'stage1NcmAccuracy'))).join(' | ')} |
 | student after RKD | ${shots.map((k) => cell(ncm('rkd', k, 'stage1NcmAccuracy'))).join(' | ')} |
 `);
