@@ -8,10 +8,11 @@ beforeAll(async () => {
 });
 
 describe('conv3x3 and maxPool2x2 without the native gradient kernels', () => {
-  for (const mode of ['matmul', 'swapped'] as const) {
-    it(`${mode}: matches the native gradients`, () => {
-      const x = tf.randomNormal([2, 6, 5, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-      const w = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 2) as tf.Tensor4D;
+  // 1 and 3 input channels take the patch-matrix filter gradient in `swapped` mode, 5 the swapped convolution.
+  for (const [mode, cIn] of [['matmul', 3], ['swapped', 1], ['swapped', 5]] as const) {
+    it(`${mode}, ${cIn} input channels: matches the native gradients`, () => {
+      const x = tf.randomNormal([2, 6, 5, cIn], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const w = tf.randomNormal([3, 3, cIn, 4], 0, 1, 'float32', 2) as tf.Tensor4D;
       const dy = tf.randomNormal([2, 6, 5, 4], 0, 1, 'float32', 3);
       const loss = (m: ConvGradientMode) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv3x3(a as tf.Tensor4D, b as tf.Tensor4D, m), dy));
       const [dxN, dwN] = tf.grads(loss('native'))([x, w]);
@@ -19,6 +20,9 @@ describe('conv3x3 and maxPool2x2 without the native gradient kernels', () => {
       expect(tf.max(tf.abs(tf.sub(dxN, dxM))).arraySync()).toBeLessThan(1e-4);
       expect(tf.max(tf.abs(tf.sub(dwN, dwM))).arraySync()).toBeLessThan(1e-4);
       expect(tf.max(tf.abs(tf.sub(conv3x3(x, w, mode), tf.conv2d(x, w, 1, 'same')))).arraySync()).toBe(0);
+      // Without the input gradient (a first layer), the filter gradient is unchanged.
+      const [dwOnly] = tf.grads((b: tf.Tensor) => tf.sum(tf.mul(conv3x3(x, b as tf.Tensor4D, mode, false), dy)))([w]);
+      expect(tf.max(tf.abs(tf.sub(dwN, dwOnly))).arraySync()).toBeLessThan(1e-4);
     });
   }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
+import { batchNormTraining } from './batchnorm';
 import { conv3x3, maxPool2x2, type ConvGradientMode } from './conv';
 
 /** Channels of the width-1.0 network, one entry per conv–BN–ReLU block. */
@@ -109,7 +110,16 @@ export class ConvNet {
   embed(x: tf.Tensor4D, training: boolean, convGradient: ConvGradientMode, moments?: BatchMoments): tf.Tensor2D {
     let h: tf.Tensor4D = x;
     this.blocks.forEach((block, i) => {
-      h = conv3x3(h, block.kernel, convGradient);
+      // The first layer's input is the data: no gradient needed there.
+      h = conv3x3(h, block.kernel, convGradient, i > 0);
+      if (training && convGradient === 'swapped') {
+        // wasm: per-channel sums as products, and the closed-form BN gradient (see batchnorm.ts).
+        const bn = batchNormTraining(h, block.gamma, block.beta, BN_EPSILON);
+        moments?.push({ mean: bn.mean, variance: bn.variance });
+        h = tf.relu(bn.y);
+        if (i < this.blocks.length - 1) h = maxPool2x2(h, convGradient);
+        return;
+      }
       let mean: tf.Tensor;
       let variance: tf.Tensor;
       if (training) {
