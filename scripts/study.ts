@@ -10,7 +10,7 @@
  *   npm run study -- --jobs 2                        # runs in 2 processes
  * Finished runs are cached in docs/results.json and skipped when the study is run again.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -54,6 +54,15 @@ export interface RunSummary {
   msPerStep: number;
   totalMs: number;
   backend: string;
+  /** The commit whose code produced the run (absent in runs cached before it was recorded). */
+  commit?: string;
+}
+
+/** The checked-out commit, with "+" when the working tree has changes. */
+function codeVersion(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() !== '';
+  return head ? `${head}${dirty ? '+' : ''}` : 'unknown';
 }
 
 function configFor(arm: (typeof ARMS)[number], width: number, shots: number, seed: number): ExperimentConfig {
@@ -93,6 +102,7 @@ async function runOne(arm: (typeof ARMS)[number], width: number, shots: number, 
     msPerStep: result.timing.msPerStep,
     totalMs: result.timing.totalMs,
     backend,
+    commit: codeVersion(),
   };
 }
 
