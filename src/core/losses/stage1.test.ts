@@ -165,9 +165,9 @@ describe('refilledStage1Loss: invariants', () => {
       const isTuple = tf.minimum(tf.sum(mask, 2), 1);
       return tf.div(tf.sum(tf.mul(kl, isTuple)), tf.maximum(tf.sum(isTuple), 1)) as tf.Scalar;
     };
-    for (const [seed, tau1] of [[11, 4], [12, 1], [13, 0.05]] as const) {
+    for (const [seed, tau1, layout] of [[11, 4, 'separate'], [12, 1, 'stacked'], [13, 0.05, 'separate'], [14, 0.05, 'stacked']] as const) {
       const { student, teacher, labels } = randomBatch(seed, 24, 5, 3);
-      const ours = (s: tf.Tensor) => refilledStage1Loss({ ...defaults, tau1, form: 'tuple', studentEmb: s as tf.Tensor2D, teacherEmb: teacher, labels }).loss;
+      const ours = (s: tf.Tensor) => refilledStage1Loss({ ...defaults, tau1, layout, form: 'tuple', studentEmb: s as tf.Tensor2D, teacherEmb: teacher, labels }).loss;
       const dense = (s: tf.Tensor) => denseTupleLoss(s as tf.Tensor2D, teacher, labels, tau1);
       const value = ours(student).arraySync();
       expect(value).toBeGreaterThan(0);

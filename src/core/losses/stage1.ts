@@ -35,6 +35,8 @@ export interface Stage1Options {
    * and gets zeros otherwise.
    */
   stats?: boolean;
+  /** How the tuple form's sums over negatives are computed (default: the fastest for the current backend). */
+  layout?: ColumnLayout;
 }
 
 /**
@@ -79,7 +81,7 @@ export function refilledStage1Loss(options: Stage1Options): { loss: tf.Scalar; s
     const mask = mineTriplets(studentDist, labels, mining, margin);
     // The binary logits u [B,B,B] are needed by the triplet form and by the statistics only.
     const closer = form === 'triplet' || withStats ? { student: closerLogits(studentDist, tau1), teacher: closerLogits(teacherDist, tau1) } : null;
-    const divergence = form === 'triplet' && closer ? binaryTripletKl(closer.teacher, closer.student, mask) : tupleKl(teacherDist, studentDist, mask, tau1);
+    const divergence = form === 'triplet' && closer ? binaryTripletKl(closer.teacher, closer.student, mask) : tupleKl(teacherDist, studentDist, mask, tau1, options.layout ?? columnLayoutFor(tf.getBackend()));
     const loss = tf.mul(divergence, w1) as tf.Scalar;
     const stats = withStats && closer ? tripletStats(closer.teacher, closer.student, mask) : zeroStats();
     return { loss, stats };
@@ -110,6 +112,26 @@ function binaryTripletKl(teacherCloser: tf.Tensor3D, studentCloser: tf.Tensor3D,
 }
 
 /**
+ * How the sums over negatives are laid out: `stacked`, one batched product of the mask with the
+ * columns side by side (GPUs: each product re-reads the [B, B, B] mask; on WebGPU/SwiftShader
+ * one product of four columns took 321 ms a step where three of one took 833 ms); `separate`,
+ * one product per column (wasm and cpu: there stacking and unstacking cost more than the
+ * products, 2.0 against 0.8 ms on wasm).
+ */
+export type ColumnLayout = 'stacked' | 'separate';
+
+/** The layout for the current tfjs backend. */
+export function columnLayoutFor(backend: string): ColumnLayout {
+  return backend === 'webgpu' || backend === 'webgl' ? 'stacked' : 'separate';
+}
+
+/** [Σ_n mask[a, p, n] · v[a, n]] for each column v [B, B]: batched matrix–vector products. */
+function sumsOverNegatives(mask: tf.Tensor3D, columns: tf.Tensor2D[], layout: ColumnLayout): tf.Tensor2D[] {
+  if (layout === 'separate') return columns.map((v) => tf.squeeze(tf.matMul(mask, tf.expandDims(v, 2)), [2]) as tf.Tensor2D);
+  return tf.unstack(tf.matMul(mask, tf.stack(columns, 2)), 2) as tf.Tensor2D[];
+}
+
+/**
  * Mean over tuples (a, p) with ≥ 1 mined negative of KL(P_T ‖ P_S), where
  * P = softmax over the tuple's entries [p, n₁, …, n_k] of the logits l = −d/τ₁.
  *
@@ -117,22 +139,20 @@ function binaryTripletKl(teacherCloser: tf.Tensor3D, studentCloser: tf.Tensor3D,
  * partition function is Z[a, p] = E[a, p] + Σ_n mask[a, p, n] · E[a, n], and, with Δ = l_T − l_S,
  *   KL(P_T ‖ P_S)[a, p] = q_T[a, p] · Δ[a, p] + (Σ_n mask[a, p, n] · E_T[a, n] · Δ[a, n]) / Z_T[a, p]
  *                         + log Z_S[a, p] − log Z_T[a, p],        q_T[a, p] = E_T[a, p] / Z_T[a, p].
- * All the sums over negatives (and the count of mined negatives) come from one batched product
- * of the mask with four [B, B] columns, and its gradient is one more: nothing else touches the
+ * All the sums over negatives (and the count of mined negatives) are batched products of the
+ * mask with [B, B] columns (`sumsOverNegatives`), and so are their gradients: nothing else touches the
  * [B, B, B] mask, forward or backward (a softmax over dense [B, B, 1 + B] logits needs about
  * twenty such passes). On unit vectors d ≤ 2, so l ∈ [−2/τ₁, 0] and E ≥ exp(−2/τ₁) stays a
  * normal float32 for τ₁ ≥ 0.05 (the field's minimum): no max-subtraction is needed. Equal
  * embeddings give Δ = 0 and Z_S = Z_T: exactly 0.
  */
-function tupleKl(teacherDist: tf.Tensor2D, studentDist: tf.Tensor2D, mask: tf.Tensor3D, tau1: number): tf.Scalar {
+function tupleKl(teacherDist: tf.Tensor2D, studentDist: tf.Tensor2D, mask: tf.Tensor3D, tau1: number, layout: ColumnLayout): tf.Scalar {
   const logitT = tf.div(teacherDist, -tau1) as tf.Tensor2D;
   const eT = tf.exp(logitT) as tf.Tensor2D;
   const logitS = tf.div(studentDist, -tau1) as tf.Tensor2D;
   const eS = tf.exp(logitS) as tf.Tensor2D;
   const delta = tf.sub(logitT, logitS) as tf.Tensor2D;
-  // [a, p, :] = Σ_n mask[a, p, n] · (E_T, 1, E_S, E_T · Δ)[a, n]
-  const sums = tf.matMul(mask, tf.stack([eT, tf.onesLike(eT), eS, tf.mul(eT, delta)], 2));
-  const [sumT, negatives, sumS, sumTDelta] = tf.unstack(sums, 2) as tf.Tensor2D[];
+  const [sumT, negatives, sumS, sumTDelta] = sumsOverNegatives(mask, [eT, tf.onesLike(eT), eS, tf.mul(eT, delta) as tf.Tensor2D], layout);
   // The teacher side reaches no variable: the gradient never visits it.
   const zT = tf.add(eT, sumT);
   const zS = tf.add(eS, sumS);
