@@ -1,9 +1,8 @@
 import { memo } from 'react';
-import { useLiveRun } from '../hooks/useLiveRun';
 import { SERIES } from '../palette';
 import { tripletView } from './chartData';
-import { ChartFrame } from './ChartFrame';
-import { StepLineChart, type AxisSpec, type SeriesSpec } from './StepLineChart';
+import { LiveLineChart } from './LiveLineChart';
+import type { AxisSpec, SeriesSpec } from './StepLineChart';
 
 const TRIPLET_AXIS: AxisSpec = { label: 'triplets', domain: [0, 'auto'] };
 const PROBABILITY_AXIS: AxisSpec = { label: 'probability', domain: [0, 1] };
@@ -16,16 +15,16 @@ const TRIPLET_SERIES: readonly SeriesSpec[] = [
 ];
 
 export const TripletChart = memo(function TripletChart() {
-  const { rows, boundary, totalSteps } = useLiveRun(tripletView);
   return (
-    <ChartFrame
+    <LiveLineChart
+      view={tripletView}
       testId="chart-triplets"
       title="Stage 1 · mined triplets"
       caption="Triplets per batch (left); p_T, p_S, agreement, |p_T − p_S| (right)."
-      points={rows.length}
       empty="Triplet statistics appear during REFILLED’s stage 1."
-    >
-      <StepLineChart rows={rows} series={TRIPLET_SERIES} left={TRIPLET_AXIS} right={PROBABILITY_AXIS} boundary={boundary} totalSteps={totalSteps} />
-    </ChartFrame>
+      series={TRIPLET_SERIES}
+      left={TRIPLET_AXIS}
+      right={PROBABILITY_AXIS}
+    />
   );
 });
