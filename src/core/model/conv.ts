@@ -38,26 +38,12 @@ export function patchesTransposed3x3(x: tf.Tensor4D): tf.Tensor2D {
 /**
  * y = conv2d(x, filter), 3×3, stride 1, 'same' padding.
  * Shapes: x [B,H,W,C], filter [3,3,C,F] → y [B,H,W,F].
- * `inputGradient: false` (the network's first layer, whose input is data) skips dx in the
- * `matmul` and `swapped` modes: their gradient is computed eagerly, tfjs's native one lazily.
+ * `inputGradient: false` (the network's first layer, whose input is data) returns zeros for dx
+ * in the `matmul` and `swapped` modes instead of a convolution: their gradient is computed
+ * eagerly, tfjs's native one lazily.
  */
 export function conv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, mode: ConvGradientMode, inputGradient = true): tf.Tensor4D {
   if (mode === 'native') return tf.conv2d(x, filter, 1, 'same');
-  const filterGradient = (xs: tf.Tensor4D, dy: tf.Tensor4D, cIn: number, cOut: number) =>
-    // A single input channel leaves the swapped convolution one image: patches are cheaper.
-    mode === 'swapped' && cIn >= 4 ? filterGradientSwapped(xs, dy) : filterGradientMatmul(xs, dy, cIn, cOut);
-  if (!inputGradient) {
-    const filterOnly = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-      const ft = args[0] as tf.Tensor4D;
-      const save = args[1] as tf.GradSaveFunc;
-      save([x]);
-      return {
-        value: tf.conv2d(x, ft, 1, 'same'),
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [filterGradient(saved[0] as tf.Tensor4D, dy as tf.Tensor4D, ft.shape[2], ft.shape[3])],
-      };
-    });
-    return filterOnly(filter) as tf.Tensor4D;
-  }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xt = args[0] as tf.Tensor4D;
     const ft = args[1] as tf.Tensor4D;
@@ -70,9 +56,10 @@ export function conv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, mode: ConvGradientM
         const dy4 = dy as tf.Tensor4D;
         const [, , cIn, cOut] = fs.shape;
         // dx: correlation of dy with the filter rotated by 180° and its channels swapped.
-        const flipped = tf.transpose(tf.reverse(fs, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-        const dx = tf.conv2d(dy4, flipped, 1, 'same');
-        return [dx, filterGradient(xs, dy4, cIn, cOut)];
+        const dx = inputGradient ? tf.conv2d(dy4, tf.transpose(tf.reverse(fs, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D, 1, 'same') : tf.zerosLike(xs);
+        // A single input channel leaves the swapped convolution one image: patches are cheaper.
+        const dw = mode === 'swapped' && cIn >= 4 ? filterGradientSwapped(xs, dy4) : filterGradientMatmul(xs, dy4, cIn, cOut);
+        return [dx, dw];
       },
     };
   });

@@ -111,33 +111,38 @@ export class ConvNet {
     let h: tf.Tensor4D = x;
     this.blocks.forEach((block, i) => {
       // The first layer's input is the data: no gradient needed there.
-      h = conv3x3(h, block.kernel, convGradient, i > 0);
-      if (training && convGradient === 'swapped') {
-        // wasm: per-channel sums as products, and the closed-form BN gradient (see batchnorm.ts).
-        const bn = batchNormTraining(h, block.gamma, block.beta, BN_EPSILON);
-        moments?.push({ mean: bn.mean, variance: bn.variance });
-        h = tf.relu(bn.y);
-        if (i < this.blocks.length - 1) h = maxPool2x2(h, convGradient);
-        return;
-      }
-      let mean: tf.Tensor;
-      let variance: tf.Tensor;
-      if (training) {
-        const m = tf.moments(h, [0, 1, 2]);
-        mean = m.mean;
-        variance = m.variance;
-        moments?.push({ mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D });
-      } else {
-        mean = block.movingMean;
-        variance = block.movingVariance;
-      }
-      // Per-channel vectors are reshaped to rank 4: a rank-1 operand takes a slow shader path on webgpu.
-      const c = block.gamma.shape[0];
-      const scale = tf.mul(tf.reshape(block.gamma, [1, 1, 1, c]), tf.rsqrt(tf.add(tf.reshape(variance, [1, 1, 1, c]), BN_EPSILON)));
-      h = tf.relu(tf.add<tf.Tensor4D>(tf.mul(tf.sub(h, tf.reshape(mean, [1, 1, 1, c])), scale), tf.reshape(block.beta, [1, 1, 1, c])));
+      h = tf.relu(this.normalise(block, conv3x3(h, block.kernel, convGradient, i > 0), training, convGradient, moments));
       if (i < this.blocks.length - 1) h = maxPool2x2(h, convGradient);
     });
     return tf.mean(h, [1, 2]) as tf.Tensor2D;
+  }
+
+  /**
+   * Batch normalisation of one block's convolution output: with the batch's moments in
+   * training (pushed to `moments`), else with the moving averages.
+   */
+  private normalise(block: Block, h: tf.Tensor4D, training: boolean, convGradient: ConvGradientMode, moments?: BatchMoments): tf.Tensor4D {
+    if (training && convGradient === 'swapped') {
+      // wasm: moments off the tape and the closed-form BN gradient (see batchnorm.ts).
+      const bn = batchNormTraining(h, block.gamma, block.beta, BN_EPSILON);
+      moments?.push({ mean: bn.mean, variance: bn.variance });
+      return bn.y;
+    }
+    let mean: tf.Tensor;
+    let variance: tf.Tensor;
+    if (training) {
+      const m = tf.moments(h, [0, 1, 2]);
+      mean = m.mean;
+      variance = m.variance;
+      moments?.push({ mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D });
+    } else {
+      mean = block.movingMean;
+      variance = block.movingVariance;
+    }
+    // Per-channel vectors are reshaped to rank 4: a rank-1 operand takes a slow shader path on webgpu.
+    const c = block.gamma.shape[0];
+    const scale = tf.mul(tf.reshape(block.gamma, [1, 1, 1, c]), tf.rsqrt(tf.add(tf.reshape(variance, [1, 1, 1, c]), BN_EPSILON)));
+    return tf.add<tf.Tensor4D>(tf.mul(tf.sub(h, tf.reshape(mean, [1, 1, 1, c])), scale), tf.reshape(block.beta, [1, 1, 1, c]));
   }
 
   /** Logits z = f(x)·W + b: [B,D] → [B,C]. */
