@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
-const PORT = 5174;
+// E2E_PORT lets two checkouts run their browser tests side by side without sharing a server.
+const PORT = Number(process.env.E2E_PORT ?? 5174);
 
 /** Flags from docs/environment.md: WebGPU on SwiftShader, the WebGL fallback, and no network chatter. */
 const CHROMIUM_ARGS = [
