@@ -27,7 +27,7 @@ const SEED = 2020;
  * Epochs per teacher: every training image of the teacher's classes is used, and the epochs
  * are chosen so that each teacher trains in about 15 minutes on a 2-core machine (wasm).
  */
-const EPOCHS: Record<string, number> = { 'fashion-0-4': 6, 'fashion-all': 2, 'mnist-0-4': 15 };
+const EPOCHS: Record<string, number> = { 'fashion-0-4': 6, 'fashion-all': 2, 'mnist-0-4': 15, 'fashion-5-9': 6, 'mnist-5-9': 15 };
 const TRAINING = {
   epochs: 0,
   batchSize: 128,

@@ -30,6 +30,8 @@ export const TEACHERS: readonly TeacherInfo[] = [
   { id: 'fashion-0-4', title: 'Fashion-MNIST teacher, classes 0–4 (cross-task)', dataset: 'fashion-mnist', classes: [0, 1, 2, 3, 4] },
   { id: 'fashion-all', title: 'Fashion-MNIST teacher, all 10 classes (standard KD)', dataset: 'fashion-mnist', classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
   { id: 'mnist-0-4', title: 'MNIST teacher, digits 0–4 (cross-task)', dataset: 'mnist', classes: [0, 1, 2, 3, 4] },
+  { id: 'fashion-5-9', title: 'Fashion-MNIST teacher, classes 5–9 (cross-task)', dataset: 'fashion-mnist', classes: [5, 6, 7, 8, 9] },
+  { id: 'mnist-5-9', title: 'MNIST teacher, digits 5–9 (cross-task)', dataset: 'mnist', classes: [5, 6, 7, 8, 9] },
 ];
 
 export const TEACHER_IDS = TEACHERS.map((t) => t.id);

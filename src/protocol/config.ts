@@ -18,6 +18,8 @@ export type Stage1Form = 'triplet' | 'tuple';
 export type CentreKind = 'local' | 'global';
 export type ScoreKind = 'dot' | 'sqeuclidean';
 export type TemperatureOn = 'both' | 'teacher';
+export type TeacherTau = 'tau2' | 'auto';
+export type LambdaLr = 'fixed' | 'scaled';
 export type LambdaSchedule = 'constant' | 'exp-decay';
 export type KdScope = 'batch' | 'all';
 export type KlReduction = 'batchmean' | 'elementwise';
@@ -62,7 +64,10 @@ export interface ExperimentConfig {
   stage2: StageSchedule & {
     centres: CentreKind;
     score: ScoreKind;
-    tau2: number;
+    /** τ₂, or `auto`: the teacher's calibrated temperature τ* (temperature scaling on the training images). */
+    tau2: number | 'auto';
+    /** The teacher's temperature: τ₂ as published, or `auto`: τ* while the student keeps τ₂. */
+    teacherTau: TeacherTau;
     temperatureOn: TemperatureOn;
     lambda: number;
     lambdaSchedule: LambdaSchedule;
@@ -71,6 +76,8 @@ export interface ExperimentConfig {
     klReduction: KlReduction;
     /** Temperature of the Hinton KD baseline. */
     kdTau: number;
+    /** `scaled`: stage 2's learning rate is divided by (1 + λ_e), so a large λ does not multiply the step. */
+    lambdaLr: LambdaLr;
     /** Learning-rate multiplier of the embedding in stage 2 when stage 1 ran (the head gets the full rate). */
     embeddingLrScale: number;
   };
@@ -164,6 +171,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
     centres: 'global',
     score: 'dot',
     tau2: 1,
+    teacherTau: 'tau2',
     temperatureOn: 'teacher',
     lambda: 1,
     lambdaSchedule: 'constant',
@@ -171,6 +179,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
     scope: 'batch',
     klReduction: 'batchmean',
     kdTau: 4,
+    lambdaLr: 'fixed',
     // The reference code fine-tunes at 0.1; with the shipped teachers, whose embeddings are weaker on
     // the student's classes than what the student learns itself, 1 is better (docs/results.md).
     embeddingLrScale: 1,
@@ -190,7 +199,7 @@ interface FieldBase {
 }
 export type FieldSpec =
   | (FieldBase & { kind: 'enum'; values: readonly (string | number)[] })
-  | (FieldBase & { kind: 'number'; min: number; max: number; integer?: boolean })
+  | (FieldBase & { kind: 'number'; min: number; max: number; integer?: boolean; /** Also takes the word "auto". */ auto?: boolean })
   | (FieldBase & { kind: 'boolean' })
   | (FieldBase & { kind: 'classes' })
   | (FieldBase & { kind: 'shots'; max: number });
@@ -229,7 +238,8 @@ export const FIELDS: readonly FieldSpec[] = [
   ...schedule('stage2', 'stage 2'),
   { key: 'stage2.centres', group: 'stage2', kind: 'enum', values: ['local', 'global'], label: 'Class centres', help: "Centres of the student's classes in the teacher's embedding: from the batch (local) or the whole training set (global)." },
   { key: 'stage2.score', group: 'stage2', kind: 'enum', values: ['dot', 'sqeuclidean'], label: 'Teacher score', help: 'Teacher logits: dot product with the normalised centre, or negative squared distance to it.' },
-  { key: 'stage2.tau2', group: 'stage2', kind: 'number', min: 0.01, max: 100, label: 'τ₂', help: 'Temperature of the stage-2 distributions.' },
+  { key: 'stage2.tau2', group: 'stage2', kind: 'number', min: 0.01, max: 100, auto: true, label: 'τ₂', help: 'Temperature of the stage-2 distributions, or "auto": the temperature that calibrates the teacher\'s local classifier on the training images.' },
+  { key: 'stage2.teacherTau', group: 'stage2', kind: 'enum', values: ['tau2', 'auto'], label: "Teacher's temperature", help: "τ₂ as published, or auto: the teacher's scores are put on their own scale (temperature τ* calibrated on the training images) while the student keeps τ₂." },
   { key: 'stage2.temperatureOn', group: 'stage2', kind: 'enum', values: ['both', 'teacher'], label: 'τ₂ applies to', help: 'Both networks (2020 code), or the teacher only (TPAMI code).' },
   { key: 'stage2.lambda', group: 'stage2', kind: 'number', min: 0, max: 1e5, label: 'λ', help: 'Weight of the local-classifier KL against the cross-entropy.' },
   { key: 'stage2.lambdaSchedule', group: 'stage2', kind: 'enum', values: ['constant', 'exp-decay'], label: 'λ schedule', help: 'Constant, or λ₀·exp(−r·epoch).' },
@@ -237,6 +247,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'stage2.scope', group: 'stage2', kind: 'enum', values: ['batch', 'all'], label: 'KD scope', help: "Local KD over the batch's classes (REFILLED), or over all classes (ablation)." },
   { key: 'stage2.klReduction', group: 'stage2', kind: 'enum', values: ['batchmean', 'elementwise'], label: 'KL reduction', help: 'Sum over classes and mean over the batch, or the 2020 code\'s mean over every element.' },
   { key: 'stage2.embeddingLrScale', group: 'stage2', kind: 'number', min: 0, max: 1, label: 'Embedding LR scale', help: 'After stage 1, the embedding is fine-tuned at this fraction of the head\'s learning rate (0.1 in the reference code).' },
+  { key: 'stage2.lambdaLr', group: 'stage2', kind: 'enum', values: ['fixed', 'scaled'], label: 'Learning rate for λ', help: 'fixed: as configured; scaled: divided by (1 + λ) at each epoch, so that the step on the logits stays that of a plain cross-entropy step however large λ is (the weighting of CE and KL is unchanged).' },
   { key: 'stage2.kdTau', group: 'stage2', kind: 'number', min: 0.01, max: 100, label: 'KD τ', help: 'Temperature of the Hinton KD baseline.' },
   { key: 'runtime.reportIntervalSteps', group: 'runtime', kind: 'number', min: 1, max: 1000, integer: true, label: 'Report every', help: 'Steps between metric read-backs from the GPU.' },
   { key: 'runtime.convGradient', group: 'runtime', kind: 'enum', values: ['auto', 'native', 'matmul', 'swapped'], label: 'Conv gradients', help: "tfjs's gradient kernels, matrix products, or swapped-axis convolutions (fast where the kernels are slow or missing); auto picks per backend." },
@@ -308,6 +319,7 @@ export function parseFieldText(spec: FieldSpec, text: string): unknown {
       return match;
     }
     case 'number': {
+      if (spec.auto && text.trim().toLowerCase() === 'auto') return 'auto';
       const n = Number(text);
       if (text.trim() === '' || !Number.isFinite(n)) throw new Error(`must be a number (got "${text}")`);
       return n;
@@ -356,7 +368,8 @@ function checkField(spec: FieldSpec, value: unknown): string | null {
     case 'enum':
       return spec.values.includes(value as string | number) ? null : `must be one of ${spec.values.join(', ')}`;
     case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a number';
+      if (spec.auto && value === 'auto') return null;
+      if (typeof value !== 'number' || !Number.isFinite(value)) return spec.auto ? 'must be a number or "auto"' : 'must be a number';
       if (spec.integer && !Number.isInteger(value)) return 'must be a whole number';
       if (value < spec.min || value > spec.max) return `must be between ${spec.min} and ${spec.max}`;
       return null;

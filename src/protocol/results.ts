@@ -65,6 +65,27 @@ export interface TeacherBaselines {
   logisticRegressionTestAccuracy: number;
 }
 
+/**
+ * The teacher's local classifier on the student's training images (stage 2's targets):
+ * q = softmax(s/τ) over the student's classes, with centres from the training images.
+ */
+export interface TeacherLocalClassifier {
+  /** τ* by temperature scaling (minimum NLL of the true labels on the training images). */
+  calibratedTau: number;
+  /** The temperature stage 2 applies to the teacher's scores, and the student's (1 when τ₂ is on the teacher only). */
+  teacherTau: number;
+  studentTau: number;
+  /** q's mean max-probability, mean entropy (nats) and NLL at the teacher's temperature, and at τ*. */
+  meanMaxProb: number;
+  meanEntropy: number;
+  calibratedMeanMaxProb: number;
+  calibratedMeanEntropy: number;
+  /** Share of training images whose highest teacher score is their class (any τ). */
+  argmaxAccuracy: number;
+  /** Mean L2 norm of the teacher's embedding of the training images. */
+  meanEmbeddingNorm: number;
+}
+
 export interface ExperimentResult {
   config: ExperimentConfig;
   method: Method;
@@ -75,6 +96,8 @@ export interface ExperimentResult {
   /** The teacher's NCM accuracy on the student's validation images: the reference line. */
   teacherNcmValAccuracy: number;
   teacherBaselines?: TeacherBaselines;
+  /** REFILLED: what the teacher's local classifier looks like at the temperatures used. */
+  teacherLocal?: TeacherLocalClassifier;
   stage1?: {
     /** NCM accuracy on the test split of the checkpoint chosen on validation NCM. */
     ncmAccuracy: number;

@@ -5,3 +5,4 @@ export * from './stage1';
 export * from './stage2';
 export * from './baselines';
 export * from './frozen';
+export * from './calibrate';

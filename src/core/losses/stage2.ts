@@ -48,6 +48,12 @@ export interface Stage2Options {
   tau2: number;
   /** `both`: p = softmax(z_S/τ₂); `teacher`: p = softmax(z_S) (TPAMI code). */
   temperatureOn: TemperatureOn;
+  /**
+   * The teacher's temperature, when it differs from τ₂: q = softmax(s/τ_T). Set to the
+   * calibrated τ* it rescales the teacher's scores to their own scale while the student keeps
+   * the published τ₂. Default: τ₂.
+   */
+  teacherTau?: number;
   /** λ, the weight of the KL term (a number, or a scalar tensor for a schedule held on device). */
   lambda: number | tf.Scalar;
   /**
@@ -81,14 +87,11 @@ export function refilledStage2Loss(options: Stage2Options): { loss: tf.Scalar; c
     const membership = tf.oneHot(tf.cast(labels, 'int32'), numClasses).toFloat(); // [B, C]
     const centres = selectCentres(options, teacher);
 
-    const scores =
-      score === 'dot'
-        ? tf.matMul(teacher, normalizeRows(centres), false, true)
-        : tf.neg(squaredDistancesToCentres(teacher, centres));
+    const scores = teacherScores(teacher, centres, score);
 
     // Classes present in the batch: from the labels, so no gradient question arises.
     const classMask = scope === 'all' ? tf.ones([1, numClasses]) : tf.minimum(tf.sum(membership, 0, true), 1);
-    const logQ = maskedLogSoftmax(tf.div(scores, tau2), classMask);
+    const logQ = maskedLogSoftmax(tf.div(scores, options.teacherTau ?? tau2), classMask);
     const studentTau = temperatureOn === 'both' ? tau2 : 1;
     const logP = maskedLogSoftmax(tf.div(studentLogits, studentTau), classMask);
     const klPerExample = tf.sum(tf.mul(classMask, tf.mul(tf.exp(logQ), tf.sub(logQ, logP))), 1); // [B]
@@ -103,6 +106,14 @@ export function refilledStage2Loss(options: Stage2Options): { loss: tf.Scalar; c
     const loss = tf.add(ce, tf.mul(lambda, kd)) as tf.Scalar;
     return { loss, ce, kd };
   });
+}
+
+/**
+ * The teacher's scores against the centres: f [B, D], raw centres c [C, D] → s [B, C], with
+ * s_k = ⟨f, ĉ_k⟩ (`dot`) or −‖f − c_k‖² (`sqeuclidean`).
+ */
+export function teacherScores(emb: tf.Tensor2D, centres: tf.Tensor2D, score: TeacherScore): tf.Tensor2D {
+  return tf.tidy(() => (score === 'dot' ? tf.matMul(emb, normalizeRows(centres), false, true) : tf.neg(squaredDistancesToCentres(emb, centres))));
 }
 
 /** Raw centres [C, D]: the batch's class means, or the given global ones (both without gradient). */

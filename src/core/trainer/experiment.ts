@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { usesStage1, type ExperimentConfig } from '../../protocol/config';
-import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo, StageId, TeacherBaselines } from '../../protocol/results';
+import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo, StageId, TeacherBaselines, TeacherLocalClassifier } from '../../protocol/results';
 import type { ExperimentSplits } from '../data/splits';
 import { accuracy, classCentres, confusionMatrix, hintonKdLoss, lambdaAt, ncmPredict, oneNnPredict, refilledStage1Loss, refilledStage2Loss, rkdLoss, trainLogisticRegression } from '../losses';
+import { measureTeacherLocalClassifier } from '../losses/calibrate';
 import { autoConvGradient, type ConvGradientMode } from '../model/conv';
 import { ConvNet, IMAGE_SHAPE, type BatchMoments } from '../model/convnet';
 import type { Teacher } from '../model/teacher';
@@ -101,6 +102,8 @@ export class Experiment {
   readonly teacherCacheMs: number;
   teacherNcmValAccuracy = 0;
   private teacherBaselines?: TeacherBaselines;
+  /** REFILLED stage 2: the teacher's local classifier and the temperatures resolved from the config. */
+  teacherLocal?: TeacherLocalClassifier;
 
   private constructor(
     readonly config: ExperimentConfig,
@@ -175,6 +178,9 @@ export class Experiment {
     });
     this.teacherNcmValAccuracy = (await this.readbacks.read(acc))[0];
     acc.dispose();
+    if (this.config.method === 'refilled') {
+      this.teacherLocal = await measureTeacherLocalClassifier(this.teacherTrainEmb, this.train.labels, this.numClasses, this.config.stage2, (t) => this.readbacks.read(t));
+    }
     if (!this.options.teacherBaselines) return;
     const lr = trainLogisticRegression(this.teacherTrainEmb, this.train.labels, this.numClasses, { epochs: 300, learningRate: 0.1, l2: 1e-4, seed: this.config.seed });
     const accs = tf.tidy(() => {
@@ -316,6 +322,8 @@ export class Experiment {
     const cfg = this.config.stage2;
     const method = this.config.method;
     const lambda = method === 'refilled' ? lambdaAt({ lambda0: cfg.lambda, kind: cfg.lambdaSchedule, decayRate: cfg.lambdaDecay }, this.epoch) : method === 'kd' ? cfg.lambda : 0;
+    // A large λ multiplies the gradient; `scaled` divides the step by (1 + λ_e) instead.
+    if (method === 'refilled' && cfg.lambdaLr === 'scaled') lr /= 1 + lambda;
     // After stage 1 the embedding is fine-tuned at a fraction of the head's rate (reference code: 0.1).
     const embeddingScale = this.stage1Steps > 0 ? cfg.embeddingLrScale : 1;
     const groups = [
@@ -335,8 +343,9 @@ export class Experiment {
           centres: cfg.centres,
           globalCentres: this.globalCentres ?? undefined,
           score: cfg.score,
-          tau2: cfg.tau2,
-          temperatureOn: cfg.temperatureOn,
+          tau2: this.teacherLocal?.studentTau ?? 1,
+          teacherTau: this.teacherLocal?.teacherTau,
+          temperatureOn: 'both',
           lambda,
           scope: cfg.scope,
           klReduction: cfg.klReduction,
@@ -483,6 +492,7 @@ export class Experiment {
       counts: { train: this.train.count, val: this.val.count, test: this.test.count },
       teacherNcmValAccuracy: this.teacherNcmValAccuracy,
       ...(this.teacherBaselines ? { teacherBaselines: this.teacherBaselines } : {}),
+      ...(this.teacherLocal ? { teacherLocal: this.teacherLocal } : {}),
       ...(this.stage1Summary ? { stage1: this.stage1Summary } : {}),
       final: {
         valAccuracy,

@@ -49,9 +49,11 @@ export function BooleanInput({ spec, value }: InputProps<'boolean'>) {
 export function parseTyped(spec: FieldSpec, text: string): { value: unknown } | { error: string } {
   const trimmed = text.trim();
   if (spec.kind === 'shots' && trimmed.toLowerCase() === 'all') return { value: 'all' };
+  if (spec.kind === 'number' && spec.auto && trimmed.toLowerCase() === 'auto') return { value: 'auto' };
   const n = Number(trimmed);
   if (trimmed === '' || !Number.isFinite(n)) {
-    return { error: spec.kind === 'shots' ? `${spec.label} must be a whole number or "all"` : `${spec.label} must be a number` };
+    const expected = spec.kind === 'shots' ? 'a whole number or "all"' : spec.kind === 'number' && spec.auto ? 'a number or "auto"' : 'a number';
+    return { error: `${spec.label} must be ${expected}` };
   }
   return { value: n };
 }

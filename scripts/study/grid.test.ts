@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ARMS, enumerateGrid, keyOf, mergeRuns, parseJsonLines, parseShard, shardOf, SUITE } from './grid';
+import { resolveConfig } from '../../src/protocol/config';
+import { teacherInfo } from '../../src/protocol/catalog';
+
+describe('study grid', () => {
+  const axes = { splits: SUITE.map((s) => s.id), arms: ['vanilla', 'refilled-tpami-cal', 'stage1-only'], widths: [0.5], shots: [5, 10, 20], seeds: [1, 2, 3, 4, 5] };
+
+  it('enumerates every combination once, arms first', () => {
+    const cells = enumerateGrid(axes);
+    expect(cells.length).toBe(SUITE.length * 3 * 3 * 5);
+    expect(new Set(cells.map(keyOf)).size).toBe(cells.length);
+    expect(cells[0].arm).toBe('vanilla');
+    expect(cells[cells.length - 1].arm).toBe('stage1-only');
+  });
+
+  it('shards are disjoint and together the whole grid, for any shard count', () => {
+    const cells = enumerateGrid(axes);
+    for (const n of [1, 2, 3, 7, 14, 1000]) {
+      const shards = Array.from({ length: n }, (_, i) => shardOf(cells, i, n));
+      const keys = shards.flat().map(keyOf);
+      expect(keys.length).toBe(cells.length);
+      expect(new Set(keys)).toEqual(new Set(cells.map(keyOf)));
+      // Round-robin: sizes differ by at most one, and each shard starts with the first arm.
+      const sizes = shards.map((s) => s.length);
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+      if (n <= 14) for (const s of shards) expect(s[0].arm).toBe('vanilla');
+    }
+    expect(() => shardOf(cells, 3, 3)).toThrow(/0 ≤ i < n/);
+    expect(parseShard('2/14')).toEqual({ index: 2, count: 14 });
+    expect(() => parseShard('2of14')).toThrow(/i\/n/);
+  });
+
+  it('shard + merge = the whole grid; a torn line is redone, duplicates keep the first', () => {
+    const cells = enumerateGrid(axes);
+    const runs = (list: typeof cells, tag: string) => list.map((c) => ({ key: keyOf(c), tag }));
+    const a = runs(shardOf(cells, 0, 2), 'a');
+    const b = runs(shardOf(cells, 1, 2), 'b');
+    const text = `${b.map((r) => JSON.stringify(r)).join('\n')}\n{"key":"torn`;
+    const parsed = parseJsonLines<{ key: string; tag: string }>(text);
+    expect(parsed.length).toBe(b.length);
+    const merged = mergeRuns(a, parsed, [{ key: a[0].key, tag: 'late' }]);
+    expect(merged.length).toBe(cells.length);
+    expect(merged.find((r) => r.key === a[0].key)?.tag).toBe('a');
+  });
+
+  it('every split and arm resolves to a valid configuration', () => {
+    for (const split of SUITE) {
+      const teacher = teacherInfo(split.teacher);
+      expect(teacher?.dataset).toBe(split.dataset);
+      for (const arm of ARMS) {
+        expect(() => resolveConfig({ dataset: split.dataset, teacher: split.teacher, studentClasses: split.studentClasses, ...arm.sets })).not.toThrow();
+      }
+    }
+  });
+});

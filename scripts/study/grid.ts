@@ -1,0 +1,133 @@
+/**
+ * The study's grid as data: the cross-task splits of the suite, the arms (a method and its
+ * settings), the runs' keys, sharding and merging. Pure: no tfjs, no files; the runner
+ * (scripts/study.ts) and the report (report.ts) share it, and grid.test.ts checks that the
+ * shards of a grid are disjoint and together the whole grid.
+ */
+import type { DatasetId } from '../../src/protocol/catalog';
+
+/** One teacher → student partition. */
+export interface SplitSpec {
+  id: string;
+  dataset: DatasetId;
+  teacher: string;
+  studentClasses: number[];
+  /** What kind of split it is, in words. */
+  note: string;
+}
+
+/** The default split of the app, and the one the width study used. */
+export const DEFAULT_SPLIT = 'fashion 0-4 > 5-9';
+
+/**
+ * The suite: both datasets, both teachers of each, 5-class and 3-class students, and two
+ * partial overlaps. Chosen before any run, to cover the kinds of split a user can pick.
+ */
+export const SUITE: readonly SplitSpec[] = [
+  { id: DEFAULT_SPLIT, dataset: 'fashion-mnist', teacher: 'fashion-0-4', studentClasses: [5, 6, 7, 8, 9], note: 'clothes → shoes and bags (the default)' },
+  { id: 'fashion 5-9 > 0-4', dataset: 'fashion-mnist', teacher: 'fashion-5-9', studentClasses: [0, 1, 2, 3, 4], note: 'shoes and bags → clothes' },
+  { id: 'fashion 0-4 > 5,7,9', dataset: 'fashion-mnist', teacher: 'fashion-0-4', studentClasses: [5, 7, 9], note: '3 kinds of shoe' },
+  { id: 'fashion 5-9 > 0,2,4', dataset: 'fashion-mnist', teacher: 'fashion-5-9', studentClasses: [0, 2, 4], note: '3 tops (T-shirt, pullover, coat)' },
+  { id: 'fashion 0-4 > 2,4,6,8', dataset: 'fashion-mnist', teacher: 'fashion-0-4', studentClasses: [2, 4, 6, 8], note: 'partial overlap: pullover and coat known to the teacher' },
+  { id: 'mnist 0-4 > 5-9', dataset: 'mnist', teacher: 'mnist-0-4', studentClasses: [5, 6, 7, 8, 9], note: 'digits 0–4 → 5–9' },
+  { id: 'mnist 5-9 > 0-4', dataset: 'mnist', teacher: 'mnist-5-9', studentClasses: [0, 1, 2, 3, 4], note: 'digits 5–9 → 0–4' },
+  { id: 'mnist 0-4 > 6,8,9', dataset: 'mnist', teacher: 'mnist-0-4', studentClasses: [6, 8, 9], note: '3 round digits' },
+  { id: 'mnist 0-4 > 3,4,5,6', dataset: 'mnist', teacher: 'mnist-0-4', studentClasses: [3, 4, 5, 6], note: 'partial overlap: 3 and 4 known to the teacher' },
+];
+
+/** A study arm: a label and the config fields it sets (on top of the split, width, shots and seed). */
+export interface ArmSpec {
+  id: string;
+  label: string;
+  sets: Record<string, string | number | boolean>;
+}
+
+// Arms name every setting that a later default could change, so a cached run keeps its meaning.
+const published = { 'stage2.teacherTau': 'tau2' } as const;
+const calibrated = { 'stage2.teacherTau': 'auto' } as const;
+
+export const ARMS: readonly ArmSpec[] = [
+  { id: 'vanilla', label: 'Vanilla student (CE)', sets: { method: 'vanilla' } },
+  { id: 'refilled-tpami-cal', label: 'REFILLED (TPAMI, calibrated teacher)', sets: { method: 'refilled', preset: 'tpami', ...calibrated } },
+  { id: 'refilled-tpami', label: 'REFILLED (TPAMI)', sets: { method: 'refilled', preset: 'tpami', ...published } },
+  { id: 'stage1-only', label: 'Stage 1, then CE', sets: { method: 'stage1-only' } },
+  { id: 'refilled-current-cal', label: 'REFILLED (current, calibrated teacher)', sets: { method: 'refilled', preset: 'current', ...calibrated } },
+  { id: 'refilled-cvpr2020-cal', label: 'REFILLED (CVPR 2020, calibrated teacher)', sets: { method: 'refilled', preset: 'cvpr2020', ...calibrated } },
+  { id: 'refilled-current', label: 'REFILLED (current)', sets: { method: 'refilled', preset: 'current', ...published } },
+  { id: 'refilled-cvpr2020', label: 'REFILLED (CVPR 2020)', sets: { method: 'refilled', preset: 'cvpr2020', ...published } },
+  { id: 'rkd', label: 'RKD, then CE', sets: { method: 'rkd' } },
+];
+
+export function armSpec(id: string): ArmSpec {
+  const arm = ARMS.find((a) => a.id === id);
+  if (!arm) throw new Error(`unknown arm "${id}"; known: ${ARMS.map((a) => a.id).join(', ')}`);
+  return arm;
+}
+
+export function splitSpec(id: string): SplitSpec {
+  const split = SUITE.find((s) => s.id === id);
+  if (!split) throw new Error(`unknown split "${id}"; known: ${SUITE.map((s) => s.id).join(' | ')}`);
+  return split;
+}
+
+/** One run of the grid. */
+export interface Cell {
+  split: string;
+  arm: string;
+  width: number;
+  shots: number;
+  seed: number;
+}
+
+export const keyOf = (c: Cell): string => `${c.split}|${c.arm}|w${c.width}|k${c.shots}|s${c.seed}`;
+
+/**
+ * The grid in priority order: arms in the order given (so that a study cut short has the
+ * first arms complete), then widths, shots, splits, seeds.
+ */
+export function enumerateGrid(axes: { splits: string[]; arms: string[]; widths: number[]; shots: number[]; seeds: number[] }): Cell[] {
+  const cells: Cell[] = [];
+  for (const arm of axes.arms)
+    for (const width of axes.widths) for (const shots of axes.shots) for (const split of axes.splits) for (const seed of axes.seeds) cells.push({ split, arm, width, shots, seed });
+  return cells;
+}
+
+/** Shard i of n (0-based): every n-th cell from the i-th, so each shard gets every arm early. */
+export function shardOf<T>(items: readonly T[], index: number, count: number): T[] {
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count) {
+    throw new Error(`--shard takes i/n with 0 ≤ i < n (got ${index}/${count})`);
+  }
+  return items.filter((_, k) => k % count === index);
+}
+
+/** Parses "i/n". */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!m) throw new Error(`--shard takes i/n, e.g. 0/4 (got "${text}")`);
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+/**
+ * Merges run summaries by key, the first list's run winning where two share a key (the cache
+ * first, then shard files): to redo a run, delete it from the cache.
+ */
+export function mergeRuns<T extends { key: string }>(...lists: (readonly T[])[]): T[] {
+  const byKey = new Map<string, T>();
+  for (const list of lists) for (const run of list) if (!byKey.has(run.key)) byKey.set(run.key, run);
+  return [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** JSON lines (a shard's output) → objects; blank lines and a torn last line (a killed shard) are skipped. */
+export function parseJsonLines<T>(text: string): T[] {
+  const out: T[] = [];
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (!t.startsWith('{')) continue;
+    try {
+      out.push(JSON.parse(t) as T);
+    } catch {
+      // A shard killed mid-write leaves a partial line: that run is redone.
+    }
+  }
+  return out;
+}
