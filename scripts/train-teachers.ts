@@ -21,7 +21,8 @@ import { predictClasses, trainSupervised } from '../src/core/trainer/supervised'
 import { TEACHERS, DATASETS, type TeacherInfo } from '../src/protocol/catalog';
 import { readFashionMnistFull, readMnistFull, type LabelledImages } from './sources';
 
-const OUT_DIR = fileURLToPath(new URL('../public/teachers', import.meta.url));
+// TEACHERS_OUT_DIR: write elsewhere (a packed copy of the scripts on another machine).
+const OUT_DIR = process.env.TEACHERS_OUT_DIR ?? fileURLToPath(new URL('../public/teachers', import.meta.url));
 const SEED = 2020;
 /**
  * Epochs per teacher: every training image of the teacher's classes is used, and the epochs
@@ -63,6 +64,7 @@ async function trainTeacher(info: TeacherInfo): Promise<void> {
   const shipped = await loadDatasetFromDisk(info.dataset);
   const test = select(shipped.splits.test, info.classes);
   const epochs = Number(process.env.TEACHER_EPOCHS ?? EPOCHS[info.id] ?? 5);
+  const started = performance.now();
   console.error(`[${info.id}] training on ${train.labels.length} images of classes ${info.classes.join(',')} for ${epochs} epochs on wasm`);
 
   const net = new ConvNet({ widthMultiplier: TRAINING.widthMultiplier, numClasses: info.classes.length, seed: SEED });
@@ -113,7 +115,7 @@ async function trainTeacher(info: TeacherInfo): Promise<void> {
   await writeFile(path.join(dir, 'model.json'), files.modelJson);
   await writeFile(path.join(dir, 'weights.bin'), files.weights);
   await writeFile(path.join(dir, 'teacher.json'), `${JSON.stringify(metadata, null, 2)}\n`);
-  console.error(`[${info.id}] test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${test.labels.length} images; NCM on classes ${studentClasses.join(',')}: ${(ncmAccuracy * 100).toFixed(2)}%; ${files.weights.byteLength} weight bytes → ${dir}`);
+  console.error(`[${info.id}] test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${test.labels.length} images; NCM on classes ${studentClasses.join(',')}: ${(ncmAccuracy * 100).toFixed(2)}%; ${files.weights.byteLength} weight bytes → ${dir} (${((performance.now() - started) / 60000).toFixed(1)} min)`);
   teacher.dispose();
   net.dispose();
 }

@@ -43,16 +43,20 @@ export interface ArmSpec {
 }
 
 // Arms name every setting that a later default could change, so a cached run keeps its meaning.
-const published = { 'stage2.teacherTau': 'tau2' } as const;
-const calibrated = { 'stage2.teacherTau': 'auto' } as const;
+const published = { 'stage2.teacherTau': 'tau2', 'stage2.lambdaLr': 'fixed' } as const;
+const calibrated = { 'stage2.teacherTau': 'auto', 'stage2.lambdaLr': 'fixed' } as const;
+/** λ ≫ 1 (current: 100, CVPR 2020: 1000): the step is also divided by (1 + λ_e). */
+const calibratedScaled = { 'stage2.teacherTau': 'auto', 'stage2.lambdaLr': 'scaled' } as const;
 
 export const ARMS: readonly ArmSpec[] = [
   { id: 'vanilla', label: 'Vanilla student (CE)', sets: { method: 'vanilla' } },
   { id: 'refilled-tpami-cal', label: 'REFILLED (TPAMI, calibrated teacher)', sets: { method: 'refilled', preset: 'tpami', ...calibrated } },
   { id: 'refilled-tpami', label: 'REFILLED (TPAMI)', sets: { method: 'refilled', preset: 'tpami', ...published } },
+  // Ablation: the TPAMI recipe with the teacher's q replaced by a uniform target (label smoothing).
+  { id: 'refilled-tpami-uniform', label: 'Ablation: TPAMI recipe, uniform targets', sets: { method: 'refilled', preset: 'tpami', ...published, 'stage2.targets': 'uniform' } },
   { id: 'stage1-only', label: 'Stage 1, then CE', sets: { method: 'stage1-only' } },
-  { id: 'refilled-current-cal', label: 'REFILLED (current, calibrated teacher)', sets: { method: 'refilled', preset: 'current', ...calibrated } },
-  { id: 'refilled-cvpr2020-cal', label: 'REFILLED (CVPR 2020, calibrated teacher)', sets: { method: 'refilled', preset: 'cvpr2020', ...calibrated } },
+  { id: 'refilled-current-cal', label: 'REFILLED (current, calibrated teacher, λ-scaled rate)', sets: { method: 'refilled', preset: 'current', ...calibratedScaled } },
+  { id: 'refilled-cvpr2020-cal', label: 'REFILLED (CVPR 2020, calibrated teacher, λ-scaled rate)', sets: { method: 'refilled', preset: 'cvpr2020', ...calibratedScaled } },
   { id: 'refilled-current', label: 'REFILLED (current)', sets: { method: 'refilled', preset: 'current', ...published } },
   { id: 'refilled-cvpr2020', label: 'REFILLED (CVPR 2020)', sets: { method: 'refilled', preset: 'cvpr2020', ...published } },
   { id: 'rkd', label: 'RKD, then CE', sets: { method: 'rkd' } },

@@ -35,7 +35,7 @@ export interface RunSummary {
 /** The arm whose settings are the app's default (REFILLED, TPAMI preset, calibrated teacher). */
 export const DEFAULT_ARM = 'refilled-tpami-cal';
 /** Arms compared with the vanilla student in the suite tables, in this order. */
-const SUITE_ARMS = ['refilled-tpami-cal', 'refilled-tpami', 'refilled-current-cal', 'refilled-cvpr2020-cal', 'stage1-only'];
+const SUITE_ARMS = ['refilled-tpami-cal', 'refilled-tpami', 'refilled-tpami-uniform', 'refilled-current-cal', 'refilled-cvpr2020-cal', 'stage1-only'];
 
 const pct = (x: number) => (Number.isFinite(x) ? (x * 100).toFixed(1) : '–');
 const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}` : '–');

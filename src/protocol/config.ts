@@ -20,6 +20,7 @@ export type ScoreKind = 'dot' | 'sqeuclidean';
 export type TemperatureOn = 'both' | 'teacher';
 export type TeacherTau = 'tau2' | 'auto';
 export type LambdaLr = 'fixed' | 'scaled';
+export type Stage2Targets = 'teacher' | 'uniform';
 export type LambdaSchedule = 'constant' | 'exp-decay';
 export type KdScope = 'batch' | 'all';
 export type KlReduction = 'batchmean' | 'elementwise';
@@ -76,6 +77,8 @@ export interface ExperimentConfig {
     klReduction: KlReduction;
     /** Temperature of the Hinton KD baseline. */
     kdTau: number;
+    /** What the student's classifier is pulled towards: the teacher's q, or (ablation) a uniform distribution. */
+    targets: Stage2Targets;
     /** `scaled`: stage 2's learning rate is divided by (1 + λ_e), so a large λ does not multiply the step. */
     lambdaLr: LambdaLr;
     /** Learning-rate multiplier of the embedding in stage 2 when stage 1 ran (the head gets the full rate). */
@@ -180,6 +183,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
     klReduction: 'batchmean',
     kdTau: 4,
     lambdaLr: 'fixed',
+    targets: 'teacher',
     // The reference code fine-tunes at 0.1; with the shipped teachers, whose embeddings are weaker on
     // the student's classes than what the student learns itself, 1 is better (docs/results.md).
     embeddingLrScale: 1,
@@ -248,6 +252,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'stage2.klReduction', group: 'stage2', kind: 'enum', values: ['batchmean', 'elementwise'], label: 'KL reduction', help: 'Sum over classes and mean over the batch, or the 2020 code\'s mean over every element.' },
   { key: 'stage2.embeddingLrScale', group: 'stage2', kind: 'number', min: 0, max: 1, label: 'Embedding LR scale', help: 'After stage 1, the embedding is fine-tuned at this fraction of the head\'s learning rate (0.1 in the reference code).' },
   { key: 'stage2.lambdaLr', group: 'stage2', kind: 'enum', values: ['fixed', 'scaled'], label: 'Learning rate for λ', help: 'fixed: as configured; scaled: divided by (1 + λ) at each epoch, so that the step on the logits stays that of a plain cross-entropy step however large λ is (the weighting of CE and KL is unchanged).' },
+  { key: 'stage2.targets', group: 'stage2', kind: 'enum', values: ['teacher', 'uniform'], label: 'Stage-2 targets', help: "teacher: the teacher's local classifier q (REFILLED); uniform: an ablation that replaces q by the uniform distribution over the batch's classes (label smoothing), to show what the teacher itself adds." },
   { key: 'stage2.kdTau', group: 'stage2', kind: 'number', min: 0.01, max: 100, label: 'KD τ', help: 'Temperature of the Hinton KD baseline.' },
   { key: 'runtime.reportIntervalSteps', group: 'runtime', kind: 'number', min: 1, max: 1000, integer: true, label: 'Report every', help: 'Steps between metric read-backs from the GPU.' },
   { key: 'runtime.convGradient', group: 'runtime', kind: 'enum', values: ['auto', 'native', 'matmul', 'swapped'], label: 'Conv gradients', help: "tfjs's gradient kernels, matrix products, or swapped-axis convolutions (fast where the kernels are slow or missing); auto picks per backend." },

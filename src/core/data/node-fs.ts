@@ -10,8 +10,8 @@ import { DatasetError, REGENERATE_HINT } from './format';
 import { loadDataset, type Dataset, type FetchBytes } from './loader';
 import type { BuiltDataset } from './writer';
 
-/** The repository's `public/data` directory, where `npm run data` writes. */
-export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../public/data', import.meta.url));
+/** The repository's `public/data` directory, where `npm run data` writes: public/data of this checkout, or of REFILLED_ROOT (a packed copy of the scripts elsewhere). */
+export const DEFAULT_DATA_DIR = process.env.REFILLED_ROOT ? `${process.env.REFILLED_ROOT}/public/data` : fileURLToPath(new URL('../../../public/data', import.meta.url));
 
 /**
  * A {@link FetchBytes} reading `<rootDir>/<relativePath>` from disk. A missing file throws

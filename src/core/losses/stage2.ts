@@ -54,6 +54,11 @@ export interface Stage2Options {
    * the published τ₂. Default: τ₂.
    */
   teacherTau?: number;
+  /**
+   * `uniform` replaces q by the uniform distribution over the classes in scope (an ablation:
+   * what remains is label smoothing towards the batch's classes). Default `teacher`.
+   */
+  targets?: 'teacher' | 'uniform';
   /** λ, the weight of the KL term (a number, or a scalar tensor for a schedule held on device). */
   lambda: number | tf.Scalar;
   /**
@@ -91,7 +96,7 @@ export function refilledStage2Loss(options: Stage2Options): { loss: tf.Scalar; c
 
     // Classes present in the batch: from the labels, so no gradient question arises.
     const classMask = scope === 'all' ? tf.ones([1, numClasses]) : tf.minimum(tf.sum(membership, 0, true), 1);
-    const logQ = maskedLogSoftmax(tf.div(scores, options.teacherTau ?? tau2), classMask);
+    const logQ = maskedLogSoftmax(options.targets === 'uniform' ? tf.zerosLike(scores) : tf.div(scores, options.teacherTau ?? tau2), classMask);
     const studentTau = temperatureOn === 'both' ? tau2 : 1;
     const logP = maskedLogSoftmax(tf.div(studentLogits, studentTau), classMask);
     const klPerExample = tf.sum(tf.mul(classMask, tf.mul(tf.exp(logQ), tf.sub(logQ, logP))), 1); // [B]

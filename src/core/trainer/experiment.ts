@@ -345,6 +345,7 @@ export class Experiment {
           score: cfg.score,
           tau2: this.teacherLocal?.studentTau ?? 1,
           teacherTau: this.teacherLocal?.teacherTau,
+          targets: cfg.targets,
           temperatureOn: 'both',
           lambda,
           scope: cfg.scope,
