@@ -19,7 +19,7 @@ import { runCli } from '../src/cli/refilled';
 import { applyPreset, DEFAULT_CONFIG, resolveConfig, setField, type ExperimentConfig, type Method, type Preset } from '../src/protocol/config';
 import type { ExperimentResult } from '../src/protocol/results';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = process.env.REFILLED_ROOT ? path.resolve(process.env.REFILLED_ROOT) : fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_JSON = path.join(ROOT, 'docs/results.json');
 
 const args = process.argv.slice(2);
