@@ -26,7 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { NODE_BACKENDS, NodeBackendError, useNodeBackend, type NodeBackend } from '../src/cli/backend';
-import { releaseNodeWebGpu } from '../src/cli/webgpu';
+import { exitIfHeld, releaseNodeWebGpu } from '../src/cli/webgpu';
 import { benchmarkBackend, type BenchRow } from '../src/core/bench';
 import { nodeFetchBytes } from '../src/core/data/node-fs';
 import { sampleExperimentSplits } from '../src/core/data/splits';
@@ -239,6 +239,7 @@ async function main(): Promise<void> {
   printTable(entries, torch);
   await save();
   console.log(`\nwrote ${file}`);
+  if (nodeBackends.includes('webgpu')) exitIfHeld();
   if (!existsSync(path.join(ROOT, 'public/teachers', DEFAULT_CONFIG.teacher))) console.log('(the default teacher is missing: run npm run teachers)');
 }
 

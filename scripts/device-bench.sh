@@ -61,7 +61,7 @@ unxz_to() { # unxz_to SRC DEST: xz where installed, else python3's lzma module
 }
 rm -rf "$WORK" && mkdir -p "$WORK" && cp -r "$PACK/app/." "$WORK/" || exit 1
 unxz_to "$PACK/node.xz" "$WORK/node" && chmod +x "$WORK/node" || exit 1
-unxz_to "$WORK/dist/linux-x64/dawn.node.xz" "$WORK/dist/linux-x64/dawn.node" && rm "$WORK/dist/linux-x64/dawn.node.xz" || exit 1
+for f in $(find "$WORK" -name '*.xz'); do unxz_to "$f" "${f%.xz}" && rm "$f" || exit 1; done
 # Without the pack's data, read the repository's public/.
 [ -d "$WORK/public" ] || export REFILLED_ROOT="$REPO"
 echo "node $("$WORK/node" --version), data from ${REFILLED_ROOT:-$WORK}/public"

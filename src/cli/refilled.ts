@@ -13,7 +13,7 @@ import { ConfigError, DEFAULT_CONFIG, fieldSpec, flatten, flattenConfig, parseFi
 import type { ExperimentResult } from '../protocol/results';
 import { decodeConfigHash } from '../protocol/url';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
-import { releaseNodeWebGpu } from './webgpu';
+import { exitIfHeld, releaseNodeWebGpu } from './webgpu';
 
 /** The shipped data and teachers; REFILLED_ROOT (a repository root or a device pack) overrides where they are read. */
 const PUBLIC_DIR = process.env.REFILLED_ROOT ? path.resolve(process.env.REFILLED_ROOT, 'public') : fileURLToPath(new URL('../../public', import.meta.url));
@@ -175,7 +175,10 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   } finally {
     // Dawn keeps Node alive while navigator.gpu is held.
-    if (options.backend === 'webgpu') releaseNodeWebGpu();
+    if (options.backend === 'webgpu') {
+      releaseNodeWebGpu();
+      exitIfHeld();
+    }
   }
 }
 

@@ -80,6 +80,8 @@ async function start(): Promise<NodeWebGpuStart> {
     console.warn = warn;
   }
   const software = info?.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe/i.test(`${info?.architecture ?? ''} ${info?.description ?? ''}`);
+  // As in the browser (worker/backend.ts): the separate im2col shader for software adapters only.
+  if (software) tf.env().set('WEBGPU_CONV_SEPARATE_IM2COL_SHADER', true);
   return { ok: true, adapter: adapterText(info), software };
 }
 
@@ -92,4 +94,12 @@ export function releaseNodeWebGpu(): void {
   if (tf.findBackend('webgpu')) tf.removeBackend('webgpu');
   if (holder.navigator && 'gpu' in holder.navigator) delete holder.navigator.gpu;
   started = null;
+}
+
+/**
+ * For scripts at their end: if something of Dawn's still holds Node after `ms`, exit with
+ * the current exit code. The timer is unref'd, so a process that is done exits at once.
+ */
+export function exitIfHeld(ms = 2000): void {
+  setTimeout(() => process.exit(process.exitCode ?? 0), ms).unref();
 }
