@@ -3,6 +3,7 @@
 # (.device/: Node, the bundled bench and CLI, Dawn, data). Needs no Node and no network.
 #
 #   bash scripts/device-bench.sh [--steps N] [--leak-steps N] [--vk-icd FILE.json] [--no-demo] [--no-torch]
+#   bash scripts/device-bench.sh --unpack-only    # then: /tmp/refilled-device/node /tmp/refilled-device/study.mjs …
 #
 # Unpacks Node to /tmp, prints what the machine offers (GPU, Vulkan loader and drivers),
 # benches node-webgpu (tfjs WebGPU on the GPU through Dawn) and node-wasm, PyTorch on CPU and
@@ -20,6 +21,7 @@ mkdir -p "$OUT_DIR" && OUT_DIR=$(cd "$OUT_DIR" && pwd)
 STEPS=20
 LEAK_STEPS=30
 DEMO=1
+UNPACK_ONLY=0
 TORCH_FLAG=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -27,6 +29,7 @@ while [ $# -gt 0 ]; do
     --leak-steps) LEAK_STEPS=$2; shift 2 ;;
     --vk-icd) export VK_DRIVER_FILES=$2 VK_ICD_FILENAMES=$2; shift 2 ;;
     --no-demo) DEMO=0; shift ;;
+    --unpack-only) UNPACK_ONLY=1; shift ;;
     --no-torch) TORCH_FLAG=(--no-torch); shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -64,7 +67,8 @@ unxz_to "$PACK/node.xz" "$WORK/node" && chmod +x "$WORK/node" || exit 1
 for f in $(find "$WORK" -name '*.xz'); do unxz_to "$f" "${f%.xz}" && rm "$f" || exit 1; done
 # Without the pack's data, read the repository's public/.
 [ -d "$WORK/public" ] || export REFILLED_ROOT="$REPO"
-echo "node $("$WORK/node" --version), data from ${REFILLED_ROOT:-$WORK}/public"
+echo "node $("$WORK/node" --version), data from ${REFILLED_ROOT:-$WORK}/public; bundles: $(cd "$WORK" && ls *.mjs | tr '\n' ' ')"
+[ "$UNPACK_ONLY" = 1 ] && exit 0
 
 echo "== bench (node-webgpu, node-wasm, PyTorch): $STEPS rounds"
 timeout 420 "$WORK/node" "$WORK/bench.mjs" --backends node-webgpu,node-wasm --steps "$STEPS" --leak-steps "$LEAK_STEPS" --out "$OUT_DIR" "${TORCH_FLAG[@]}"

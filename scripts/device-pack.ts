@@ -41,11 +41,19 @@ for (let i = 0; i < args.length; i++) {
 }
 const withData = !args.includes('--no-data');
 
-/** xz-compresses `src` into `dest`, reusing a cached copy keyed by name, Node version and size. */
+/**
+ * xz-compresses `src` into `dest`: a file of the pack in place (`dest` = `src`.xz), any
+ * other through a cached copy keyed by name, Node version and size.
+ */
 function xz(src: string, dest: string): void {
   const st = statSync(src);
+  if (src.startsWith(PACK)) {
+    const r = spawnSync('xz', ['-T0', '-6', '-f', '-k', src], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`xz failed on ${src}: is xz installed (apt-get install xz-utils)?`);
+    return;
+  }
   const cached = path.join(CACHE, `${path.basename(src)}-${process.version}-${st.size}.xz`);
-  if (!existsSync(cached) || src.startsWith(PACK)) {
+  if (!existsSync(cached)) {
     mkdirSync(CACHE, { recursive: true });
     console.error(`xz ${src} (${mb(st.size)}; minutes on a small machine, cached afterwards)…`);
     const r = spawnSync('xz', ['-T0', '-6', '-c', src], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
