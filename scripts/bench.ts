@@ -3,15 +3,20 @@
  * stage-1 step and a stage-2 step of the default student (batch 64), their ratios,
  * read-backs and kernel dispatches per step, the slowest kernels of each step, tensors leaked
  * per 100 steps and the time to cache the teacher's embeddings. Node: wasm (and cpu on
- * request: tfjs's pure-JS kernels take seconds per step). Headless Chromium (when found):
+ * request: tfjs's pure-JS kernels take seconds per step) and node-webgpu on request (tfjs's WebGPU
+ * backend on a real GPU through Dawn's Node bindings; skipped in one line where Dawn finds no
+ * adapter). Headless Chromium (when found):
  * webgpu (SwiftShader here), webgl, wasm, cpu, each chosen the way the app's worker chooses
- * it. A PyTorch CPU reference step is measured beside them when python3 can import torch.
- * Prints a table and writes bench-results/bench.json (after every backend).
+ * it. A PyTorch reference step (CPU, and CUDA where available) is measured beside them when
+ * python3 can import torch. Prints a table and writes <out>/bench.json (after every backend).
  *
  *   npm run bench                        # node-wasm, webgpu, webgl, wasm, cpu and PyTorch
  *   npm run bench -- --node-only         # skip the browser
  *   npm run bench -- --steps 5 --backends webgpu,cpu,node-cpu
  *   npm run bench -- --top 10            # more of the slowest kernels per step
+ *   npm run bench -- --leak-steps 30     # fewer leak-count steps on node backends (default 100)
+ *   npm run bench -- --backends node-webgpu,node-wasm --out /tmp/b   # a GPU machine, no browser
+ * REFILLED_ROOT overrides where public/ is read (a device pack); REFILLED_PYTHON the python.
  * --steps is the number of timed rounds; each round times one step of every kind back to back.
  */
 import { spawnSync } from 'node:child_process';
@@ -20,7 +25,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { useNodeBackend, type NodeBackend } from '../src/cli/backend';
+import { NODE_BACKENDS, NodeBackendError, useNodeBackend, type NodeBackend } from '../src/cli/backend';
+import { exitIfHeld, releaseNodeWebGpu } from '../src/cli/webgpu';
 import { benchmarkBackend, type BenchRow } from '../src/core/bench';
 import { nodeFetchBytes } from '../src/core/data/node-fs';
 import { sampleExperimentSplits } from '../src/core/data/splits';
@@ -29,7 +35,7 @@ import { AssetCache } from '../src/core/run';
 import { DEFAULT_CONFIG } from '../src/protocol/config';
 import { chromiumPath, launchChromium } from './chromium';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = process.env.REFILLED_ROOT ? path.resolve(process.env.REFILLED_ROOT) : fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
 const option = (name: string, fallback: string) => {
@@ -39,24 +45,36 @@ const option = (name: string, fallback: string) => {
 const STEPS = Number(option('--steps', '5'));
 const TOP = Number(option('--top', '6'));
 const BACKENDS = option('--backends', 'node-wasm,webgpu,webgl,wasm,cpu').split(',');
+/** Steps of each kind over which node backends count leaked tensors. */
+const LEAK_STEPS = Number(option('--leak-steps', '100'));
+const OUT_DIR = path.resolve(option('--out', path.join(ROOT, 'bench-results')));
 
 interface Entry {
   where: 'node' | 'chromium';
   row?: BenchRow;
   adapter?: string;
   error?: string;
+  /** The backend could not start here (no GPU adapter, for example): not a failure of the bench. */
+  skipped?: boolean;
 }
 
 async function nodeBench(backend: NodeBackend): Promise<Entry> {
-  await useNodeBackend(backend);
+  let adapter: string | undefined;
+  try {
+    ({ adapter } = await useNodeBackend(backend));
+  } catch (e) {
+    if (e instanceof NodeBackendError) return { where: 'node', skipped: true, error: `node ${backend}: ${e.message} Skipped.` };
+    throw e;
+  }
+  if (adapter) console.error(`  node ${backend}: adapter ${adapter}`);
   const assets = new AssetCache({ data: nodeFetchBytes(path.join(ROOT, 'public/data')), teachers: nodeFetchBytes(path.join(ROOT, 'public/teachers')) });
   try {
     const dataset = await assets.dataset(DEFAULT_CONFIG.dataset);
     const { teacher } = await assets.teacher(DEFAULT_CONFIG.teacher);
     const splits = sampleExperimentSplits(dataset, { studentClasses: DEFAULT_CONFIG.studentClasses, shotsPerClass: 20, validationFraction: DEFAULT_CONFIG.validationFraction, seed: 1 });
     // tfjs's pure-JS cpu backend takes seconds per step here: count leaks over fewer steps.
-    const row = await benchmarkBackend({ backend, splits, teacher, steps: backend === 'cpu' ? Math.min(STEPS, 2) : STEPS, leakSteps: backend === 'cpu' ? 3 : 100, profile: true, log: (l) => console.error(`  node ${backend}: ${l}`) });
-    return { where: 'node', row: { ...row, backend: `node ${backend}` } };
+    const row = await benchmarkBackend({ backend, splits, teacher, steps: backend === 'cpu' ? Math.min(STEPS, 2) : STEPS, leakSteps: backend === 'cpu' ? 3 : LEAK_STEPS, profile: true, log: (l) => console.error(`  node ${backend}: ${l}`) });
+    return { where: 'node', ...(adapter ? { adapter } : {}), row: { ...row, backend: `node ${backend}` } };
   } finally {
     assets.dispose();
     tf.disposeVariables();
@@ -98,50 +116,80 @@ async function browserBench(backends: string[], onEntry: (e: Entry) => Promise<v
   return out;
 }
 
-/** The same student's plain CE step in PyTorch on CPU, when torch is importable. */
-function pytorchReference(): { stepMs?: number; stepMsOneThread?: number; note: string } {
+/** PyTorch's figures for the same student's plain CE step (ms, median of 30 steps after 5 warm-up steps). */
+interface TorchReference {
+  stepMs?: number;
+  stepMsOneThread?: number;
+  /** On the GPU, synchronised around every step; absent where CUDA is not available. */
+  cudaStepMs?: number;
+  cudaDevice?: string;
+  python?: string;
+  note: string;
+}
+
+/** The same student's plain CE step in PyTorch on CPU (and CUDA when available), when torch is importable. */
+function pytorchReference(): TorchReference {
   const channels = blockChannels(DEFAULT_CONFIG.studentWidth);
   const script = `
-import time, torch, torch.nn as nn
-import os
+import json, os, statistics, time, torch, torch.nn as nn
 torch.manual_seed(0)
 c = ${JSON.stringify(channels)}
 def block(i, o, pool): return [nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU()] + ([nn.MaxPool2d(2)] if pool else [])
-net = nn.Sequential(*block(1, c[0], True), *block(c[0], c[1], True), *block(c[1], c[2], False), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c[2], 5))
-opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=5e-4)
-x = torch.rand(64, 1, 28, 28); y = torch.randint(0, 5, (64,))
-def step():
-    opt.zero_grad(); loss = nn.functional.cross_entropy(net(x), y); loss.backward(); opt.step()
-def measure():
+def measure(device, threads=None):
+    if threads: torch.set_num_threads(threads)
+    net = nn.Sequential(*block(1, c[0], True), *block(c[0], c[1], True), *block(c[1], c[2], False), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c[2], 5)).to(device)
+    opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=5e-4)
+    x = torch.rand(64, 1, 28, 28, device=device); y = torch.randint(0, 5, (64,), device=device)
+    sync = torch.cuda.synchronize if device == 'cuda' else (lambda: None)
+    def step():
+        opt.zero_grad(); loss = nn.functional.cross_entropy(net(x), y); loss.backward(); opt.step()
     for _ in range(5): step()
-    t = time.perf_counter(); n = 30
-    for _ in range(n): step()
-    return (time.perf_counter() - t) / n * 1000
-torch.set_num_threads(os.cpu_count() or 1)
-default_ms = measure()
-torch.set_num_threads(1)
-print(default_ms, measure())
+    times = []
+    for _ in range(30):
+        sync(); t = time.perf_counter(); step(); sync(); times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+out = {'cpu': measure('cpu', os.cpu_count() or 1), 'cpu1': measure('cpu', 1)}
+if torch.cuda.is_available():
+    out['cuda'] = measure('cuda'); out['cudaDevice'] = torch.cuda.get_device_name(0)
+else:
+    out['cudaWhy'] = 'CUDA not available (torch %s, built with CUDA %s)' % (torch.__version__, torch.version.cuda)
+print(json.dumps(out))
 `;
   // Debian's python3-torch installs for the system interpreter, which may not be the first python3 on PATH.
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const r = spawnSync(python, ['-c', script], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    const missing = /No module named 'torch'/.test(r.stderr ?? '');
-    return { note: missing ? 'PyTorch not installed (Debian: sudo apt-get install python3-torch); reference skipped' : `PyTorch reference failed: ${(r.stderr ?? '').trim().split('\n').pop()}` };
+  const pythons = [...new Set([process.env.REFILLED_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p))];
+  let lastError = 'PyTorch not installed (Debian: sudo apt-get install python3-torch); reference skipped';
+  for (const python of pythons) {
+    const r = spawnSync(python, ['-c', script], { encoding: 'utf8' });
+    if (r.error || /No module named 'torch'/.test(r.stderr ?? '')) continue;
+    if (r.status !== 0) {
+      lastError = `PyTorch reference failed (${python}): ${(r.stderr ?? '').trim().split('\n').pop()}`;
+      continue;
+    }
+    const o = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { cpu: number; cpu1: number; cuda?: number; cudaDevice?: string; cudaWhy?: string };
+    const cuda = o.cuda !== undefined ? `; ${fmt(o.cuda, 2)} ms on CUDA (${o.cudaDevice})` : `; ${o.cudaWhy}`;
+    return {
+      stepMs: o.cpu,
+      stepMsOneThread: o.cpu1,
+      ...(o.cuda !== undefined ? { cudaStepMs: o.cuda, cudaDevice: o.cudaDevice } : {}),
+      python,
+      note: `PyTorch, same architecture, batch 64, SGD Nesterov, median of 30 steps: ${fmt(o.cpu)} ms on all CPU cores, ${fmt(o.cpu1)} ms on one thread${cuda}`,
+    };
   }
-  const [all, one] = r.stdout.trim().split(/\s+/).map(Number);
-  return { stepMs: all, stepMsOneThread: one, note: `PyTorch CPU, same architecture, batch 64, SGD Nesterov; ${fmt(all)} ms on all cores, ${fmt(one)} ms on one thread` };
+  return { note: lastError };
 }
 
 const fmt = (x: number | undefined, digits = 1) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
 
-function printTable(entries: Entry[], torch: { stepMs?: number; stepMsOneThread?: number; note: string }): void {
+function printTable(entries: Entry[], torch: TorchReference): void {
   const header = ['backend', 'conv grad', 'CE ms', 'stage-1 ms', 'stage-2 ms', 's1/CE', 's2/CE', 'readbacks/step', 'kernels/step (CE, s1, s2)', 'leaked/100 (over N)', 'teacher cache ms'];
-  const rows = entries.map((e) =>
+  for (const e of entries) if (e.skipped) console.log(e.error);
+  const rows = entries.filter((e) => !e.skipped).map((e) =>
     e.row
       ? [e.row.backend + (e.adapter ? ` (${e.adapter})` : ''), e.row.convGradient, fmt(e.row.ceStepMs), fmt(e.row.stage1StepMs), fmt(e.row.stage2StepMs), fmt(e.row.stage1Ratio, 2), fmt(e.row.stage2Ratio, 2), `${e.row.readbacksPerStep.ce}/${e.row.readbacksPerStep.stage1}/${e.row.readbacksPerStep.stage2}`, `${e.row.kernelsPerStep.ce}, ${e.row.kernelsPerStep.stage1}, ${e.row.kernelsPerStep.stage2}`, `${e.row.tensorsLeakedPer100Steps} (${e.row.leakStepsMeasured})`, fmt(e.row.teacherCacheMs, 0)]
       : [e.error ?? 'failed', '', '', '', '', '', '', '', '', '', ''],
   );
+  const torchRow = (label: string, ms: number | undefined) => (ms === undefined ? [] : [[label, 'autograd', fmt(ms, 2), '', '', '', '', '', '', '', '']]);
+  rows.push(...torchRow('PyTorch CPU, all cores', torch.stepMs), ...torchRow('PyTorch CPU, one thread', torch.stepMsOneThread), ...torchRow(`PyTorch CUDA (${torch.cudaDevice ?? ''})`, torch.cudaStepMs));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(line(header));
@@ -158,25 +206,29 @@ function printTable(entries: Entry[], torch: { stepMs?: number; stepMsOneThread?
   }
   console.log(`\nPyTorch reference: ${torch.stepMs !== undefined ? `${fmt(torch.stepMs)} ms per plain CE step` : '–'} (${torch.note})`);
   if (torch.stepMs !== undefined) {
-    for (const e of entries) if (e.row) console.log(`  ${e.row.backend}: plain step ${fmt(e.row.ceStepMs / torch.stepMs, 1)}× PyTorch CPU (${fmt(e.row.ceStepMs / (torch.stepMsOneThread ?? torch.stepMs), 1)}× its single thread)`);
+    const cuda = torch.cudaStepMs;
+    for (const e of entries) if (e.row) console.log(`  ${e.row.backend}: plain step ${fmt(e.row.ceStepMs / torch.stepMs, 1)}× PyTorch CPU (${fmt(e.row.ceStepMs / (torch.stepMsOneThread ?? torch.stepMs), 1)}× its single thread${cuda !== undefined ? `, ${fmt(e.row.ceStepMs / cuda, 1)}× PyTorch CUDA` : ''})`);
   }
 }
 
 async function main(): Promise<void> {
   const entries: Entry[] = [];
-  const outDir = path.join(ROOT, 'bench-results');
-  await mkdir(outDir, { recursive: true });
-  const file = path.join(outDir, 'bench.json');
-  let torch: ReturnType<typeof pytorchReference> = { note: 'not measured yet' };
+  await mkdir(OUT_DIR, { recursive: true });
+  const file = path.join(OUT_DIR, 'bench.json');
+  let torch: TorchReference = { note: 'not measured yet' };
   // Written after every backend, so that a long run that is stopped keeps what it measured.
   const save = async () => writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), steps: STEPS, student: { width: DEFAULT_CONFIG.studentWidth, channels: blockChannels(DEFAULT_CONFIG.studentWidth), batch: 64 }, entries, pytorch: torch }, null, 2)}\n`);
   torch = flag('--no-torch') ? { note: 'skipped (--no-torch)' } : pytorchReference();
-  for (const b of ['cpu', 'wasm'] as const) {
-    if (!BACKENDS.includes(`node-${b}`)) continue;
+  const nodeBackends = BACKENDS.filter((b) => b.startsWith('node-')).map((b) => b.slice(5));
+  for (const b of nodeBackends) {
+    if (!(NODE_BACKENDS as readonly string[]).includes(b)) throw new Error(`unknown backend node-${b} (node-${NODE_BACKENDS.join(', node-')})`);
     console.error(`node ${b}: measuring…`);
-    entries.push(await nodeBench(b).catch((e: Error) => ({ where: 'node' as const, error: `node ${b}: ${e.message}` })));
+    const entry: Entry = await nodeBench(b as NodeBackend).catch((e: Error) => ({ where: 'node' as const, error: `node ${b}: ${e.message}` }));
+    entries.push(entry);
     await save();
   }
+  // Dawn keeps Node alive while navigator.gpu is held.
+  releaseNodeWebGpu();
   const browserBackends = BACKENDS.filter((b) => ['webgpu', 'webgl', 'cpu', 'wasm'].includes(b));
   if (!flag('--node-only') && browserBackends.length > 0) {
     await browserBench(browserBackends, async (e) => {
@@ -186,7 +238,8 @@ async function main(): Promise<void> {
   }
   printTable(entries, torch);
   await save();
-  console.log(`\nwrote ${path.relative(ROOT, file)}`);
+  console.log(`\nwrote ${file}`);
+  if (nodeBackends.includes('webgpu')) exitIfHeld();
   if (!existsSync(path.join(ROOT, 'public/teachers', DEFAULT_CONFIG.teacher))) console.log('(the default teacher is missing: run npm run teachers)');
 }
 

@@ -43,7 +43,7 @@ describe('CLI arguments', () => {
     await expect(parseArgs(['--config', 'c.json'], async () => '{ not json')).rejects.toThrow(/not valid JSON/);
     await expect(parseArgs(['--config', 'http://x/#v=1&seed=-3'], noFiles)).rejects.toThrow(/seed/);
     await expect(parseArgs(['--frobnicate'], noFiles)).rejects.toThrow(UsageError);
-    await expect(parseArgs(['--backend', 'webgpu'], noFiles)).rejects.toThrow(/--backend must be one of cpu, wasm/);
+    await expect(parseArgs(['--backend', 'webgl'], noFiles)).rejects.toThrow(/--backend must be one of cpu, wasm, webgpu/);
   });
 });
 

@@ -13,16 +13,19 @@ import { ConfigError, DEFAULT_CONFIG, fieldSpec, flatten, flattenConfig, parseFi
 import type { ExperimentResult } from '../protocol/results';
 import { decodeConfigHash } from '../protocol/url';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
+import { exitIfHeld, releaseNodeWebGpu } from './webgpu';
 
-const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
+/** The shipped data and teachers; REFILLED_ROOT (a repository root or a device pack) overrides where they are read. */
+const PUBLIC_DIR = process.env.REFILLED_ROOT ? path.resolve(process.env.REFILLED_ROOT, 'public') : fileURLToPath(new URL('../../public', import.meta.url));
 
 const USAGE = `Usage: npm run refilled -- [options]
 
   --config <file.json | URL>  start from a JSON config file or a playground share link
   --set key=value             override one field by its dotted key (repeatable),
                               e.g. --set shotsPerClass=20 --set stage2.lambda=10
-  --backend wasm|cpu          tfjs backend (default: wasm; cpu is the pure-JavaScript backend,
-                              about 50x slower per training step here)
+  --backend wasm|cpu|webgpu   tfjs backend (default: wasm; cpu is the pure-JavaScript backend,
+                              about 50x slower per training step here; webgpu needs a GPU
+                              with a Vulkan driver, through Dawn's Node bindings)
   --teacher-baselines         also report 1-NN, NCM and logistic regression on the teacher's embedding
   --json                      print the result as one JSON object on stdout
   --help                      this text
@@ -120,7 +123,8 @@ const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 /** Runs one experiment on the shipped files; progress lines go to `log`. */
 export async function runCli(options: CliOptions, log: (line: string) => void): Promise<ExperimentResult> {
-  await useNodeBackend(options.backend);
+  const { adapter } = await useNodeBackend(options.backend);
+  if (adapter) log(`GPU adapter: ${adapter}`);
   const assets = new AssetCache({ data: nodeFetchBytes(path.join(PUBLIC_DIR, 'data')), teachers: nodeFetchBytes(path.join(PUBLIC_DIR, 'teachers')) });
   const { config } = options;
   log(`${config.method} (${config.preset}) · ${config.teacher} → classes ${config.studentClasses.join(',')} · ${config.shotsPerClass} shots · width ${config.studentWidth} · seed ${config.seed} · ${options.backend}`);
@@ -169,6 +173,12 @@ async function main(): Promise<void> {
     const err = e as Error & { code?: string };
     console.error(`Error${err.code ? ` (${err.code})` : ''}: ${err.message}`);
     process.exitCode = 1;
+  } finally {
+    // Dawn keeps Node alive while navigator.gpu is held.
+    if (options.backend === 'webgpu') {
+      releaseNodeWebGpu();
+      exitIfHeld();
+    }
   }
 }
 
