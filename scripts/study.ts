@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../src/cli/refilled';
 import { resolveConfig, type ExperimentConfig } from '../src/protocol/config';
 import { REPO_ROOT } from './paths';
-import { ARMS, armSpec, DEFAULT_SPLIT, enumerateGrid, keyOf, mergeRuns, parseJsonLines, parseShard, shardOf, splitSpec, SUITE, type Cell } from './study/grid';
+import { ARMS, armSpec, enumerateGrid, LEGACY_SPLIT, keyOf, mergeRuns, parseJsonLines, parseShard, shardOf, splitSpec, SUITE, type Cell } from './study/grid';
 import { writeReport, type RunSummary } from './study/report';
 
 const RESULTS_JSON = path.join(REPO_ROOT, 'docs/results.json');
@@ -78,11 +78,14 @@ async function runOne(cell: Cell, backend: 'cpu' | 'wasm', commit: string): Prom
   };
 }
 
-/** The cache; runs from before splits were recorded belong to the default split. */
+/**
+ * The cache. Runs from before splits were recorded ran on the default split with earlier
+ * code: they are kept apart (split LEGACY_SPLIT), so that no pair mixes code versions.
+ */
 function loadCache(): RunSummary[] {
   if (!existsSync(RESULTS_JSON)) return [];
   const data = JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as { runs: (RunSummary & { split?: string })[] };
-  return data.runs.map((r) => (r.split ? r : { ...r, split: DEFAULT_SPLIT, key: `${DEFAULT_SPLIT}|${r.key}` }));
+  return data.runs.map((r) => (r.split ? r : { ...r, split: LEGACY_SPLIT, key: `${LEGACY_SPLIT}|${r.key}` }));
 }
 
 async function save(runs: RunSummary[]): Promise<void> {

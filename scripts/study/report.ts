@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExperimentResult, TeacherLocalClassifier } from '../../src/protocol/results';
 import { mean, meanInterval, pairedGain, std, type PairedGain } from '../../src/protocol/stats';
-import { ARMS, DEFAULT_SPLIT, SUITE } from './grid';
+import { ARMS, LEGACY_SPLIT, SUITE } from './grid';
 
 export interface RunSummary {
   key: string;
@@ -240,7 +240,7 @@ function gainPlot(runs: RunSummary[], splits: string[], shots: number[], arm: st
 const WIDTH_ARMS = ['vanilla', 'refilled-current', 'refilled-cvpr2020', 'refilled-tpami', 'refilled-tpami-cal', 'refilled-current-cal', 'refilled-cvpr2020-cal', 'stage1-only', 'rkd'];
 
 function widthRows(runs: RunSummary[], width: number, shots: number[]): { label: string; values: number[][] }[] {
-  const at = (arm: string, k: number) => select(runs, { split: DEFAULT_SPLIT, arm, width, shots: k });
+  const at = (arm: string, k: number) => select(runs, { split: LEGACY_SPLIT, arm, width, shots: k });
   const rows = WIDTH_ARMS.map((arm) => ({ label: armLabel(arm), values: shots.map((k) => at(arm, k).map((r) => r.testAccuracy)) }));
   const teacher = (pick: (t: NonNullable<RunSummary['teacherBaselines']>) => number) => shots.map((k) => at('vanilla', k).flatMap((r) => (r.teacherBaselines ? [pick(r.teacherBaselines)] : [])));
   rows.push({ label: 'Teacher embedding + NCM', values: teacher((t) => t.ncmTestAccuracy) });
@@ -250,7 +250,7 @@ function widthRows(runs: RunSummary[], width: number, shots: number[]): { label:
 }
 
 function widthSection(runs: RunSummary[], width: number, files: Map<string, string>): string {
-  const mine = select(runs, { split: DEFAULT_SPLIT, width });
+  const mine = select(runs, { split: LEGACY_SPLIT, width });
   const shots = uniq(mine.map((r) => r.shots));
   const seeds = uniq(mine.map((r) => r.seed));
   const rows = widthRows(runs, width, shots);
@@ -258,13 +258,16 @@ function widthSection(runs: RunSummary[], width: number, files: Map<string, stri
   files.set(svg, accuracyPlot(rows, width, shots));
   const paired = ['refilled-tpami', 'refilled-tpami-cal', 'refilled-current-cal', 'refilled-cvpr2020-cal']
     .filter((arm) => mine.some((r) => r.arm === arm))
-    .map((arm) => [`${armLabel(arm)} − vanilla`, ...shots.map((k) => gainCell(gainIn(runs, { split: DEFAULT_SPLIT, width, shots: k }, arm)))]);
+    .map((arm) => [`${armLabel(arm)} − vanilla`, ...shots.map((k) => gainCell(gainIn(runs, { split: LEGACY_SPLIT, width, shots: k }, arm)))]);
   const ncm = (arm: string, k: number, field: 'ncmTestAccuracy' | 'stage1NcmAccuracy') => select(mine, { arm, shots: k }).flatMap((r) => (r[field] === null ? [] : [r[field] as number]));
-  return `## The default split, student width ${width}
+  const commits = [...new Set(mine.map((r) => r.commit ?? 'unrecorded'))].join(', ');
+  return `## Earlier: the default split at student width ${width}
 
-Teacher \`fashion-0-4\` (T-shirt, Trouser, Pullover, Dress, Coat) → student Sandal, Shirt, Sneaker,
-Bag, Ankle boot. Test accuracy (%), mean ± std over seeds ${seeds.join(', ')}; checkpoints chosen on validation.
-Reproduce: \`npm run study -- --splits 0 --widths ${width} --shots ${shots.join(',')} --seeds ${seeds.join(',')}\`.
+The study before the suite, kept for its width-1.0 and 50-shot columns: teacher \`fashion-0-4\`
+(T-shirt, Trouser, Pullover, Dress, Coat) → student Sandal, Shirt, Sneaker, Bag, Ankle boot,
+run by earlier code (commits ${commits}); the suite above reruns this split with today's code.
+Test accuracy (%), mean ± std over seeds ${seeds.join(', ')}; checkpoints chosen on validation.
+Rerun with today's code: \`npm run study -- --splits 0 --widths ${width} --shots ${shots.join(',')} --seeds ${seeds.join(',')}\`.
 
 ${table(['method', ...shots.map((k) => `${k} shots`)], rows.map((r) => [r.label, ...r.values.map(cell)]))}
 
@@ -320,7 +323,7 @@ function accuracyPlot(rows: { label: string; values: number[][] }[], width: numb
 /** Writes docs/results.md and its SVG figures from every cached run. */
 export async function writeReport(runs: RunSummary[], root: string): Promise<void> {
   const files = new Map<string, string>();
-  const widths = uniq(select(runs, { split: DEFAULT_SPLIT }).map((r) => r.width)).reverse();
+  const widths = uniq(select(runs, { split: LEGACY_SPLIT }).map((r) => r.width)).reverse();
   const sections = [diagnosisSection(root), suiteSection(runs, root, files), ...widths.map((w) => widthSection(runs, w, files))].filter(Boolean);
   const header = `# Results: does a cross-task teacher help?
 
