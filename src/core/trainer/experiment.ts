@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../../protocol/config';
 import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo, StageId, TeacherBaselines } from '../../protocol/results';
+import { Augmenter } from '../data/augment';
 import type { ExperimentSplits } from '../data/splits';
 import { accuracy, classCentres, confusionMatrix, ncmPredict, oneNnPredict, trainLogisticRegression } from '../losses';
 import { autoConvGradient, type ConvGradientMode } from '../model/conv';
@@ -79,6 +80,8 @@ export class Experiment {
   private readonly val: SplitTensors;
   private readonly test: SplitTensors;
   private readonly batchRng: () => number;
+  /** Shifts and flips of the training batches (a no-op unless the config turns them on). */
+  private readonly augmenter: Augmenter;
   private readonly evalIntervalSteps: number;
   private readonly evalChunk: number;
   private optimizer: Optimizer;
@@ -123,6 +126,7 @@ export class Experiment {
     this.stage2Steps = config.stage2.epochs * this.stepsPerEpoch;
     this.stageValue = this.stage1Steps > 0 ? 1 : 2;
     this.batchRng = streamRng(config.seed, 'batches');
+    this.augmenter = new Augmenter(config.augment, config.seed);
     this.evalIntervalSteps = options.evalIntervalSteps ?? config.runtime.reportIntervalSteps * 4;
     this.evalChunk = options.evalChunk ?? 128;
     this.convGradient = config.runtime.convGradient === 'auto' ? autoConvGradient(options.backend) : config.runtime.convGradient;
@@ -164,10 +168,11 @@ export class Experiment {
     return Math.floor(this.stageStep / this.stepsPerEpoch);
   }
 
-  private teacherLogitsInStudentOrder(images: tf.Tensor4D): tf.Tensor2D {
+  /** The teacher's logits of `images` [N,…] as columns in the student's class order: [N, C]. */
+  private teacherLogitsInStudentOrder(images: tf.Tensor4D, chunked = true): tf.Tensor2D {
     const teacherClasses = this.config.teacherClasses;
     const columns = this.config.studentClasses.map((c) => teacherClasses.indexOf(c));
-    return tf.tidy(() => tf.gather(mapInChunks(images, this.evalChunk, (x) => this.teacher.logits(x)), columns, 1));
+    return tf.tidy(() => tf.gather(chunked ? mapInChunks(images, this.evalChunk, (x) => this.teacher.logits(x)) : this.teacher.logits(images), columns, 1));
   }
 
   private async measureTeacher(): Promise<void> {
@@ -259,22 +264,25 @@ export class Experiment {
   }
 
   /**
-   * The batch's images and labels, and what an objective may ask of the teacher about them
-   * (computed on demand, inside the caller's tidy).
+   * The batch's images as the student sees them (augmented when augmentation is on) and
+   * labels, and what an objective may ask of the teacher about those same images, computed on
+   * demand inside the caller's tidy: rows of the cached training-set quantities, or, for an
+   * augmented batch, the teacher's forward pass of it (see data/augment.ts for why).
    */
   private batchContext(indices: number[], withStats: boolean): { x: tf.Tensor4D; ctx: BatchContext } {
     const idx = tf.tensor1d(indices, 'int32');
-    const x = tf.gather(this.train.images, idx);
+    const augmented = this.augmenter.active;
+    const x = this.augmenter.apply(tf.gather(this.train.images, idx));
     const labels = tf.gather(this.train.labels, idx);
     let teacherEmb: tf.Tensor2D | null = null;
     const ctx: BatchContext = {
       config: this.config,
       numClasses: this.numClasses,
       labels,
-      teacherEmb: () => (teacherEmb ??= tf.gather(this.teacherTrainEmb, idx)),
+      teacherEmb: () => (teacherEmb ??= augmented ? this.teacher.embed(x) : tf.gather(this.teacherTrainEmb, idx)),
       teacherLogits: () => {
         if (!this.teacherTrainLogits) throw new Error(`method ${this.config.method} reads the teacher's logits but does not declare the trainLogits cache`);
-        return tf.gather(this.teacherTrainLogits, idx);
+        return augmented ? this.teacherLogitsInStudentOrder(x, false) : tf.gather(this.teacherTrainLogits, idx);
       },
       globalCentres: this.globalCentres,
       tau2: this.tau2,
