@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { augmentActive, augmentImages, Augmenter, drawAugmentation } from './augment';
 import { streamRng } from '../random';
@@ -75,6 +76,24 @@ describe('augmentImages', () => {
     const out = augmentImages(x, zeros, zeros, zeros);
     expect(Array.from(await out.data())).toEqual(Array.from(await x.data()));
     tf.dispose([x, zeros, out]);
+  });
+
+  it('gives the same images on the wasm backend (the CLI default) as on cpu', async () => {
+    const x = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const values = await x.data();
+    const draws = { dy: [4, -4, 0, 3], dx: [-4, 4, 2, -1], flip: [1, 0, 1, 0] };
+    const onCpu = augmentImages(x, tf.tensor1d(draws.dy, 'int32'), tf.tensor1d(draws.dx, 'int32'), tf.tensor1d(draws.flip, 'int32'));
+    const expected = Array.from(await onCpu.data());
+    tf.dispose([x, onCpu]);
+    expect(await tf.setBackend('wasm')).toBe(true);
+    try {
+      const xw = tf.tensor4d(values, [4, 28, 28, 1]);
+      const out = augmentImages(xw, tf.tensor1d(draws.dy, 'int32'), tf.tensor1d(draws.dx, 'int32'), tf.tensor1d(draws.flip, 'int32'));
+      expect(Array.from(await out.data())).toEqual(expected);
+      tf.dispose([xw, out]);
+    } finally {
+      await tf.setBackend('cpu');
+    }
   });
 
   it('leaks no tensors', () => {

@@ -78,7 +78,9 @@ export function augmentImages(x: tf.Tensor4D, dy: tf.Tensor1D, dx: tf.Tensor1D, 
     // c' = c + f · (W − 1 − 2c): c unchanged, or mirrored.
     const cols = tf.add(shifted, tf.mul(flip.reshape([b, 1, 1]), tf.sub(int(w - 1), tf.mul(shifted, int(2)))));
     const base = tf.mul(tf.range(0, b, 1, 'int32'), int(h * w)).reshape([b, 1, 1]);
-    const flat = tf.add(tf.add(base, tf.mul(tf.clipByValue(rows, 0, h - 1), int(w))), tf.clipByValue(cols, 0, w - 1)); // [B, H, W]
+    // Clamped with minimum/maximum: tfjs-wasm's ClipByValue leaves int32 values above the range as they are.
+    const clamp = (v: tf.Tensor, hi: number) => tf.maximum(tf.minimum(v, int(hi)), int(0));
+    const flat = tf.add(tf.add(base, tf.mul(clamp(rows, h - 1), int(w))), clamp(cols, w - 1)); // [B, H, W]
     const gathered = tf.gather(x.reshape([b * h * w, c]), tf.cast(flat, 'int32').reshape([b * h * w]));
     return tf.mul(gathered.reshape([b, h, w, c]), valid) as tf.Tensor4D;
   });
