@@ -59,30 +59,30 @@ export function drawAugmentation(rng: () => number, batchSize: number, spec: Aug
  * [B, H, W, C] with
  *   out[b, i, j, :] = x[b, i − dy_b, c, :]  where c = j − dx_b, mirrored to W − 1 − c when flip_b = 1,
  *   and 0 where i − dy_b ∉ [0, H) or j − dx_b ∉ [0, W) (zero padding).
- * So a positive dy moves the content down and a positive dx moves it right. Realised as one
- * gather of the flattened batch at source indices computed on the device (the [B, H, W] index
- * grid is built from iotas and the three [B] vectors; nothing is uploaded per pixel) and a
- * multiplication by the validity mask: exact, no interpolation, no read-back. Not differentiable
- * with respect to the offsets (they are data); the images are training inputs, not variables.
+ * So a positive dy moves the content down and a positive dx moves it right.
+ *
+ * Realised as two products with one-hot selection matrices, out_b = R_b · x_b · K_bᵀ, where
+ * R_b [H, H] has R_b[i, i − dy_b] = 1 and K_b [W, W] has K_b[j, c(j)] = 1; a source index
+ * outside the image gives an all-zero row (tf.oneHot's rule), which is the zero padding. Each
+ * output is one input times 1 plus exact zeros, so the result is exact. Only [B, H] and [B, W]
+ * index vectors are computed; no per-pixel index grid, no read-back. Not differentiable with
+ * respect to the offsets (they are data); the images are training inputs, not variables.
  */
 export function augmentImages(x: tf.Tensor4D, dy: tf.Tensor1D, dx: tf.Tensor1D, flip: tf.Tensor1D): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
   return tf.tidy(() => {
     // Index arithmetic stays int32: a bare JS number would make it float32.
     const int = (n: number) => tf.scalar(n, 'int32');
-    const rows = tf.sub(tf.range(0, h, 1, 'int32').reshape([1, h, 1]), dy.reshape([b, 1, 1])); // [B, H, 1] source row
-    const shifted = tf.sub(tf.range(0, w, 1, 'int32').reshape([1, 1, w]), dx.reshape([b, 1, 1])); // [B, 1, W] source column before the flip
-    const rowOk = tf.logicalAnd(tf.greaterEqual(rows, int(0)), tf.less(rows, int(h)));
-    const colOk = tf.logicalAnd(tf.greaterEqual(shifted, int(0)), tf.less(shifted, int(w)));
-    const valid = tf.cast(tf.logicalAnd(rowOk, colOk), 'float32').reshape([b, h, w, 1]); // [B, H, W, 1]
-    // c' = c + f · (W − 1 − 2c): c unchanged, or mirrored.
-    const cols = tf.add(shifted, tf.mul(flip.reshape([b, 1, 1]), tf.sub(int(w - 1), tf.mul(shifted, int(2)))));
-    const base = tf.mul(tf.range(0, b, 1, 'int32'), int(h * w)).reshape([b, 1, 1]);
-    // Clamped with minimum/maximum: tfjs-wasm's ClipByValue leaves int32 values above the range as they are.
-    const clamp = (v: tf.Tensor, hi: number) => tf.maximum(tf.minimum(v, int(hi)), int(0));
-    const flat = tf.add(tf.add(base, tf.mul(clamp(rows, h - 1), int(w))), clamp(cols, w - 1)); // [B, H, W]
-    const gathered = tf.gather(x.reshape([b * h * w, c]), tf.cast(flat, 'int32').reshape([b * h * w]));
-    return tf.mul(gathered.reshape([b, h, w, c]), valid) as tf.Tensor4D;
+    const rows = tf.sub(tf.range(0, h, 1, 'int32').reshape([1, h]), dy.reshape([b, 1])); // [B, H] source row of output row i
+    const shifted = tf.sub(tf.range(0, w, 1, 'int32').reshape([1, w]), dx.reshape([b, 1])); // [B, W] source column before the flip
+    // c' = c + f · (W − 1 − 2c): c unchanged, or mirrored (an index outside [0, W) stays outside).
+    const cols = tf.add(shifted, tf.mul(flip.reshape([b, 1]), tf.sub(int(w - 1), tf.mul(shifted, int(2)))));
+    const rowSelect = tf.oneHot(rows.reshape([b * h]), h).reshape([b, h, h]).toFloat(); // R [B, H, H]
+    const colSelect = tf.oneHot(cols.reshape([b * w]), w).reshape([b, w, w]).toFloat(); // K [B, W, W]
+    if (c === 1) return tf.matMul(tf.matMul(rowSelect, x.reshape([b, h, w])), colSelect, false, true).reshape([b, h, w, 1]) as tf.Tensor4D;
+    const byRows = tf.matMul(rowSelect, x.reshape([b, h, w * c])).reshape([b, h, w, c]); // R · x
+    const byCols = tf.matMul(colSelect, tf.transpose(byRows, [0, 2, 1, 3]).reshape([b, w, h * c])); // K · (R · x)ᵀ per channel
+    return tf.transpose(byCols.reshape([b, w, h, c]), [0, 2, 1, 3]) as tf.Tensor4D;
   });
 }
 
