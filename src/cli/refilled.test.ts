@@ -26,6 +26,13 @@ describe('CLI arguments', () => {
     expect(o.json).toBe(true);
   });
 
+  it('takes the augmentation fields by dotted key', async () => {
+    const o = await parseArgs(['--set', 'augment.shift=2', '--set', 'augment.flip=true'], noFiles);
+    expect(o.config.augment).toEqual({ shift: 2, flip: true });
+    await expect(parseArgs(['--set', 'augment.shift=9'], noFiles)).rejects.toThrow(/augment.shift must be between 0 and 4/);
+    await expect(parseArgs(['--set', 'dataset=mnist', '--set', 'teacher=mnist-0-4', '--set', 'augment.flip=yes'], noFiles)).rejects.toThrow(/augment.flip is not allowed for MNIST digits/);
+  });
+
   it('reads a JSON file and a share link', async () => {
     const fromFile = await parseArgs(['--config', 'c.json'], async () => JSON.stringify({ seed: 7, stage1: { tau1: 2 } }));
     expect(fromFile.config.seed).toBe(7);

@@ -6,10 +6,14 @@
 export const DATASETS = {
   'fashion-mnist': {
     title: 'Fashion-MNIST',
+    /** A mirrored shirt, shoe or bag is still one: horizontal flips keep every class. */
+    flipKeepsClass: true,
     classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
   },
   mnist: {
     title: 'MNIST digits',
+    /** A mirrored 2, 3, 4, 5, 6, 7 or 9 is no longer that digit: flips are refused. */
+    flipKeepsClass: false,
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   },
 } as const;

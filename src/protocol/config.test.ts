@@ -47,6 +47,18 @@ describe('config', () => {
     expect(validateConfig(setField(setField(DEFAULT_CONFIG, 'stage1.epochs', 0), 'method', 'vanilla'))).toEqual([]);
   });
 
+  it('takes augmentation off by default, shifts of 0–4 pixels, and refuses flips for digits', () => {
+    expect(DEFAULT_CONFIG.augment).toEqual({ shift: 0, flip: false });
+    expect(resolveConfig({ augment: { shift: 4, flip: true } }).augment).toEqual({ shift: 4, flip: true });
+    expect(validateConfig(setField(DEFAULT_CONFIG, 'augment.shift', 5)).map((e) => e.message)).toEqual(['augment.shift must be between 0 and 4']);
+    expect(validateConfig(setField(DEFAULT_CONFIG, 'augment.shift', 1.5)).map((e) => e.message)).toEqual(['augment.shift must be a whole number']);
+    const digits = { dataset: 'mnist', teacher: 'mnist-0-4' };
+    expect(resolveConfig({ ...digits, augment: { shift: 2 } }).augment.shift).toBe(2);
+    expect(() => resolveConfig({ ...digits, augment: { flip: true } })).toThrow(/augment.flip is not allowed for MNIST digits: a mirrored image can be another class/);
+    const errors = validateConfig(setField(resolveConfig(digits), 'augment.flip', true));
+    expect(errors.map((e) => e.key)).toEqual(['augment.flip']);
+  });
+
   it('resolves partial JSON with defaults and rejects unknown keys', () => {
     expect(resolveConfig({})).toEqual(DEFAULT_CONFIG);
     expect(resolveConfig({ stage2: { tau2: 3 } }).stage2.tau2).toBe(3);

@@ -84,6 +84,13 @@ export interface ExperimentConfig {
     /** Learning-rate multiplier of the embedding in stage 2 when stage 1 ran (the head gets the full rate). */
     embeddingLrScale: number;
   };
+  /** Training-batch augmentation, the same for every method and both stages (off by default). */
+  augment: {
+    /** Largest random translation in pixels (0–4), zero padding; 0 is none. */
+    shift: number;
+    /** Random horizontal flips (refused for datasets where a mirror image changes the class). */
+    flip: boolean;
+  };
   runtime: {
     /** Steps between metric read-backs (the GPU is never read every step). */
     reportIntervalSteps: number;
@@ -188,6 +195,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
     // the student's classes than what the student learns itself, 1 is better (docs/results.md).
     embeddingLrScale: 1,
   },
+  augment: { shift: 0, flip: false },
   runtime: { reportIntervalSteps: 5, convGradient: 'auto' },
 };
 
@@ -199,7 +207,7 @@ interface FieldBase {
   label: string;
   help: string;
   /** Which part of the experiment the field belongs to (the UI groups by it). */
-  group: 'task' | 'student' | 'stage1' | 'stage2' | 'optimizer' | 'runtime';
+  group: 'task' | 'student' | 'stage1' | 'stage2' | 'optimizer' | 'augment' | 'runtime';
 }
 export type FieldSpec =
   | (FieldBase & { kind: 'enum'; values: readonly (string | number)[] })
@@ -254,6 +262,8 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'stage2.lambdaLr', group: 'stage2', kind: 'enum', values: ['fixed', 'scaled'], label: 'Learning rate for λ', help: 'fixed: as configured; scaled: divided by (1 + λ) at each epoch, so that the step on the logits stays that of a plain cross-entropy step however large λ is (the weighting of CE and KL is unchanged).' },
   { key: 'stage2.targets', group: 'stage2', kind: 'enum', values: ['teacher', 'uniform'], label: 'Stage-2 targets', help: "teacher: the teacher's local classifier q (REFILLED); uniform: an ablation that replaces q by the uniform distribution over the batch's classes (label smoothing), to show what the teacher itself adds." },
   { key: 'stage2.kdTau', group: 'stage2', kind: 'number', min: 0.01, max: 100, label: 'KD τ', help: 'Temperature of the Hinton KD baseline.' },
+  { key: 'augment.shift', group: 'augment', kind: 'number', min: 0, max: 4, integer: true, label: 'Random shift', help: 'Moves each training image by up to this many pixels in each direction (zero padding), drawn anew every step; 0 is off.' },
+  { key: 'augment.flip', group: 'augment', kind: 'boolean', label: 'Random flip', help: 'Mirrors each training image left–right with probability ½ (not for digits, where a mirror image changes the class).' },
   { key: 'runtime.reportIntervalSteps', group: 'runtime', kind: 'number', min: 1, max: 1000, integer: true, label: 'Report every', help: 'Steps between metric read-backs from the GPU.' },
   { key: 'runtime.convGradient', group: 'runtime', kind: 'enum', values: ['auto', 'native', 'matmul', 'swapped'], label: 'Conv gradients', help: "tfjs's gradient kernels, matrix products, or swapped-axis convolutions (fast where the kernels are slow or missing); auto picks per backend." },
 ];
@@ -416,6 +426,9 @@ export function validateConfig(config: ExperimentConfig): FieldError[] {
   if (config.method === 'kd' && formatClassList([...config.studentClasses].sort((a, b) => a - b)) !== formatClassList([...config.teacherClasses].sort((a, b) => a - b))) {
     errors.push({ key: 'method', message: "method kd (Hinton) needs the student's classes to be the teacher's classes; pick the all-classes teacher or another method" });
   }
+  if (config.augment.flip && !DATASETS[config.dataset].flipKeepsClass) {
+    errors.push({ key: 'augment.flip', message: `augment.flip is not allowed for ${DATASETS[config.dataset].title}: a mirrored image can be another class (a mirrored 2 is not a 2); turn flips off or use shifts only` });
+  }
   if (config.stage2.learningRateMin > config.stage2.learningRate) errors.push({ key: 'stage2.learningRateMin', message: 'stage2.learningRateMin must not exceed stage2.learningRate' });
   if (config.stage1.learningRateMin > config.stage1.learningRate) errors.push({ key: 'stage1.learningRateMin', message: 'stage1.learningRateMin must not exceed stage1.learningRate' });
   if (usesStage1(config.method) && config.stage1.epochs === 0) errors.push({ key: 'stage1.epochs', message: `method ${config.method} needs stage1.epochs ≥ 1` });
@@ -423,9 +436,16 @@ export function validateConfig(config: ExperimentConfig): FieldError[] {
   return errors;
 }
 
+/**
+ * The methods that run stage 1 (embedding distillation) before stage 2. A plain list because
+ * the protocol layer does not import the trainer; core/trainer/objectives.test.ts checks that
+ * it names exactly the methods whose table entry has a stage-1 objective.
+ */
+export const STAGE1_METHODS: readonly Method[] = ['refilled', 'stage1-only', 'rkd'];
+
 /** Whether a method runs stage 1 (embedding distillation) before stage 2. */
 export function usesStage1(method: Method): boolean {
-  return method === 'refilled' || method === 'stage1-only' || method === 'rkd';
+  return STAGE1_METHODS.includes(method);
 }
 
 export class ConfigError extends Error {

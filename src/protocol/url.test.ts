@@ -7,10 +7,12 @@ describe('URL hash codec', () => {
     let config = applyPreset(DEFAULT_CONFIG, 'cvpr2020');
     config = setField(setField(setField(config, 'seed', 123), 'studentClasses', [5, 7, 8, 9]), 'shotsPerClass', 'all');
     config = setField(config, 'optimizer.nesterov', false);
+    config = setField(setField(config, 'augment.shift', 3), 'augment.flip', true);
     const hash = encodeConfigHash(config, { autorun: true, backend: 'cpu', hidden: ['advanced'] });
     expect(hash).toContain('v=1');
     expect(hash).toContain('studentClasses=5,7-9');
     expect(hash).toContain('stage1.mining=semihard-nearest');
+    expect(hash).toContain('augment.shift=3&augment.flip=true');
     const decoded = decodeConfigHash(`#${hash}`);
     expect(decoded.notices).toEqual([]);
     expect(decoded.config).toEqual(config);

@@ -117,6 +117,69 @@ describe('Experiment', () => {
     expect(losses(c)).not.toEqual(losses(a));
   });
 
+  it('augments the same seeded way on every run', async () => {
+    // Digits refuse flips (config.test.ts); the KD test below flips Fashion-MNIST.
+    const augment = { shift: 2, flip: false };
+    const a = await run(tinyConfig('refilled', { augment }));
+    const b = await run(tinyConfig('refilled', { augment }));
+    const plain = await run(tinyConfig('refilled'));
+    const losses = (r: typeof a) => r.series.metrics.map((m) => m.loss);
+    expect(losses(b)).toEqual(losses(a));
+    expect(b.final.testAccuracy).toBe(a.final.testAccuracy);
+    expect(losses(a)).not.toEqual(losses(plain));
+  }, 300_000);
+
+  it('has the teacher embed the augmented batch in both stages, and read its cache otherwise', async () => {
+    // The teacher embeds each training batch (as augmented) once per step, in both stages;
+    // without augmentation it reads its cached embeddings and never runs during training.
+    const batchesSeen = async (method: 'refilled' | 'vanilla' | 'rkd', shift: number) => {
+      const seen: number[] = [];
+      const spy: Teacher = { ...teacher, embed: (x) => (seen.push(x.shape[0]), teacher.embed(x)) };
+      const exp = await Experiment.create(tinyConfig(method, { augment: { shift }, stage1: { epochs: 2 }, stage2: { epochs: 1 } }), splits, spy, OPTIONS);
+      const afterCache = seen.length;
+      await exp.runToEnd();
+      exp.dispose();
+      return seen.slice(afterCache);
+    };
+    expect(await batchesSeen('refilled', 1)).toEqual([12, 12, 12]);
+    expect(await batchesSeen('rkd', 1)).toEqual([12, 12]);
+    expect(await batchesSeen('vanilla', 1)).toEqual([]);
+    expect(await batchesSeen('refilled', 0)).toEqual([]);
+  }, 300_000);
+
+  it('augments Hinton KD with the teacher logits of the augmented batch', async () => {
+    const all = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const seen: number[] = [];
+    const spy: Teacher = { ...teacher10, logits: (x) => (seen.push(x.shape[0]), teacher10.logits(x)) };
+    const config = tinyConfig('kd', { teacher: 'fashion-all', dataset: 'fashion-mnist', studentClasses: all, teacherClasses: all, batchSize: 10, augment: { shift: 1, flip: true } });
+    const exp = await Experiment.create(config, splits10, spy, OPTIONS);
+    const afterCache = seen.length;
+    const result = await exp.runToEnd();
+    exp.dispose();
+    expect(seen.slice(afterCache)).toEqual(Array(6).fill(10));
+    expect(result?.series.metrics.some((m) => (m.kd ?? 0) > 0)).toBe(true);
+  });
+
+  it('keeps the tensor count flat with augmentation on', async () => {
+    const before = tf.memory().numTensors;
+    const exp = await Experiment.create(tinyConfig('refilled', { stage1: { epochs: 5 }, stage2: { epochs: 5 }, augment: { shift: 2 } }), splits, teacher, { ...OPTIONS, evalIntervalSteps: 2 });
+    // Tensors alive after every 2nd step of each stage (a report and an evaluation just ran).
+    const counts: Record<number, number[]> = { 1: [], 2: [] };
+    while (exp.stage !== 'done') {
+      const stage = exp.stage;
+      const stageStep = exp.progress().stageStep;
+      await exp.step();
+      if ((stageStep + 1) % 2 === 0 && exp.stage === stage) counts[stage].push(tf.memory().numTensors);
+    }
+    expect(counts[1].length).toBe(2);
+    expect(counts[2].length).toBe(2);
+    expect(new Set(counts[1]).size).toBe(1);
+    expect(new Set(counts[2]).size).toBe(1);
+    await exp.result();
+    exp.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 300_000);
+
   it('keeps the tensor count flat across steps and frees everything on dispose', async () => {
     const before = tf.memory().numTensors;
     const exp = await Experiment.create(tinyConfig('refilled', { stage1: { epochs: 12 }, stage2: { epochs: 12 } }), splits, teacher, { ...OPTIONS, evalIntervalSteps: 4 });

@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { usesStage1, type ExperimentConfig } from '../../protocol/config';
+import type { ExperimentConfig } from '../../protocol/config';
 import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo, StageId, TeacherBaselines, TeacherLocalClassifier } from '../../protocol/results';
+import { Augmenter } from '../data/augment';
 import type { ExperimentSplits } from '../data/splits';
-import { accuracy, classCentres, confusionMatrix, hintonKdLoss, lambdaAt, ncmPredict, oneNnPredict, refilledStage1Loss, refilledStage2Loss, rkdLoss, trainLogisticRegression } from '../losses';
-import { measureTeacherLocalClassifier } from '../losses/calibrate';
+import { accuracy, classCentres, confusionMatrix, measureTeacherLocalClassifier, ncmPredict, oneNnPredict, trainLogisticRegression } from '../losses';
 import { autoConvGradient, type ConvGradientMode } from '../model/conv';
 import { ConvNet, IMAGE_SHAPE, type BatchMoments } from '../model/convnet';
 import type { Teacher } from '../model/teacher';
 import { shuffleInPlace, streamRng } from '../random';
 import { mapInChunks, ReadbackCounter } from './evaluate';
+import { methodEntry, type BatchContext, type MethodEntry, type Objective } from './objectives';
 import { learningRateAt, Optimizer } from './optimizer';
 
 /** The run diverged: a loss read back as NaN or ±Infinity. */
@@ -44,10 +45,6 @@ interface SplitTensors {
   labelArray: Int32Array;
 }
 
-const STAGE1_STATS = ['loss', 'mined', 'anchorsWithTriplet', 'meanPT', 'meanPS', 'agreement', 'meanAbsDiff'] as const;
-const RKD_STATS = ['loss', 'distance', 'angle'] as const;
-const STAGE2_STATS = ['loss', 'ce', 'kd', 'trainAccuracy'] as const;
-
 function toSplitTensors(split: ExperimentSplits['train']): SplitTensors {
   return {
     images: tf.tensor4d(split.images, [split.count, ...IMAGE_SHAPE]),
@@ -75,10 +72,18 @@ export class Experiment {
   readonly evals: EvalPoint[] = [];
 
   private readonly numClasses: number;
+  /** What the configured method minimises in each stage (objectives.ts). */
+  private readonly method: MethodEntry;
+  /** τ₂ of stage 2, resolved once per run. */
+  /** Stage 2's temperatures of the student and of the teacher, resolved once (τ₂ = auto, teacherTau). */
+  private tau2 = 1;
+  private teacherTau = 1;
   private readonly train: SplitTensors;
   private readonly val: SplitTensors;
   private readonly test: SplitTensors;
   private readonly batchRng: () => number;
+  /** Shifts and flips of the training batches (a no-op unless the config turns them on). */
+  private readonly augmenter: Augmenter;
   private readonly evalIntervalSteps: number;
   private readonly evalChunk: number;
   private optimizer: Optimizer;
@@ -114,15 +119,18 @@ export class Experiment {
   ) {
     this.startMs = performance.now();
     this.numClasses = config.studentClasses.length;
+    this.method = methodEntry(config.method);
+    if (typeof config.stage2.tau2 === 'number') this.tau2 = this.teacherTau = config.stage2.tau2;
     this.train = toSplitTensors(splits.train);
     this.val = toSplitTensors(splits.val);
     this.test = toSplitTensors(splits.test);
     this.batchSize = Math.min(config.batchSize, this.train.count);
     this.stepsPerEpoch = Math.max(1, Math.floor(this.train.count / this.batchSize));
-    this.stage1Steps = usesStage1(config.method) ? config.stage1.epochs * this.stepsPerEpoch : 0;
+    this.stage1Steps = this.method.stage1 ? config.stage1.epochs * this.stepsPerEpoch : 0;
     this.stage2Steps = config.stage2.epochs * this.stepsPerEpoch;
     this.stageValue = this.stage1Steps > 0 ? 1 : 2;
     this.batchRng = streamRng(config.seed, 'batches');
+    this.augmenter = new Augmenter(config.augment, config.seed);
     this.evalIntervalSteps = options.evalIntervalSteps ?? config.runtime.reportIntervalSteps * 4;
     this.evalChunk = options.evalChunk ?? 128;
     this.convGradient = config.runtime.convGradient === 'auto' ? autoConvGradient(options.backend) : config.runtime.convGradient;
@@ -131,10 +139,9 @@ export class Experiment {
 
     const t0 = performance.now();
     this.teacherTrainEmb = tf.keep(mapInChunks(this.train.images, this.evalChunk, (x) => teacher.embed(x)));
-    if (config.method === 'refilled' && config.stage2.centres === 'global') {
-      this.globalCentres = tf.keep(classCentres(this.teacherTrainEmb, this.train.labels, this.numClasses));
-    }
-    if (config.method === 'kd') this.teacherTrainLogits = tf.keep(this.teacherLogitsInStudentOrder(this.train.images));
+    const caches = this.method.teacherCaches(config);
+    if (caches.includes('globalCentres')) this.globalCentres = tf.keep(classCentres(this.teacherTrainEmb, this.train.labels, this.numClasses));
+    if (caches.includes('trainLogits')) this.teacherTrainLogits = tf.keep(this.teacherLogitsInStudentOrder(this.train.images));
     this.teacherCacheMs = performance.now() - t0;
   }
 
@@ -165,10 +172,11 @@ export class Experiment {
     return Math.floor(this.stageStep / this.stepsPerEpoch);
   }
 
-  private teacherLogitsInStudentOrder(images: tf.Tensor4D): tf.Tensor2D {
+  /** The teacher's logits of `images` [N,…] as columns in the student's class order: [N, C]. */
+  private teacherLogitsInStudentOrder(images: tf.Tensor4D, chunked = true): tf.Tensor2D {
     const teacherClasses = this.config.teacherClasses;
     const columns = this.config.studentClasses.map((c) => teacherClasses.indexOf(c));
-    return tf.tidy(() => tf.gather(mapInChunks(images, this.evalChunk, (x) => this.teacher.logits(x)), columns, 1));
+    return tf.tidy(() => tf.gather(chunked ? mapInChunks(images, this.evalChunk, (x) => this.teacher.logits(x)) : this.teacher.logits(images), columns, 1));
   }
 
   private async measureTeacher(): Promise<void> {
@@ -180,6 +188,8 @@ export class Experiment {
     acc.dispose();
     if (this.config.method === 'refilled') {
       this.teacherLocal = await measureTeacherLocalClassifier(this.teacherTrainEmb, this.train.labels, this.numClasses, this.config.stage2, (t) => this.readbacks.read(t));
+      this.tau2 = this.teacherLocal.studentTau;
+      this.teacherTau = this.teacherLocal.teacherTau;
     }
     if (!this.options.teacherBaselines) return;
     const lr = trainLogisticRegression(this.teacherTrainEmb, this.train.labels, this.numClasses, { epochs: 300, learningRate: 0.1, l2: 1e-4, seed: this.config.seed });
@@ -214,11 +224,13 @@ export class Experiment {
     if (this.stageValue === 'done') return;
     if (this.stageStep === 0) this.startStage();
     const stage = this.stageValue;
-    const lr = learningRateAt(stage === 1 ? this.config.stage1 : this.config.stage2, this.stageStep, this.stageSteps);
+    let lr = learningRateAt(stage === 1 ? this.config.stage1 : this.config.stage2, this.stageStep, this.stageSteps);
+    // A large λ multiplies the distillation gradient; `scaled` divides the step by (1 + λ_e) instead.
+    if (stage === 2 && this.config.stage2.lambdaLr === 'scaled') lr /= 1 + this.method.lambda(this.config, this.epoch);
     const indices = this.nextBatch();
     // Triplet statistics are sampled on the step that reports (they are read once per interval).
     const reportsNow = this.accumulatedSteps + 1 >= this.config.runtime.reportIntervalSteps || this.stageStep + 1 >= this.stageSteps;
-    const stats = stage === 1 ? this.stage1Step(indices, lr, reportsNow) : this.stage2Step(indices, lr);
+    const stats = stage === 1 ? this.stage1Step(indices, lr, reportsNow) : this.stage2Step(indices, lr, reportsNow);
     const previous = this.accumulator;
     this.accumulator = tf.keep(previous ? tf.add<tf.Tensor1D>(previous, stats) : stats.clone());
     previous?.dispose();
@@ -262,9 +274,39 @@ export class Experiment {
     this.order = [];
   }
 
-  private batch(indices: number[]): { x: tf.Tensor4D; y: tf.Tensor1D; idx: tf.Tensor1D } {
+  /**
+   * The batch's images as the student sees them (augmented when augmentation is on) and
+   * labels, and what an objective may ask of the teacher about those same images, computed on
+   * demand inside the caller's tidy: rows of the cached training-set quantities, or, for an
+   * augmented batch, the teacher's forward pass of it (see data/augment.ts for why).
+   */
+  private batchContext(indices: number[], withStats: boolean): { x: tf.Tensor4D; ctx: BatchContext } {
     const idx = tf.tensor1d(indices, 'int32');
-    return { x: tf.gather(this.train.images, idx), y: tf.gather(this.train.labels, idx), idx };
+    const augmented = this.augmenter.active;
+    const x = this.augmenter.apply(tf.gather(this.train.images, idx));
+    const labels = tf.gather(this.train.labels, idx);
+    let teacherEmb: tf.Tensor2D | null = null;
+    const ctx: BatchContext = {
+      config: this.config,
+      numClasses: this.numClasses,
+      labels,
+      teacherEmb: () => (teacherEmb ??= augmented ? this.teacher.embed(x) : tf.gather(this.teacherTrainEmb, idx)),
+      teacherLogits: () => {
+        if (!this.teacherTrainLogits) throw new Error(`method ${this.config.method} reads the teacher's logits but does not declare the trainLogits cache`);
+        return augmented ? this.teacherLogitsInStudentOrder(x, false) : tf.gather(this.teacherTrainLogits, idx);
+      },
+      globalCentres: this.globalCentres,
+      tau2: this.tau2,
+      teacherTau: this.teacherTau,
+      lambda: this.method.lambda(this.config, this.epoch),
+      withStats,
+    };
+    return { x, ctx };
+  }
+
+  /** The statistics of an objective's result, stacked in the order the objective names them: [S]. */
+  private static stack(objective: Objective, stats: Record<string, tf.Scalar>): tf.Tensor1D {
+    return tf.stack(objective.stats.map((k) => stats[k])) as tf.Tensor1D;
   }
 
   /**
@@ -303,62 +345,27 @@ export class Experiment {
   }
 
   private stage1Step(indices: number[], lr: number, withStats: boolean): tf.Tensor1D {
-    const cfg = this.config.stage1;
+    const objective = this.method.stage1;
+    if (!objective) throw new Error(`method ${this.config.method} has no stage 1`);
     return this.optimise([{ variables: this.student.embeddingVariables(), learningRate: lr }], (embed) => {
-      const { x, y, idx } = this.batch(indices);
-      const teacherEmb = tf.gather(this.teacherTrainEmb, idx);
-      const emb = embed(x);
-      if (this.config.method === 'rkd') {
-        const r = rkdLoss({ studentEmb: emb, teacherEmb, distanceWeight: cfg.rkdDistanceWeight, angleWeight: cfg.rkdAngleWeight });
-        return { loss: r.loss, stats: tf.stack([r.loss, r.distance, r.angle]) as tf.Tensor1D };
-      }
-      const r = refilledStage1Loss({ studentEmb: emb, teacherEmb, labels: y, mining: cfg.mining, margin: cfg.margin, form: cfg.form, tau1: cfg.tau1, w1: cfg.w1, stats: withStats });
-      const s = r.stats;
-      return { loss: r.loss, stats: tf.stack([r.loss, s.mined, s.anchorsWithTriplet, s.meanPT, s.meanPS, s.agreement, s.meanAbsDiff]) as tf.Tensor1D };
+      const { x, ctx } = this.batchContext(indices, withStats);
+      const r = objective.compute(ctx, embed(x));
+      return { loss: r.loss, stats: Experiment.stack(objective, r.stats) };
     });
   }
 
-  private stage2Step(indices: number[], lr: number): tf.Tensor1D {
-    const cfg = this.config.stage2;
-    const method = this.config.method;
-    const lambda = method === 'refilled' ? lambdaAt({ lambda0: cfg.lambda, kind: cfg.lambdaSchedule, decayRate: cfg.lambdaDecay }, this.epoch) : method === 'kd' ? cfg.lambda : 0;
-    // A large λ multiplies the gradient; `scaled` divides the step by (1 + λ_e) instead.
-    if (method === 'refilled' && cfg.lambdaLr === 'scaled') lr /= 1 + lambda;
+  private stage2Step(indices: number[], lr: number, withStats: boolean): tf.Tensor1D {
+    const objective = this.method.stage2;
     // After stage 1 the embedding is fine-tuned at a fraction of the head's rate (reference code: 0.1).
-    const embeddingScale = this.stage1Steps > 0 ? cfg.embeddingLrScale : 1;
+    const embeddingScale = this.stage1Steps > 0 ? this.config.stage2.embeddingLrScale : 1;
     const groups = [
       { variables: this.student.embeddingVariables(), learningRate: lr * embeddingScale },
       { variables: [this.student.headKernel, this.student.headBias], learningRate: lr },
     ];
     return this.optimise(groups, (embed) => {
-      const { x, y, idx } = this.batch(indices);
-      const logits = this.student.head(embed(x));
-      let r: { loss: tf.Scalar; ce: tf.Scalar; kd: tf.Scalar };
-      if (method === 'refilled') {
-        r = refilledStage2Loss({
-          studentLogits: logits,
-          teacherEmb: tf.gather(this.teacherTrainEmb, idx),
-          labels: y,
-          numClasses: this.numClasses,
-          centres: cfg.centres,
-          globalCentres: this.globalCentres ?? undefined,
-          score: cfg.score,
-          tau2: this.teacherLocal?.studentTau ?? 1,
-          teacherTau: this.teacherLocal?.teacherTau,
-          targets: cfg.targets,
-          temperatureOn: 'both',
-          lambda,
-          scope: cfg.scope,
-          klReduction: cfg.klReduction,
-        });
-      } else if (method === 'kd' && this.teacherTrainLogits) {
-        r = hintonKdLoss({ studentLogits: logits, teacherLogits: tf.gather(this.teacherTrainLogits, idx), labels: y, tau: cfg.kdTau, lambda });
-      } else {
-        const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(y, this.numClasses), logits) as tf.Scalar;
-        r = { loss: ce, ce, kd: tf.scalar(0) };
-      }
-      const trainAcc = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'));
-      return { loss: r.loss, stats: tf.stack([r.loss, r.ce, r.kd, trainAcc]) as tf.Tensor1D };
+      const { x, ctx } = this.batchContext(indices, withStats);
+      const r = objective.compute(ctx, this.student.head(embed(x)));
+      return { loss: r.loss, stats: Experiment.stack(objective, r.stats) };
     });
   }
 
@@ -375,23 +382,10 @@ export class Experiment {
     const stepMs = (now - this.intervalStartMs) / steps;
     this.measuredStepMs.push(stepMs);
     if (!Number.isFinite(values[0])) throw new DivergenceError(stage, this.globalStep);
-    const named = (keys: readonly string[]) => Object.fromEntries(keys.map((k, i) => [k, values[i]]));
+    const objective = stage === 1 ? this.method.stage1 : this.method.stage2;
     const point: MetricsPoint = { stage, step: this.globalStep, epoch: this.epoch, learningRate: lr, loss: values[0], stepMs };
-    if (stage === 1 && this.config.method === 'rkd') {
-      const r = named(RKD_STATS);
-      point.rkd = { distance: r.distance, angle: r.angle };
-    } else if (stage === 1) {
-      // The loss is the interval's mean; the statistics come from its last step alone.
-      const s = Object.fromEntries(STAGE1_STATS.map((k, i) => [k, i === 0 ? values[0] : values[i] * steps]));
-      point.triplets = { mined: s.mined, anchorsWithTriplet: s.anchorsWithTriplet, meanPT: s.meanPT, meanPS: s.meanPS, agreement: s.agreement, meanAbsDiff: s.meanAbsDiff };
-    } else {
-      const s = named(STAGE2_STATS);
-      const cfg = this.config.stage2;
-      point.ce = s.ce;
-      point.kd = s.kd;
-      point.trainAccuracy = s.trainAccuracy;
-      point.lambda = this.config.method === 'refilled' ? lambdaAt({ lambda0: cfg.lambda, kind: cfg.lambdaSchedule, decayRate: cfg.lambdaDecay }, this.epoch) : this.config.method === 'kd' ? cfg.lambda : 0;
-    }
+    objective?.report(Object.fromEntries((objective?.stats ?? []).map((k, i) => [k, values[i]])), steps, point);
+    if (stage === 2) point.lambda = this.method.lambda(this.config, this.epoch);
     this.metrics.push(point);
     this.hooks.onMetrics?.(point);
     this.hooks.onProgress?.(this.progress());

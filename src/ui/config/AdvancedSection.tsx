@@ -6,6 +6,7 @@ const GROUPS = [
   { group: 'stage1', title: 'Stage 1 — embedding distillation', line: 'Align the student’s triplet probabilities on mined (anchor, positive, negative) triplets with the teacher’s: w₁ · KL(P_T ‖ P_S).' },
   { group: 'stage2', title: 'Stage 2 — local classifier distillation', line: 'Cross-entropy plus λ · KL from the teacher’s centre-based classifier over the batch’s classes.' },
   { group: 'optimizer', title: 'Optimiser', line: 'Shared by both stages; each stage starts with fresh optimiser state.' },
+  { group: 'augment', title: 'Augmentation', line: 'Random shifts and flips of the training images, drawn from the seed; the same for every method and both stages.' },
   { group: 'runtime', title: 'Runtime', line: 'How the browser runs it; does not change what is learned.' },
 ] as const;
 
