@@ -210,7 +210,7 @@ describe('Experiment', () => {
       perStep.push(exp.readbacks.count - n);
     }
     exp.dispose();
-    expect(afterPrepare).toBe(1); // the teacher's NCM reference
+    expect(afterPrepare).toBe(2); // the teacher's NCM reference and its local classifier (τ*, q's statistics)
     // 16 steps: reports after steps 4, 8, 12, 16; evaluations after 8 and 16; stage-1 test NCM after 8.
     expect(perStep.filter((n) => n > 0).length).toBe(4);
     expect(perStep.reduce((a, b) => a + b, 0)).toBe(4 + 2 + 1);
