@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { usesStage1, type ExperimentConfig } from '../../protocol/config';
 import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo, StageId, TeacherBaselines } from '../../protocol/results';
 import type { ExperimentSplits } from '../data/splits';
+import { evaluateEmbedding } from '../eval';
 import { accuracy, classCentres, confusionMatrix, hintonKdLoss, lambdaAt, ncmPredict, oneNnPredict, refilledStage1Loss, refilledStage2Loss, rkdLoss, trainLogisticRegression } from '../losses';
 import { autoConvGradient, type ConvGradientMode } from '../model/conv';
 import { ConvNet, IMAGE_SHAPE, type BatchMoments } from '../model/convnet';
@@ -34,6 +35,8 @@ export interface ExperimentOptions {
   evalIntervalSteps?: number;
   /** Rows per forward chunk when embedding whole splits. */
   evalChunk?: number;
+  /** Episodic N-way K-shot tasks per K on the final test embedding (0: none). Default 500. */
+  episodes?: number;
 }
 
 interface SplitTensors {
@@ -434,8 +437,9 @@ export class Experiment {
     this.stageMs[stage] = performance.now() - this.stageStartMs;
     if (this.best) this.student.restore(this.best.snapshot);
     if (stage === 1) {
+      const { nmi } = await evaluateEmbedding(() => this.embedSplit(this.test), this.test.labelArray, this.readbacks, { numClasses: this.numClasses, seed: this.config.seed, stream: 'stage1' });
       const ncmTest = tf.tidy(() => accuracy(ncmPredict(this.embedSplit(this.train), this.train.labels, this.numClasses, this.embedSplit(this.test)), this.test.labels));
-      this.stage1Summary = { ncmAccuracy: (await this.readbacks.read(ncmTest))[0], ncmValAccuracy: this.best?.score ?? 0, bestStep: this.best?.step ?? 0, steps: this.stage1Steps };
+      this.stage1Summary = { ncmAccuracy: (await this.readbacks.read(ncmTest))[0], ncmValAccuracy: this.best?.score ?? 0, bestStep: this.best?.step ?? 0, steps: this.stage1Steps, nmi };
       ncmTest.dispose();
       this.dropBest();
       // Stage 2 starts from the stage-1 embedding with fresh optimiser state.
@@ -468,6 +472,7 @@ export class Experiment {
     });
     const values = Array.from(await this.readbacks.read(out));
     out.dispose();
+    const testEval = await evaluateEmbedding(() => this.embedSplit(this.test), this.test.labelArray, this.readbacks, { numClasses: this.numClasses, seed: this.config.seed, stream: 'final', episodes: this.options.episodes ?? 500 });
     const c = this.numClasses;
     const confusion = Array.from({ length: c }, (_, i) => values.slice(1 + i * c, 1 + (i + 1) * c));
     const correct = confusion.reduce((n, row, i) => n + row[i], 0);
@@ -492,6 +497,8 @@ export class Experiment {
         confusion,
         bestStep,
         steps: this.stage2Steps,
+        nmi: testEval.nmi,
+        ...(testEval.episodic ? { episodic: testEval.episodic } : {}),
       },
       series: { metrics: this.metrics, evals: this.evals },
       timing: {
