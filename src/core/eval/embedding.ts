@@ -38,8 +38,9 @@ export interface EmbeddingEvaluation {
 
 /**
  * NMI(labels, k-means_k(normalise(f(x)))) with k = numClasses (arithmetic-mean normalisation)
- * and, if asked, episodic accuracy, on the embeddings [N,D] that `embed` returns. `embed` runs
- * once; its tensor is read back once and freed here.
+ * and, if asked, episodic accuracy, on the embeddings [N,D] that `embed` returns. `embed` is
+ * called once and this function owns its tensor (it may be one the caller already computed
+ * for NCM, so the split is embedded once): it is read back once and freed here, also on failure.
  */
 export async function evaluateEmbedding(embed: () => tf.Tensor2D, labels: Int32Array, reader: TensorReader, options: EmbeddingEvaluationOptions): Promise<EmbeddingEvaluation> {
   const embeddings = embed();

@@ -437,8 +437,9 @@ export class Experiment {
     this.stageMs[stage] = performance.now() - this.stageStartMs;
     if (this.best) this.student.restore(this.best.snapshot);
     if (stage === 1) {
-      const { nmi } = await evaluateEmbedding(() => this.embedSplit(this.test), this.test.labelArray, this.readbacks, { numClasses: this.numClasses, seed: this.config.seed, stream: 'stage1' });
-      const ncmTest = tf.tidy(() => accuracy(ncmPredict(this.embedSplit(this.train), this.train.labels, this.numClasses, this.embedSplit(this.test)), this.test.labels));
+      const testEmb = this.embedSplit(this.test);
+      const ncmTest = tf.tidy(() => accuracy(ncmPredict(this.embedSplit(this.train), this.train.labels, this.numClasses, testEmb), this.test.labels));
+      const { nmi } = await evaluateEmbedding(() => testEmb, this.test.labelArray, this.readbacks, { numClasses: this.numClasses, seed: this.config.seed, stream: 'stage1' });
       this.stage1Summary = { ncmAccuracy: (await this.readbacks.read(ncmTest))[0], ncmValAccuracy: this.best?.score ?? 0, bestStep: this.best?.step ?? 0, steps: this.stage1Steps, nmi };
       ncmTest.dispose();
       this.dropBest();
@@ -462,9 +463,9 @@ export class Experiment {
     if (this.stageValue !== 'done') throw new Error('The experiment has not finished.');
     const bestStep = this.best?.step ?? this.totalSteps;
     const valAccuracy = this.best?.score ?? 0;
+    const testEmb = this.embedSplit(this.test);
     const out = tf.tidy(() => {
       const trainEmb = this.embedSplit(this.train);
-      const testEmb = this.embedSplit(this.test);
       const pred = tf.argMax(this.student.head(testEmb), 1) as tf.Tensor1D;
       const ncm = accuracy(ncmPredict(trainEmb, this.train.labels, this.numClasses, testEmb), this.test.labels);
       const confusion = tf.cast(confusionMatrix(pred, this.test.labels, this.numClasses), 'float32');
@@ -472,7 +473,7 @@ export class Experiment {
     });
     const values = Array.from(await this.readbacks.read(out));
     out.dispose();
-    const testEval = await evaluateEmbedding(() => this.embedSplit(this.test), this.test.labelArray, this.readbacks, { numClasses: this.numClasses, seed: this.config.seed, stream: 'final', episodes: this.options.episodes ?? 500 });
+    const testEval = await evaluateEmbedding(() => testEmb, this.test.labelArray, this.readbacks, { numClasses: this.numClasses, seed: this.config.seed, stream: 'final', episodes: this.options.episodes ?? 500 });
     const c = this.numClasses;
     const confusion = Array.from({ length: c }, (_, i) => values.slice(1 + i * c, 1 + (i + 1) * c));
     const correct = confusion.reduce((n, row, i) => n + row[i], 0);
