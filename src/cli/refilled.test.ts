@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_CONFIG } from '../protocol/config';
 import { encodeConfigHash } from '../protocol/url';
-import { DEFAULT_EPISODES, parseArgs, runCli, UsageError } from './refilled';
+import { DEFAULT_EPISODES } from '../core/eval';
+import { parseArgs, runCli, UsageError } from './refilled';
 
 const noFiles = async (f: string) => {
   throw new Error(`no such file ${f}`);

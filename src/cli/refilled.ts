@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeFetchBytes } from '../core/data/node-fs';
+import { DEFAULT_EPISODES } from '../core/eval';
 import { AssetCache, createExperiment } from '../core/run';
 import { ConfigError, DEFAULT_CONFIG, fieldSpec, flatten, flattenConfig, parseFieldText, resolveConfig, type ExperimentConfig } from '../protocol/config';
 import type { ExperimentResult } from '../protocol/results';
@@ -15,9 +16,6 @@ import { decodeConfigHash } from '../protocol/url';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
-
-/** Episodic tasks per K when --episodes is not given. */
-export const DEFAULT_EPISODES = 500;
 
 const USAGE = `Usage: npm run refilled -- [options]
 
@@ -39,8 +37,8 @@ export interface CliOptions {
   backend: NodeBackend;
   json: boolean;
   teacherBaselines: boolean;
-  /** Episodic tasks per K (0: none). */
-  episodes: number;
+  /** Episodic tasks per K (0: none; default DEFAULT_EPISODES). */
+  episodes?: number;
 }
 
 export class UsageError extends Error {

@@ -8,6 +8,9 @@ import { meanInterval } from '../../protocol/stats';
 import type { EpisodicAccuracy } from '../../protocol/results';
 import { streamRng } from '../random';
 
+/** Episodic tasks per K that a run evaluates unless told otherwise (the paper reports means over ≥ 500). */
+export const DEFAULT_EPISODES = 500;
+
 export interface EpisodeSpec {
   /** N: classes per task. */
   ways: number;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { usesStage1, type ExperimentConfig } from '../../protocol/config';
 import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo, StageId, TeacherBaselines } from '../../protocol/results';
 import type { ExperimentSplits } from '../data/splits';
-import { evaluateEmbedding } from '../eval';
+import { DEFAULT_EPISODES, evaluateEmbedding } from '../eval';
 import { accuracy, classCentres, confusionMatrix, hintonKdLoss, lambdaAt, ncmPredict, oneNnPredict, refilledStage1Loss, refilledStage2Loss, rkdLoss, trainLogisticRegression } from '../losses';
 import { autoConvGradient, type ConvGradientMode } from '../model/conv';
 import { ConvNet, IMAGE_SHAPE, type BatchMoments } from '../model/convnet';
@@ -473,7 +473,7 @@ export class Experiment {
     });
     const values = Array.from(await this.readbacks.read(out));
     out.dispose();
-    const testEval = await evaluateEmbedding(() => testEmb, this.test.labelArray, this.readbacks, { numClasses: this.numClasses, seed: this.config.seed, stream: 'final', episodes: this.options.episodes ?? 500 });
+    const testEval = await evaluateEmbedding(() => testEmb, this.test.labelArray, this.readbacks, { numClasses: this.numClasses, seed: this.config.seed, stream: 'final', episodes: this.options.episodes ?? DEFAULT_EPISODES });
     const c = this.numClasses;
     const confusion = Array.from({ length: c }, (_, i) => values.slice(1 + i * c, 1 + (i + 1) * c));
     const correct = confusion.reduce((n, row, i) => n + row[i], 0);
