@@ -20,6 +20,6 @@ test('the embedding-quality card shows NMI, NCM and the episodic accuracy ± its
   }
   for (const shots of [1, 5]) await expect(card.getByTestId(`episodic-${shots}-shot`)).toHaveText(/^\d{1,3}\.\d% ± \d+\.\d$/);
   await expect(card).toContainText('2-way 1-shot');
-  await expect(card).toContainText('500 × 15 queries per class');
+  await expect(card).toContainText('15 queries per class in every task');
   expect(playground.pageErrors).toEqual([]);
 });

@@ -15,8 +15,8 @@ export const EmbeddingQualityCard = memo(function EmbeddingQualityCard() {
       <figcaption>
         <h3 className="chart__title">Embedding quality · test split</h3>
         <p className="chart__caption">
-          NCM: nearest class mean (centres from the training images). NMI: k-means with k = classes against the labels (0 = unrelated, 1 = the classes). Episodic: random
-          few-shot tasks classified by their support images alone, ± 95 % interval.
+          The student’s embedding without its head. NMI: k-means clusters (k = classes) against the labels, 0 unrelated to 1 the classes. Episodic: random few-shot tasks, each
+          classified by its support images alone.
         </p>
       </figcaption>
       {!quality ? (
@@ -44,26 +44,27 @@ export const EmbeddingQualityCard = memo(function EmbeddingQualityCard() {
             </tbody>
           </table>
           {quality.episodic.length > 0 ? (
-            <table className="quality">
-              <thead>
-                <tr>
-                  <th scope="col">Final embedding, episodic</th>
-                  <th scope="col">Accuracy</th>
-                  <th scope="col">Tasks</th>
-                </tr>
-              </thead>
-              <tbody>
-                {quality.episodic.map((e) => (
-                  <tr key={e.shots}>
-                    <th scope="row">{e.label}</th>
-                    <td data-testid={`episodic-${e.shots}-shot`}>{formatInterval(e.mean, e.halfWidth)}</td>
-                    <td>
-                      {e.tasks} × {e.queries} queries per class
-                    </td>
+            <>
+              <table className="quality">
+                <thead>
+                  <tr>
+                    <th scope="col">Episodic, final</th>
+                    <th scope="col">Accuracy ± 95 %</th>
+                    <th scope="col">Tasks</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {quality.episodic.map((e) => (
+                    <tr key={e.shots}>
+                      <th scope="row">{e.label}</th>
+                      <td data-testid={`episodic-${e.shots}-shot`}>{formatInterval(e.mean, e.halfWidth)}</td>
+                      <td>{e.tasks}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <p className="chart__caption">{quality.episodic[0].queries} queries per class in every task; ± is the 95 % interval of the mean over the tasks.</p>
+            </>
           ) : (
             <p className="chart__caption" data-testid="episodic-none">
               No episodic tasks: each needs 2 or more classes with at least 16 test images (1 shot + 15 queries).
