@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_CONFIG } from '../protocol/config';
 import { encodeConfigHash } from '../protocol/url';
+import { DEFAULT_EPISODES } from '../core/eval';
 import { parseArgs, runCli, UsageError } from './refilled';
 
 const noFiles = async (f: string) => {
@@ -33,6 +34,15 @@ describe('CLI arguments', () => {
     await expect(parseArgs(['--set', 'dataset=mnist', '--set', 'teacher=mnist-0-4', '--set', 'augment.flip=yes'], noFiles)).rejects.toThrow(/augment.flip is not allowed for MNIST digits/);
   });
 
+  it('takes --episodes: 500 tasks by default, 0 turns the episodic evaluation off', async () => {
+    expect((await parseArgs([], noFiles)).episodes).toBe(DEFAULT_EPISODES);
+    expect(DEFAULT_EPISODES).toBe(500);
+    expect((await parseArgs(['--episodes', '1000'], noFiles)).episodes).toBe(1000);
+    expect((await parseArgs(['--episodes', '0'], noFiles)).episodes).toBe(0);
+    for (const bad of ['1', '-5', '2.5', 'many', '1e9']) await expect(parseArgs(['--episodes', bad], noFiles)).rejects.toThrow(/--episodes takes 0 \(none\) or a number of tasks/);
+    await expect(parseArgs(['--episodes'], noFiles)).rejects.toThrow(/--episodes needs a value/);
+  });
+
   it('reads a JSON file and a share link', async () => {
     const fromFile = await parseArgs(['--config', 'c.json'], async () => JSON.stringify({ seed: 7, stage1: { tau1: 2 } }));
     expect(fromFile.config.seed).toBe(7);
@@ -56,7 +66,7 @@ describe('CLI arguments', () => {
 
 describe('CLI run', () => {
   it('runs a short cross-task experiment end to end on the shipped MNIST files', async () => {
-    const o = await parseArgs(['--set', 'dataset=mnist', '--set', 'teacher=mnist-0-4', '--set', 'shotsPerClass=3', '--set', 'studentWidth=0.25', '--set', 'stage1.epochs=2', '--set', 'stage2.epochs=2', '--backend', 'wasm'], noFiles);
+    const o = await parseArgs(['--set', 'dataset=mnist', '--set', 'teacher=mnist-0-4', '--set', 'shotsPerClass=3', '--set', 'studentWidth=0.25', '--set', 'stage1.epochs=2', '--set', 'stage2.epochs=2', '--backend', 'wasm', '--episodes', '200'], noFiles);
     const lines: string[] = [];
     const result = await runCli(o, (l) => lines.push(l));
     expect(result.method).toBe('refilled');
@@ -68,6 +78,26 @@ describe('CLI run', () => {
     expect(result.series.metrics.some((m) => m.stage === 1)).toBe(true);
     expect(result.series.metrics.some((m) => m.stage === 2)).toBe(true);
     expect(lines.some((l) => l.startsWith('final:'))).toBe(true);
-    expect(JSON.parse(JSON.stringify(result)).final.testAccuracy).toBe(result.final.testAccuracy);
+    // NMI after stage 1 and at the end, and 5-way 1- and 5-shot tasks on the 2,000 test images.
+    for (const nmi of [result.stage1?.nmi, result.final.nmi]) {
+      expect(nmi).toBeGreaterThan(0);
+      expect(nmi).toBeLessThanOrEqual(1);
+    }
+    expect(result.final.episodic?.map((e) => [e.ways, e.shots, e.queries, e.tasks])).toEqual([
+      [5, 1, 15, 200],
+      [5, 5, 15, 200],
+    ]);
+    for (const e of result.final.episodic ?? []) {
+      expect(e.mean).toBeGreaterThan(0);
+      expect(e.halfWidth).toBeGreaterThan(0);
+      expect(e.halfWidth).toBeLessThan(0.05);
+    }
+    expect(lines.find((l) => l.startsWith('stage 1:'))).toMatch(/NMI test 0\.\d{3}/);
+    expect(lines.find((l) => l.startsWith('final:'))).toMatch(/NMI test 0\.\d{3}/);
+    expect(lines.filter((l) => l.startsWith('episodic '))).toEqual([expect.stringMatching(/^episodic 5-way 1-shot: \d+\.\d{2}% ± \d\.\d{2}% \(95% interval, 200 tasks, 15 queries per class\)$/), expect.stringMatching(/^episodic 5-way 5-shot: /)]);
+    const json = JSON.parse(JSON.stringify(result)) as typeof result;
+    expect(json.final.testAccuracy).toBe(result.final.testAccuracy);
+    expect(json.final.episodic).toEqual(result.final.episodic);
+    expect(json.stage1?.nmi).toBe(result.stage1?.nmi);
   });
 });

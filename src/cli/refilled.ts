@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeFetchBytes } from '../core/data/node-fs';
+import { DEFAULT_EPISODES } from '../core/eval';
 import { AssetCache, createExperiment } from '../core/run';
 import { ConfigError, DEFAULT_CONFIG, fieldSpec, flatten, flattenConfig, parseFieldText, resolveConfig, type ExperimentConfig } from '../protocol/config';
 import type { ExperimentResult } from '../protocol/results';
@@ -27,6 +28,8 @@ const USAGE = `Usage: npm run refilled -- [options]
                               about 50x slower per training step here; webgpu needs a GPU
                               with a Vulkan driver, through Dawn's Node bindings)
   --teacher-baselines         also report 1-NN, NCM and logistic regression on the teacher's embedding
+  --episodes N                episodic 5-way 1-shot and 5-shot tasks on the final test embedding
+                              (default ${DEFAULT_EPISODES}; 0 turns them off)
   --json                      print the result as one JSON object on stdout
   --help                      this text
 
@@ -37,6 +40,8 @@ export interface CliOptions {
   backend: NodeBackend;
   json: boolean;
   teacherBaselines: boolean;
+  /** Episodic tasks per K (0: none; default DEFAULT_EPISODES). */
+  episodes?: number;
 }
 
 export class UsageError extends Error {
@@ -50,6 +55,7 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
   let backend: NodeBackend = 'wasm';
   let json = false;
   let teacherBaselines = false;
+  let episodes = DEFAULT_EPISODES;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -87,6 +93,11 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
       backend = b as NodeBackend;
     } else if (arg === '--json') json = true;
     else if (arg === '--teacher-baselines') teacherBaselines = true;
+    else if (arg === '--episodes') {
+      const text = value();
+      episodes = Number(text);
+      if (!/^\d+$/.test(text) || episodes === 1 || episodes > 100_000) throw new UsageError(`--episodes takes 0 (none) or a number of tasks from 2 to 100000 (got "${text}").`);
+    }
     else if (arg === '--help' || arg === '-h') throw new UsageError(USAGE);
     else throw new UsageError(`Unknown option "${arg}".\n\n${USAGE}`);
   }
@@ -105,7 +116,7 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
     }
   }
   if (errors.length > 0) throw new ConfigError(errors);
-  return { config: resolveConfig(unflatten(flat)), backend, json, teacherBaselines };
+  return { config: resolveConfig(unflatten(flat)), backend, json, teacherBaselines, episodes };
 }
 
 function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
@@ -120,6 +131,12 @@ function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+const nmiText = (nmi: number | undefined) => (nmi === undefined ? '' : ` · NMI test ${nmi.toFixed(3)}`);
+
+/** "episodic 5-way 1-shot: 71.23% ± 0.84% (95% interval, 500 tasks, 15 queries per class)", one line per K. */
+export function episodicLines(result: ExperimentResult): string[] {
+  return (result.final.episodic ?? []).map((e) => `episodic ${e.ways}-way ${e.shots}-shot: ${pct(e.mean)} ± ${pct(e.halfWidth)} (95% interval, ${e.tasks} tasks, ${e.queries} queries per class)`);
+}
 
 /** Runs one experiment on the shipped files; progress lines go to `log`. */
 export async function runCli(options: CliOptions, log: (line: string) => void): Promise<ExperimentResult> {
@@ -131,7 +148,7 @@ export async function runCli(options: CliOptions, log: (line: string) => void): 
   const experiment = await createExperiment(
     config,
     assets,
-    { backend: options.backend, teacherBaselines: options.teacherBaselines },
+    { backend: options.backend, teacherBaselines: options.teacherBaselines, episodes: options.episodes },
     {
       onMetrics: (m) => {
         const extra = m.triplets ? ` triplets ${m.triplets.mined.toFixed(0)} pT ${m.triplets.meanPT.toFixed(4)} pS ${m.triplets.meanPS.toFixed(4)}` : m.ce !== undefined ? ` ce ${m.ce.toFixed(4)} kd ${(m.kd ?? 0).toFixed(4)}` : '';
@@ -144,8 +161,9 @@ export async function runCli(options: CliOptions, log: (line: string) => void): 
   try {
     const result = await experiment.runToEnd();
     if (!result) throw new Error('The run stopped before the end.');
-    if (result.stage1) log(`stage 1: NCM test ${pct(result.stage1.ncmAccuracy)} (checkpoint of step ${result.stage1.bestStep}, NCM val ${pct(result.stage1.ncmValAccuracy)})`);
-    log(`final: val ${pct(result.final.valAccuracy)} · test ${pct(result.final.testAccuracy)} · NCM test ${pct(result.final.ncmTestAccuracy)} · ${result.timing.msPerStep.toFixed(0)} ms/step · ${(result.timing.totalMs / 1000).toFixed(1)} s`);
+    if (result.stage1) log(`stage 1: NCM test ${pct(result.stage1.ncmAccuracy)}${nmiText(result.stage1.nmi)} (checkpoint of step ${result.stage1.bestStep}, NCM val ${pct(result.stage1.ncmValAccuracy)})`);
+    log(`final: val ${pct(result.final.valAccuracy)} · test ${pct(result.final.testAccuracy)} · NCM test ${pct(result.final.ncmTestAccuracy)}${nmiText(result.final.nmi)} · ${result.timing.msPerStep.toFixed(0)} ms/step · ${(result.timing.totalMs / 1000).toFixed(1)} s`);
+    for (const line of episodicLines(result)) log(line);
     return result;
   } finally {
     experiment.dispose();

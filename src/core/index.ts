@@ -4,6 +4,7 @@
  * runs a whole experiment from a config. Runs on any tfjs backend, in Node and in a worker.
  */
 export * from './losses';
+export { normalizedMutualInformation, kMeans, l2NormaliseRows, episodicAccuracy, sampleEpisode, evaluateEmbedding, DEFAULT_EPISODES, type EmbeddingEvaluation, type KMeansResult, type Episode } from './eval';
 export { ConvNet, blockChannels, BASE_CHANNELS, IMAGE_SHAPE, type ConvNetSpec } from './model/convnet';
 export { conv3x3, autoConvGradient, patchesTransposed3x3, type ConvGradientMode } from './model/conv';
 export { teacherFromLayersModel, loadLayersModel, layersModelFiles, TeacherError, type Teacher, type TeacherMetadata } from './model/teacher';

@@ -86,6 +86,25 @@ export interface TeacherLocalClassifier {
   meanEmbeddingNorm: number;
 }
 
+/**
+ * Few-shot ("middle-shot") accuracy of an embedding: mean over `tasks` random N-way K-shot
+ * tasks drawn from the test split, queries assigned to the nearest class centre (cosine to the
+ * L2-normalised mean of the K support embeddings), with the 95 % interval of the mean.
+ */
+export interface EpisodicAccuracy {
+  /** N: classes per task. */
+  ways: number;
+  /** K: support images per class. */
+  shots: number;
+  /** Query images per class and task. */
+  queries: number;
+  tasks: number;
+  /** Mean query accuracy over the tasks (0…1). */
+  mean: number;
+  /** Half-width of the Student-t 95 % interval of the mean. */
+  halfWidth: number;
+}
+
 export interface ExperimentResult {
   config: ExperimentConfig;
   method: Method;
@@ -104,6 +123,8 @@ export interface ExperimentResult {
     ncmValAccuracy: number;
     bestStep: number;
     steps: number;
+    /** NMI between k-means (k = classes) of the chosen checkpoint's L2-normalised test embeddings and the labels. */
+    nmi?: number;
   };
   final: {
     valAccuracy: number;
@@ -115,6 +136,10 @@ export interface ExperimentResult {
     confusion: number[][];
     bestStep: number;
     steps: number;
+    /** NMI of the final student's test embeddings, clustered as after stage 1. */
+    nmi?: number;
+    /** Episodic N-way K-shot accuracy on the final student's test embeddings, one entry per K. */
+    episodic?: EpisodicAccuracy[];
   };
   series: { metrics: MetricsPoint[]; evals: EvalPoint[] };
   timing: {

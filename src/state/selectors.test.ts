@@ -8,7 +8,10 @@ import {
   comparisonRows,
   confusionTable,
   embeddingGroups,
+  embeddingQuality,
   formatDuration,
+  formatInterval,
+  formatNmi,
   formatPercent,
   ncmRows,
   perClassRows,
@@ -163,6 +166,28 @@ describe('final results', () => {
     expect(t.rows[1][1]).toEqual({ count: 25, rate: 0.5 });
   });
 
+  it('NCM and NMI after stage 1 and at the end, and the episodic accuracy, from the result', () => {
+    const episodic = [
+      { ways: 5, shots: 1, queries: 15, tasks: 500, mean: 0.602, halfWidth: 0.009 },
+      { ways: 5, shots: 5, queries: 15, tasks: 500, mean: 0.752, halfWidth: 0.005 },
+    ];
+    const base = result(0.7);
+    const r = record({ status: 'done', result: { ...base, stage1: { ...base.stage1!, nmi: 0.41 }, final: { ...base.final, nmi: 0.55, episodic } } });
+    expect(embeddingQuality(r)).toEqual({
+      rows: [
+        { when: 'stage1', label: 'After stage 1', ncm: 0.61, nmi: 0.41 },
+        { when: 'final', label: 'Final', ncm: 0.6, nmi: 0.55 },
+      ],
+      episodic: [
+        { label: '5-way 1-shot', ...episodic[0] },
+        { label: '5-way 5-shot', ...episodic[1] },
+      ],
+    });
+    // A result written before these evaluations existed, and a method without stage 1.
+    expect(embeddingQuality(record({ status: 'done', result: result(0.6, { stage1: undefined }) }))).toEqual({ rows: [{ when: 'final', label: 'Final', ncm: 0.6, nmi: null }], episodic: [] });
+    expect(embeddingQuality(record())).toBeNull();
+  });
+
   it('groups embedding points by label and names them', () => {
     const groups = embeddingGroups({ who: 'student', points: [0, 1, 2, 3, 4, 5], labels: [1, 0, 1] }, ['Sandal', 'Shirt']);
     expect(groups).toEqual([
@@ -202,6 +227,11 @@ describe('formatting', () => {
   it('percent and durations', () => {
     expect(formatPercent(0.7312)).toBe('73.1%');
     expect(formatPercent(null)).toBe('—');
+    expect(formatNmi(0.45512)).toBe('0.455');
+    expect(formatNmi(null)).toBe('—');
+    expect(formatInterval(0.602, 0.0094)).toBe('60.2% ± 0.9');
+    expect(formatInterval(0.602, Number.NaN)).toBe('60.2%');
+    expect(formatInterval(undefined, 0.01)).toBe('—');
     expect(formatDuration(450)).toBe('450 ms');
     expect(formatDuration(12_400)).toBe('12 s');
     expect(formatDuration(125_000)).toBe('2 min 05 s');

@@ -243,6 +243,47 @@ export function confusionTable(run: RunRecord | undefined): ConfusionTable | nul
   return { classNames: result.classNames, rows };
 }
 
+export interface EmbeddingQualityRow {
+  /** When the embedding was measured: the stage-1 checkpoint or the final student. */
+  when: 'stage1' | 'final';
+  label: string;
+  /** NCM accuracy on the test split (centres from the training images). */
+  ncm: number | null;
+  /** NMI of k-means (k = classes) on the test embeddings against the labels. */
+  nmi: number | null;
+}
+
+export interface EpisodicRow {
+  /** "5-way 1-shot". */
+  label: string;
+  ways: number;
+  shots: number;
+  queries: number;
+  tasks: number;
+  mean: number;
+  halfWidth: number;
+}
+
+export interface EmbeddingQuality {
+  rows: EmbeddingQualityRow[];
+  episodic: EpisodicRow[];
+}
+
+/**
+ * The student's embedding judged on the test split without its classifier head: NCM and NMI
+ * after stage 1 (methods with stage 1) and at the end, and the episodic few-shot accuracy of
+ * the final embedding. Null until the run has a result.
+ */
+export function embeddingQuality(run: RunRecord | undefined): EmbeddingQuality | null {
+  const result = run?.result;
+  if (!result) return null;
+  const rows: EmbeddingQualityRow[] = [];
+  if (result.stage1) rows.push({ when: 'stage1', label: 'After stage 1', ncm: result.stage1.ncmAccuracy, nmi: result.stage1.nmi ?? null });
+  rows.push({ when: 'final', label: 'Final', ncm: result.final.ncmTestAccuracy, nmi: result.final.nmi ?? null });
+  const episodic = (result.final.episodic ?? []).map((e) => ({ label: `${e.ways}-way ${e.shots}-shot`, ...e }));
+  return { rows, episodic };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Comparison across the session's runs.
 
@@ -316,6 +357,17 @@ export function comparisonCurves(runs: readonly RunRecord[]): ComparisonCurves {
 
 export function formatPercent(x: number | null | undefined, digits = 1): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(digits)}%`;
+}
+
+/** NMI with three decimals ("0.455"), or "—". */
+export function formatNmi(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3);
+}
+
+/** A mean with its 95 % half-width, both fractions, in percent: "60.2% ± 0.9". */
+export function formatInterval(mean: number | null | undefined, halfWidth: number | null | undefined): string {
+  if (mean === null || mean === undefined || !Number.isFinite(mean)) return '—';
+  return halfWidth === null || halfWidth === undefined || !Number.isFinite(halfWidth) ? formatPercent(mean) : `${formatPercent(mean)} ± ${(halfWidth * 100).toFixed(1)}`;
 }
 
 export function formatDuration(ms: number | null | undefined): string {

@@ -8,6 +8,9 @@ import { FIELDS } from '../protocol/config';
 import { useConfigStore } from '../state/configStore';
 import { ConfigPanel } from './config/ConfigPanel';
 import { LiveCharts } from './charts/LiveCharts';
+import { EmbeddingQualityCard } from './charts/EmbeddingQualityCard';
+import { DEFAULT_CONFIG } from '../protocol/config';
+import type { ExperimentResult } from '../protocol/results';
 import { UrlNotices } from './banners/UrlNotices';
 import { SoftwareGpuNotice } from './banners/SoftwareGpuNotice';
 import { useRunStore } from '../state/runStore';
@@ -73,10 +76,54 @@ describe('config panel', () => {
 describe('charts and banners', () => {
   it('every chart renders its frame with data-points, empty before a run', () => {
     const html = renderToStaticMarkup(<LiveCharts />);
-    for (const id of ['chart-stage1-loss', 'chart-stage2-loss', 'chart-ncm', 'chart-triplets', 'chart-accuracy', 'chart-embedding', 'chart-per-class', 'confusion-matrix']) {
+    for (const id of ['chart-stage1-loss', 'chart-stage2-loss', 'chart-ncm', 'chart-triplets', 'chart-accuracy', 'chart-embedding', 'chart-per-class', 'confusion-matrix', 'embedding-quality']) {
       expect(html).toContain(`data-testid="${id}" data-points="0"`);
     }
     expect(html).toContain('data-testid="result-test-accuracy"');
+  });
+
+  it('shows NMI next to NCM after stage 1 and at the end, and the episodic accuracy ± its interval', () => {
+    const result: ExperimentResult = {
+      config: DEFAULT_CONFIG,
+      method: 'refilled',
+      seed: 1,
+      backend: 'cpu',
+      classNames: ['Sandal', 'Shirt'],
+      counts: { train: 10, val: 4, test: 100 },
+      teacherNcmValAccuracy: 0.5,
+      stage1: { ncmAccuracy: 0.61, ncmValAccuracy: 0.6, bestStep: 10, steps: 10, nmi: 0.4123 },
+      final: {
+        valAccuracy: 0.7,
+        testAccuracy: 0.7,
+        ncmTestAccuracy: 0.72,
+        perClassAccuracy: [0.7, 0.7],
+        confusion: [
+          [35, 15],
+          [15, 35],
+        ],
+        bestStep: 20,
+        steps: 10,
+        nmi: 0.5557,
+        episodic: [{ ways: 2, shots: 1, queries: 15, tasks: 500, mean: 0.6021, halfWidth: 0.0094 }],
+      },
+      series: { metrics: [], evals: [] },
+      timing: { totalMs: 1000, teacherCacheMs: 1, stage1Ms: 400, stage2Ms: 400, msPerStep: 40 },
+      readbacks: 3,
+    };
+    const store = useRunStore.getState();
+    store.clearRuns();
+    expect(renderToStaticMarkup(<EmbeddingQualityCard />)).toContain('Appears when the run finishes.');
+    store.addRun({ runId: 41, label: 'refilled', config: DEFAULT_CONFIG });
+    useRunStore.getState().applyEvent({ type: 'result', runId: 41, result });
+    const html = renderToStaticMarkup(<EmbeddingQualityCard />);
+    expect(html).toContain('data-testid="embedding-quality" data-points="2"');
+    expect(html).toMatch(/data-testid="embedding-ncm-stage1">61.0%</);
+    expect(html).toMatch(/data-testid="embedding-nmi-stage1">0.412</);
+    expect(html).toMatch(/data-testid="embedding-ncm-final">72.0%</);
+    expect(html).toMatch(/data-testid="embedding-nmi-final">0.556</);
+    expect(html).toMatch(/data-testid="episodic-1-shot">60.2% ± 0.9</);
+    expect(html).toContain('2-way 1-shot');
+    useRunStore.getState().clearRuns();
   });
 
   it('names each malformed field of a link in the notice banner', () => {

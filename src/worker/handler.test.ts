@@ -144,6 +144,7 @@ describe('worker handler', () => {
     const result = r.of('result')[0].result;
     expect(result.final.steps).toBe(2);
     expect(result.stage1?.steps).toBe(2);
+    expect(result.final.nmi).toBeGreaterThanOrEqual(0);
     expect(result.readbacks).toBeGreaterThan(0);
     expect(r.of('metrics').at(-1)?.readbacks).toBeGreaterThan(0);
     expect(result.series.metrics).toHaveLength(4);

@@ -83,6 +83,9 @@ describe('Experiment', () => {
     for (const m of result.series.metrics) expect(Number.isFinite(m.loss)).toBe(true);
     expect(result.final.confusion.flat().reduce((a, b) => a + b, 0)).toBe(splits.test.count);
     expect(result.counts).toEqual({ train: 12, val: 9, test: 15 });
+    // NMI after stage 1 and at the end; no episodic task fits 5 test images per class (1 shot + 15 queries).
+    for (const nmi of [result.stage1?.nmi, result.final.nmi]) expect(nmi).toBeGreaterThanOrEqual(0);
+    expect(result.final.episodic).toEqual([]);
   });
 
   it('selects the stage-2 checkpoint on validation accuracy, never on test', async () => {
@@ -114,6 +117,7 @@ describe('Experiment', () => {
     const losses = (r: typeof a) => r.series.metrics.map((m) => m.loss);
     expect(losses(b)).toEqual(losses(a));
     expect(b.final.testAccuracy).toBe(a.final.testAccuracy);
+    expect(b.final.nmi).toBe(a.final.nmi);
     expect(losses(c)).not.toEqual(losses(a));
   });
 
@@ -211,8 +215,8 @@ describe('Experiment', () => {
     }
     exp.dispose();
     expect(afterPrepare).toBe(2); // the teacher's NCM reference and its local classifier (τ*, q's statistics)
-    // 16 steps: reports after steps 4, 8, 12, 16; evaluations after 8 and 16; stage-1 test NCM after 8.
+    // 16 steps: reports after steps 4, 8, 12, 16; evaluations after 8 and 16; stage-1 test NCM and test embedding (NMI) after 8.
     expect(perStep.filter((n) => n > 0).length).toBe(4);
-    expect(perStep.reduce((a, b) => a + b, 0)).toBe(4 + 2 + 1);
+    expect(perStep.reduce((a, b) => a + b, 0)).toBe(4 + 2 + 2);
   });
 });

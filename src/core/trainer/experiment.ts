@@ -3,6 +3,7 @@ import type { ExperimentConfig } from '../../protocol/config';
 import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo, StageId, TeacherBaselines, TeacherLocalClassifier } from '../../protocol/results';
 import { Augmenter } from '../data/augment';
 import type { ExperimentSplits } from '../data/splits';
+import { DEFAULT_EPISODES, evaluateEmbedding } from '../eval';
 import { accuracy, classCentres, confusionMatrix, measureTeacherLocalClassifier, ncmPredict, oneNnPredict, trainLogisticRegression } from '../losses';
 import { autoConvGradient, type ConvGradientMode } from '../model/conv';
 import { ConvNet, IMAGE_SHAPE, type BatchMoments } from '../model/convnet';
@@ -36,6 +37,8 @@ export interface ExperimentOptions {
   evalIntervalSteps?: number;
   /** Rows per forward chunk when embedding whole splits. */
   evalChunk?: number;
+  /** Episodic N-way K-shot tasks per K on the final test embedding (0: none). Default 500. */
+  episodes?: number;
 }
 
 interface SplitTensors {
@@ -438,8 +441,10 @@ export class Experiment {
     this.stageMs[stage] = performance.now() - this.stageStartMs;
     if (this.best) this.student.restore(this.best.snapshot);
     if (stage === 1) {
-      const ncmTest = tf.tidy(() => accuracy(ncmPredict(this.embedSplit(this.train), this.train.labels, this.numClasses, this.embedSplit(this.test)), this.test.labels));
-      this.stage1Summary = { ncmAccuracy: (await this.readbacks.read(ncmTest))[0], ncmValAccuracy: this.best?.score ?? 0, bestStep: this.best?.step ?? 0, steps: this.stage1Steps };
+      const testEmb = this.embedSplit(this.test);
+      const ncmTest = tf.tidy(() => accuracy(ncmPredict(this.embedSplit(this.train), this.train.labels, this.numClasses, testEmb), this.test.labels));
+      const { nmi } = await evaluateEmbedding(() => testEmb, this.test.labelArray, this.readbacks, { numClasses: this.numClasses, seed: this.config.seed, stream: 'stage1' });
+      this.stage1Summary = { ncmAccuracy: (await this.readbacks.read(ncmTest))[0], ncmValAccuracy: this.best?.score ?? 0, bestStep: this.best?.step ?? 0, steps: this.stage1Steps, nmi };
       ncmTest.dispose();
       this.dropBest();
       // Stage 2 starts from the stage-1 embedding with fresh optimiser state.
@@ -462,9 +467,9 @@ export class Experiment {
     if (this.stageValue !== 'done') throw new Error('The experiment has not finished.');
     const bestStep = this.best?.step ?? this.totalSteps;
     const valAccuracy = this.best?.score ?? 0;
+    const testEmb = this.embedSplit(this.test);
     const out = tf.tidy(() => {
       const trainEmb = this.embedSplit(this.train);
-      const testEmb = this.embedSplit(this.test);
       const pred = tf.argMax(this.student.head(testEmb), 1) as tf.Tensor1D;
       const ncm = accuracy(ncmPredict(trainEmb, this.train.labels, this.numClasses, testEmb), this.test.labels);
       const confusion = tf.cast(confusionMatrix(pred, this.test.labels, this.numClasses), 'float32');
@@ -472,6 +477,7 @@ export class Experiment {
     });
     const values = Array.from(await this.readbacks.read(out));
     out.dispose();
+    const testEval = await evaluateEmbedding(() => testEmb, this.test.labelArray, this.readbacks, { numClasses: this.numClasses, seed: this.config.seed, stream: 'final', episodes: this.options.episodes ?? DEFAULT_EPISODES });
     const c = this.numClasses;
     const confusion = Array.from({ length: c }, (_, i) => values.slice(1 + i * c, 1 + (i + 1) * c));
     const correct = confusion.reduce((n, row, i) => n + row[i], 0);
@@ -497,6 +503,8 @@ export class Experiment {
         confusion,
         bestStep,
         steps: this.stage2Steps,
+        nmi: testEval.nmi,
+        ...(testEval.episodic ? { episodic: testEval.episodic } : {}),
       },
       series: { metrics: this.metrics, evals: this.evals },
       timing: {

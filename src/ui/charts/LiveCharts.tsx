@@ -2,6 +2,7 @@ import { isHidden, useConfigStore } from '../../state/configStore';
 import { AccuracyChart, StepTimeChart } from './AccuracyChart';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { EmbeddingChart } from './EmbeddingChart';
+import { EmbeddingQualityCard } from './EmbeddingQualityCard';
 import { FinalResults } from './FinalResults';
 import { Stage1LossChart, Stage2LossChart } from './LossCharts';
 import { NcmChart } from './NcmChart';
@@ -31,6 +32,7 @@ export function LiveCharts() {
           <FinalResults />
           <PerClassChart />
           <ConfusionMatrix />
+          <EmbeddingQualityCard />
         </section>
       )}
     </>

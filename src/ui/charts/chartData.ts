@@ -14,6 +14,7 @@ import {
   comparisonCurves,
   comparisonRows,
   confusionTable,
+  embeddingQuality,
   ncmRows,
   perClassRows,
   runProgress,
@@ -28,6 +29,7 @@ import {
   type ComparisonCurves,
   type ComparisonRow,
   type ConfusionTable,
+  type EmbeddingQuality,
   type NcmRow,
   type PerClassRow,
   type Stage1LossRow,
@@ -88,6 +90,7 @@ export const selectAccuracyRows = memoOnRun(
 
 export const selectPerClassRows = memoOnRun((r) => [r.result], (r) => perClassRows(r), NONE as readonly PerClassRow[]);
 export const selectConfusion = memoOnRun((r) => [r.result], (r) => confusionTable(r), null as ConfusionTable | null);
+export const selectEmbeddingQuality = memoOnRun((r) => [r.result], (r) => embeddingQuality(r), null as EmbeddingQuality | null);
 export const selectStudentClassNames = memoOnRun(
   (r) => [r.result, r.config],
   (r) => studentClassNames(r, DATASETS[r.config.dataset].classNames),
