@@ -99,11 +99,11 @@ describe('comparison selectors', () => {
   });
 
   it('recompute curves only when a visible run’s validation points change', () => {
-    const select = createComparisonCurvesSelector();
+    const select = createComparisonCurvesSelector('valAccuracy');
     const evals: EvalPoint[] = [{ stage: 2, step: 3, epoch: 0, ncmValAccuracy: 0.5, valAccuracy: 0.4 }];
     const run = { ...runWith([], evals), prepared: { totalSteps: 4, stage1Steps: 2, stage2Steps: 2, batchSize: 10, teacherNcmValAccuracy: 0.5, counts: { train: 1, val: 1, test: 1 }, teacherCacheMs: 1 } };
     const curves = select([run]);
-    expect(curves.series).toEqual([{ key: 'run1', runId: 1, label: 'refilled', method: 'refilled' }]);
+    expect(curves.series).toEqual([{ key: 'run1', runIds: [1], label: 'refilled', method: 'refilled' }]);
     expect(curves.rows).toEqual([{ stage2Step: 1, run1: 0.4 }]);
     expect(select([{ ...run, metrics: [metric(3, 2)] }])).toBe(curves);
     expect(select([{ ...run, visible: false }]).series).toEqual([]);
