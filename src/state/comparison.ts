@@ -216,7 +216,7 @@ export function curveGroups(runs: readonly RunRecord[]): CurveGroup[] {
     const id = `${c.id}/${run.config.method}`;
     let group = byMethod.get(id);
     if (!group) {
-      group = { key: `c${c.id}m${byMethod.size}`, method: run.config.method, label: '', runs: [], band: true };
+      group = { key: `c${c.id}_${run.config.method}`, method: run.config.method, label: '', runs: [], band: true };
       byMethod.set(id, group);
       groups.push(group);
     }
@@ -300,7 +300,7 @@ export function mergeCurves(groups: readonly CurveGroup[], points: readonly (rea
   const byStep = new Map<number, CurveRow>();
   groups.forEach((g, i) => {
     if (points[i].length === 0) return;
-    const bandKey = g.band ? `${g.key}band` : undefined;
+    const bandKey = g.band ? `${g.key}_band` : undefined;
     series.push({ key: g.key, method: g.method, label: g.label, runIds: g.runs.map((r) => r.runId), ...(bandKey ? { bandKey } : {}) });
     for (const p of points[i]) {
       let row = byStep.get(p.stage2Step);

@@ -1,4 +1,5 @@
 import { COMPARE_SEEDS } from '../../protocol/url';
+import { comparisonSeeds } from '../../state/comparison';
 import { isHidden, selectCanRun, useConfigStore } from '../../state/configStore';
 import { useRunStore } from '../../state/runStore';
 import { compareMethods } from '../run/actions';
@@ -20,13 +21,14 @@ export function ComparePanel() {
   const clearRuns = useRunStore((s) => s.clearRuns);
   const hasRuns = useRunStore((s) => s.runs.length > 0);
   if (hidden) return null;
+  const seedList = comparisonSeeds(firstSeed, seeds);
   return (
     <section className="compare" aria-label="Compare">
       <div className="compare__head">
         <div>
           <h2>Compare</h2>
           <p className="compare__line">
-            Vanilla student, stage 1 + fine-tune, and REFILLED on {seeds === 1 ? `seed ${firstSeed}` : `seeds ${firstSeed}–${firstSeed + seeds - 1}`}: each seed is its own split
+            Vanilla student, stage 1 + fine-tune, and REFILLED on {seedList.length === 1 ? `seed ${seedList[0]}` : `seeds ${seedList[0]}–${seedList[seedList.length - 1]}`}: each seed is its own split
             and initial weights, shared by the three methods.
           </p>
         </div>
