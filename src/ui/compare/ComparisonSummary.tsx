@@ -5,11 +5,12 @@ import { METHOD_COLOURS } from '../palette';
 /** The same summary object while no run of the comparison finished: a metrics message re-renders nothing. */
 const selectSummary = createComparisonSummarySelector();
 
+// Numbers go into data attributes as text ("NaN" before a method has a seed): the browser tests read them.
 const VERDICT_CLASS: Record<GainSummary['verdict'], string> = { above: 'is-effect', spans: 'is-noise', below: 'is-worse', 'n/a': 'is-open' };
 
 function MethodRow({ m }: { m: MethodSummary }) {
   return (
-    <tr data-testid="summary-method" data-method={m.method} data-n={m.n} data-mean={m.mean} data-std={m.std}>
+    <tr data-testid="summary-method" data-method={m.method} data-n={m.n} data-mean={String(m.mean)} data-std={String(m.std)}>
       <td>
         <span className="swatch" style={{ background: METHOD_COLOURS[m.method] ?? '#777' }} aria-hidden />
         {m.name}
@@ -30,10 +31,10 @@ function GainLine({ g }: { g: GainSummary }) {
       data-baseline={g.baseline}
       data-n={g.n}
       data-wins={g.wins}
-      data-mean={g.mean}
-      data-std={g.std}
-      data-low={g.low}
-      data-high={g.high}
+      data-mean={String(g.mean)}
+      data-std={String(g.std)}
+      data-low={String(g.low)}
+      data-high={String(g.high)}
       data-verdict={g.verdict}
     >
       <span data-testid="summary-gain-sentence">{g.sentence}</span>{' '}
