@@ -155,7 +155,8 @@ test.describe('on the dev server', () => {
 
   test('Compare runs vanilla, stage-1-only and REFILLED, each ending done in the results table', async ({ playground, comparePanel }) => {
     test.setTimeout(8 * 60_000);
-    await playground.open(`/${TINY_CPU}`);
+    // One seed: the three methods once each (e2e/compare.spec.ts runs several seeds).
+    await playground.open(`/${TINY_CPU}&compareSeeds=1`);
     await playground.backend();
     await comparePanel.compareButton.click();
     await expect(comparePanel.rows).toHaveCount(3, { timeout: 6 * 60_000 });

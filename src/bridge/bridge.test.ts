@@ -77,7 +77,7 @@ describe('bridge', () => {
 
   it('runs a comparison one method after another, moving on after a result or an error', () => {
     const bridge = makeBridge();
-    bridge.compare({ ...DEFAULT_CONFIG, seed: 7 });
+    bridge.compare({ ...DEFAULT_CONFIG, seed: 7 }, 1);
     const configures = () => latest().sent.filter((m): m is Extract<WorkerRequest, { type: 'configure' }> => m.type === 'configure');
     expect(configures().map((m) => m.config.method)).toEqual(['vanilla']);
     const [first] = configures();
@@ -86,13 +86,55 @@ describe('bridge', () => {
     latest().emit({ type: 'error', runId: configures()[1].runId, code: 'run-diverged', message: 'NaN', hint: '' });
     expect(configures().map((m) => m.config.method)).toEqual(['vanilla', 'stage1-only', 'refilled']);
     expect(configures().every((m) => m.config.seed === 7)).toBe(true);
-    expect(store().comparison).toEqual({ runIds: configures().map((m) => m.runId), pending: [] });
-    expect(store().runs.map((r) => r.label)).toEqual(['vanilla', 'stage1-only', 'refilled']);
+    expect(store().comparison).toMatchObject({ seeds: [7], runIds: configures().map((m) => m.runId), pending: [] });
+    expect(store().runs.map((r) => r.label)).toEqual(['vanilla · seed 7', 'stage1-only · seed 7', 'refilled · seed 7']);
+  });
+
+  it('runs every method on each seed, seed-major, each seed its own config seed (3 seeds by default)', () => {
+    const bridge = makeBridge();
+    bridge.compare({ ...DEFAULT_CONFIG, seed: 7 });
+    expect(store().comparison?.seeds).toEqual([7, 8, 9]);
+    const configures = () => latest().sent.filter((m): m is Extract<WorkerRequest, { type: 'configure' }> => m.type === 'configure');
+    // One run at a time: the next is configured only when the previous reports its result.
+    for (let i = 0; i < 9; i++) {
+      expect(configures()).toHaveLength(i + 1);
+      latest().emit({ type: 'result', runId: configures()[i].runId, result: { readbacks: 0 } as never });
+    }
+    expect(configures().map((m) => `${m.config.method}@${m.config.seed}`)).toEqual([
+      'vanilla@7', 'stage1-only@7', 'refilled@7',
+      'vanilla@8', 'stage1-only@8', 'refilled@8',
+      'vanilla@9', 'stage1-only@9', 'refilled@9',
+    ]);
+    // Everything else of the configuration is the same for every run.
+    for (const m of configures()) expect({ ...m.config, method: DEFAULT_CONFIG.method, seed: 7 }).toEqual({ ...DEFAULT_CONFIG, seed: 7 });
+    expect(configures()).toHaveLength(9);
+    expect(store().runs.every((r) => r.status === 'done' && r.comparison?.seedCount === 3)).toBe(true);
+  });
+
+  it('stop part-way through a multi-seed comparison: nothing more starts, finished seeds stay done', () => {
+    const bridge = makeBridge();
+    bridge.compare({ ...DEFAULT_CONFIG, seed: 1 }, 2);
+    for (let i = 0; i < 4; i++) {
+      const runId = store().activeRunId!;
+      latest().emit({ type: 'status', runId, status: 'running' });
+      if (i < 3) latest().emit({ type: 'result', runId, result: { readbacks: i } as never });
+    }
+    // Seed 1 is complete; seed 2's vanilla is running.
+    bridge.stop();
+    const running = store().activeRunId!;
+    expect(latest().sent.at(-1)).toEqual({ type: 'stop', runId: running });
+    latest().emit({ type: 'status', runId: running, status: 'stopped' });
+    expect(latest().sent.filter((m) => m.type === 'configure')).toHaveLength(4);
+    expect(store().comparison).toMatchObject({ seeds: [1, 2], pending: [] });
+    expect(store().runs.map((r) => `${r.label}: ${r.status}`)).toEqual(['vanilla · seed 1: done', 'stage1-only · seed 1: done', 'refilled · seed 1: done', 'vanilla · seed 2: stopped']);
+    // A new comparison may start; its runs belong to it, not to the stopped one.
+    bridge.compare({ ...DEFAULT_CONFIG, seed: 1 }, 2);
+    expect(store().runs.at(-1)?.comparison).toEqual({ id: 2, seedCount: 2 });
   });
 
   it('ends every finished run of a comparison as done, not stopped by the next one', () => {
     const bridge = makeBridge();
-    bridge.compare(DEFAULT_CONFIG);
+    bridge.compare(DEFAULT_CONFIG, 1);
     // What the worker sends for each run: running, a result, then its done status, which
     // arrives after the bridge has already started the next method (and is dropped).
     for (let i = 0; i < 3; i++) {
@@ -101,7 +143,7 @@ describe('bridge', () => {
       latest().emit({ type: 'result', runId, result: { readbacks: i } as never });
       latest().emit({ type: 'status', runId, status: 'done' });
     }
-    expect(store().runs.map((r) => r.label)).toEqual(['vanilla', 'stage1-only', 'refilled']);
+    expect(store().runs.map((r) => r.config.method)).toEqual(['vanilla', 'stage1-only', 'refilled']);
     expect(store().runs.map((r) => r.status)).toEqual(['done', 'done', 'done']);
     expect(store().runs.some((r) => r.detail?.includes('replaced'))).toBe(false);
     expect(store().comparison?.pending).toEqual([]);

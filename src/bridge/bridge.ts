@@ -9,7 +9,8 @@
 import { resolveConfig, type ExperimentConfig, type Method } from '../protocol/config';
 import { ERROR_HINTS, type BackendName, type RunStatus, type WorkerEvent, type WorkerInitOptions, type WorkerRequest } from '../protocol/messages';
 import type { StageId } from '../protocol/results';
-import { decodeConfigHash } from '../protocol/url';
+import { COMPARE_SEEDS, decodeConfigHash } from '../protocol/url';
+import { comparisonRunLabel, comparisonSeeds } from '../state/comparison';
 import { useConfigStore } from '../state/configStore';
 import { useRunStore, type RunState } from '../state/runStore';
 
@@ -33,7 +34,7 @@ export interface BridgeOptions {
   now?: () => number;
 }
 
-/** The methods a comparison runs, in order, on the same split, shots and seed. */
+/** The methods a comparison runs on each seed, in order, on that seed's split and initial weights. */
 export const COMPARISON_METHODS: readonly Method[] = ['vanilla', 'stage1-only', 'refilled'];
 
 /** Statuses of a run that is not over: a new run replacing it marks it stopped. */
@@ -136,13 +137,15 @@ export class Bridge {
   }
 
   /**
-   * Runs vanilla, stage1-only and REFILLED one after another on `config`'s split, shots and
-   * seed; each is its own run record, labelled by method. The next starts when the previous
-   * reports its result or an error.
+   * Runs vanilla, stage1-only and REFILLED on `seedCount` seeds (`config.seed`, seed + 1, …),
+   * one run after another, seed-major: all methods of the first seed, then of the second…
+   * Each seed is its own split and initial weights, shared by the methods on it. Each run is
+   * its own record, labelled `method · seed s`; the next starts when the previous reports its
+   * result or an error. Stop ends the comparison; the finished runs stay.
    */
-  compare(config: ExperimentConfig): void {
+  compare(config: ExperimentConfig, seedCount: number = COMPARE_SEEDS.default): void {
     this.comparisonConfig = config;
-    this.store.beginComparison([...COMPARISON_METHODS]);
+    this.store.beginComparison(COMPARISON_METHODS, comparisonSeeds(config.seed, seedCount));
     this.nextComparison();
   }
 
@@ -156,12 +159,12 @@ export class Bridge {
 
   private nextComparison(): void {
     const config = this.comparisonConfig;
-    const label = config ? this.store.takeNextComparison() : null;
-    if (!config || !label) {
+    const item = config ? this.store.takeNextComparison() : null;
+    if (!config || !item) {
       this.comparisonConfig = null;
       return;
     }
-    const runId = this.configure({ ...config, method: label as Method }, label, true);
+    const runId = this.configure({ ...config, method: item.method, seed: item.seed }, comparisonRunLabel(item), true);
     this.post({ type: 'start', runId });
   }
 
@@ -289,7 +292,8 @@ export interface RefilledTestHook {
   init(backend: BackendName | null): void;
   run(partial?: Record<string, unknown>, label?: string): number;
   configure(partial?: Record<string, unknown>, label?: string): number;
-  compare(partial?: Record<string, unknown>): void;
+  /** Compare over `seeds` seeds (default COMPARE_SEEDS.default). */
+  compare(partial?: Record<string, unknown>, seeds?: number): void;
   start(): void;
   pause(): void;
   resume(): void;
@@ -311,7 +315,7 @@ if (inBrowser) {
     init: (backend) => bridge.init(backend),
     run: (partial, label) => bridge.run(configFrom(partial), label),
     configure: (partial, label) => bridge.configure(configFrom(partial), label),
-    compare: (partial) => bridge.compare(configFrom(partial)),
+    compare: (partial, seeds) => bridge.compare(configFrom(partial), seeds),
     start: () => bridge.start(),
     pause: () => bridge.pause(),
     resume: () => bridge.resume(),

@@ -16,7 +16,21 @@ describe('URL hash codec', () => {
     const decoded = decodeConfigHash(`#${hash}`);
     expect(decoded.notices).toEqual([]);
     expect(decoded.config).toEqual(config);
-    expect(decoded.extras).toEqual({ autorun: true, backend: 'cpu', hidden: ['advanced'] });
+    expect(decoded.extras).toEqual({ autorun: true, backend: 'cpu', hidden: ['advanced'], compareSeeds: 3 });
+  });
+
+  it('reads compareSeeds (1 to 10), writes it only when not the default, and names a bad one', () => {
+    expect(decodeConfigHash('#v=1').extras.compareSeeds).toBe(3);
+    expect(encodeConfigHash(DEFAULT_CONFIG, { compareSeeds: 3 })).not.toContain('compareSeeds');
+    const hash = encodeConfigHash(DEFAULT_CONFIG, { compareSeeds: 5 });
+    expect(hash).toContain('compareSeeds=5');
+    expect(decodeConfigHash(hash).extras.compareSeeds).toBe(5);
+    expect(decodeConfigHash('#compareSeeds=10').notices).toEqual([]);
+    for (const bad of ['0', '11', '2.5', 'x', '']) {
+      const d = decodeConfigHash(`#compareSeeds=${bad}`);
+      expect(d.extras.compareSeeds, bad).toBe(3);
+      expect(d.notices.join(' '), bad).toContain('compareSeeds');
+    }
   });
 
   it('reads a whole URL and a short link with a preset', () => {

@@ -15,7 +15,12 @@ export interface UrlExtras {
   backend: 'webgpu' | 'webgl' | 'cpu' | 'wasm' | null;
   /** Controls hidden with `<control>_hide=1`. */
   hidden: string[];
+  /** Seeds a comparison runs each method on (`compareSeeds=`, COMPARE_SEEDS.min…max). */
+  compareSeeds: number;
 }
+
+/** How many seeds *Compare* runs each method on: the default and the allowed range. */
+export const COMPARE_SEEDS = { default: 3, min: 1, max: 10 } as const;
 
 export interface DecodedUrl {
   config: ExperimentConfig;
@@ -40,6 +45,8 @@ export function encodeConfigHash(config: ExperimentConfig, extras: Partial<UrlEx
   if (extras.autorun) params.set('autorun', '1');
   if (extras.backend) params.set('backend', extras.backend);
   for (const control of extras.hidden ?? []) params.set(`${control}_hide`, '1');
+  // Written only when not the default, like the other extras.
+  if (extras.compareSeeds !== undefined && extras.compareSeeds !== COMPARE_SEEDS.default) params.set('compareSeeds', String(extras.compareSeeds));
   // URLSearchParams escapes ',' as %2C; class lists stay readable with it unescaped.
   return params.toString().replace(/%2C/g, ',');
 }
@@ -50,7 +57,7 @@ export function decodeConfigHash(input: string): DecodedUrl {
   const text = hashStart >= 0 ? input.slice(hashStart + 1) : input.includes('?') && !input.includes('=') ? '' : input;
   const params = new URLSearchParams(text);
   const notices: string[] = [];
-  const extras: UrlExtras = { autorun: false, backend: null, hidden: [] };
+  const extras: UrlExtras = { autorun: false, backend: null, hidden: [], compareSeeds: COMPARE_SEEDS.default };
   let config = structuredClone(DEFAULT_CONFIG);
 
   const version = params.get('v');
@@ -70,6 +77,12 @@ export function decodeConfigHash(input: string): DecodedUrl {
     if (key === 'backend') {
       if ((BACKENDS as readonly string[]).includes(raw)) extras.backend = raw as UrlExtras['backend'];
       else notices.push(`backend "${raw}" is not one of ${BACKENDS.join(', ')}; the best available backend is used.`);
+      continue;
+    }
+    if (key === 'compareSeeds') {
+      const n = Number(raw);
+      if (raw.trim() !== '' && Number.isInteger(n) && n >= COMPARE_SEEDS.min && n <= COMPARE_SEEDS.max) extras.compareSeeds = n;
+      else notices.push(`compareSeeds "${raw}" is not a whole number from ${COMPARE_SEEDS.min} to ${COMPARE_SEEDS.max}; Compare uses ${COMPARE_SEEDS.default} seeds.`);
       continue;
     }
     if (key.endsWith('_hide')) {

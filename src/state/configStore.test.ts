@@ -185,4 +185,19 @@ describe('URL sync', () => {
     store.getState().setAutorun(true);
     expect(decodeConfigHash(host.location.hash).extras.autorun).toBe(true);
   });
+
+  it('keeps the comparison’s seed count in the link, clamped to 1…10', () => {
+    const host = fakeHost('#compareSeeds=5');
+    const store = createConfigStore();
+    bindUrlSync(host, store);
+    expect(store.getState().compareSeeds).toBe(5);
+    store.getState().setCompareSeeds(7);
+    expect(decodeConfigHash(host.location.hash).extras.compareSeeds).toBe(7);
+    store.getState().setCompareSeeds(40);
+    expect(store.getState().compareSeeds).toBe(10);
+    store.getState().setCompareSeeds(0);
+    expect(store.getState().compareSeeds).toBe(1);
+    store.getState().setCompareSeeds(3);
+    expect(host.location.hash).not.toContain('compareSeeds');
+  });
 });

@@ -19,7 +19,7 @@ import {
   type Method,
   type Preset,
 } from '../protocol/config';
-import { decodeConfigHash, encodeConfigHash, type UrlExtras } from '../protocol/url';
+import { COMPARE_SEEDS, decodeConfigHash, encodeConfigHash, type UrlExtras } from '../protocol/url';
 
 export interface ConfigState {
   config: ExperimentConfig;
@@ -33,6 +33,8 @@ export interface ConfigState {
   hidden: string[];
   autorun: boolean;
   backend: UrlExtras['backend'];
+  /** Seeds *Compare* runs each method on (`compareSeeds=`). */
+  compareSeeds: number;
 
   setField(key: string, value: unknown): void;
   applyPreset(preset: Preset): void;
@@ -46,6 +48,8 @@ export interface ConfigState {
   setAutorun(autorun: boolean): void;
   /** The link's forced backend (`backend=`); null: the best available. */
   setBackend(backend: UrlExtras['backend']): void;
+  /** Clamped to COMPARE_SEEDS.min…max and rounded. */
+  setCompareSeeds(seeds: number): void;
   /** Replaces everything with what a hash says (the link's notices replace the old ones). */
   loadHash(hash: string): void;
   resetConfig(): void;
@@ -68,6 +72,7 @@ export function createConfigStore(): UseBoundStore<StoreApi<ConfigState>> {
     hidden: [],
     autorun: false,
     backend: null,
+    compareSeeds: COMPARE_SEEDS.default,
 
     setField: (key, value) => {
       if (key === 'preset') return get().applyPreset(value as Preset);
@@ -127,6 +132,10 @@ export function createConfigStore(): UseBoundStore<StoreApi<ConfigState>> {
     dismissNotices: () => set({ notices: [] }),
     setAutorun: (autorun) => set({ autorun }),
     setBackend: (backend) => set({ backend }),
+    setCompareSeeds: (seeds) => {
+      const n = Number.isFinite(seeds) ? Math.round(seeds) : COMPARE_SEEDS.default;
+      set({ compareSeeds: Math.min(COMPARE_SEEDS.max, Math.max(COMPARE_SEEDS.min, n)) });
+    },
 
     loadHash: (hash) => {
       const decoded = decodeConfigHash(hash.startsWith('#') ? hash : `#${hash}`);
@@ -137,6 +146,7 @@ export function createConfigStore(): UseBoundStore<StoreApi<ConfigState>> {
         hidden: decoded.extras.hidden,
         autorun: decoded.extras.autorun,
         backend: decoded.extras.backend,
+        compareSeeds: decoded.extras.compareSeeds,
       });
     },
 
@@ -150,8 +160,8 @@ export const useConfigStore = createConfigStore();
 // Selectors (one value each, so components re-render only when theirs changes).
 
 /** The hash (without '#') that describes the store: the config plus the link's extras. */
-export function hashOf(s: Pick<ConfigState, 'config' | 'autorun' | 'backend' | 'hidden'>): string {
-  return encodeConfigHash(s.config, { autorun: s.autorun, backend: s.backend, hidden: s.hidden });
+export function hashOf(s: Pick<ConfigState, 'config' | 'autorun' | 'backend' | 'hidden'> & Partial<Pick<ConfigState, 'compareSeeds'>>): string {
+  return encodeConfigHash(s.config, { autorun: s.autorun, backend: s.backend, hidden: s.hidden, compareSeeds: s.compareSeeds });
 }
 
 /** The first validation (or input) error of a field, or undefined. */
@@ -206,7 +216,7 @@ export function bindUrlSync(host: UrlHost, store: UseBoundStore<StoreApi<ConfigS
   if (written !== current()) host.history.replaceState(null, '', `#${written}`);
 
   const unsubscribe = store.subscribe((s, prev) => {
-    if (s.config === prev.config && s.autorun === prev.autorun && s.backend === prev.backend && s.hidden === prev.hidden) return;
+    if (s.config === prev.config && s.autorun === prev.autorun && s.backend === prev.backend && s.hidden === prev.hidden && s.compareSeeds === prev.compareSeeds) return;
     const hash = hashOf(s);
     if (hash === written) return;
     written = hash;

@@ -125,19 +125,32 @@ describe('run store', () => {
     expect(metrics.at(-1)?.step).toBe(10_000);
   });
 
-  it('queues a comparison and records the runs it started', () => {
-    store().beginComparison(['vanilla', 'stage1-only', 'refilled']);
-    expect(store().comparison).toEqual({ runIds: [], pending: ['vanilla', 'stage1-only', 'refilled'] });
-    expect(store().takeNextComparison()).toBe('vanilla');
-    store().addRun({ runId: 10, label: 'vanilla', config: DEFAULT_CONFIG, inComparison: true });
-    expect(store().comparison).toEqual({ runIds: [10], pending: ['stage1-only', 'refilled'] });
-    expect(store().takeNextComparison()).toBe('stage1-only');
-    store().addRun({ runId: 11, label: 'stage1-only', config: DEFAULT_CONFIG, inComparison: true });
+  it('queues a comparison seed-major and records the runs it started', () => {
+    store().beginComparison(['vanilla', 'refilled'], [4, 5]);
+    const c = store().comparison!;
+    expect(c).toMatchObject({ id: 1, methods: ['vanilla', 'refilled'], seeds: [4, 5], runIds: [] });
+    expect(c.pending).toEqual([
+      { method: 'vanilla', seed: 4 },
+      { method: 'refilled', seed: 4 },
+      { method: 'vanilla', seed: 5 },
+      { method: 'refilled', seed: 5 },
+    ]);
+    expect(store().takeNextComparison()).toEqual({ method: 'vanilla', seed: 4 });
+    store().addRun({ runId: 10, label: 'vanilla · seed 4', config: DEFAULT_CONFIG, inComparison: true });
+    expect(store().comparison?.runIds).toEqual([10]);
+    expect(store().comparison?.pending).toHaveLength(3);
+    expect(run(10)?.comparison).toEqual({ id: 1, seedCount: 2 });
+    expect(store().takeNextComparison()).toEqual({ method: 'refilled', seed: 4 });
+    store().addRun({ runId: 11, label: 'refilled · seed 4', config: DEFAULT_CONFIG, inComparison: true });
     store().addRun({ runId: 12, label: 'solo', config: DEFAULT_CONFIG });
+    expect(run(12)?.comparison).toBeUndefined();
     expect(store().comparison?.runIds).toEqual([10, 11]);
     store().cancelComparison();
-    expect(store().comparison).toEqual({ runIds: [10, 11], pending: [] });
+    expect(store().comparison).toMatchObject({ runIds: [10, 11], pending: [] });
     expect(store().takeNextComparison()).toBeNull();
+    // The next comparison gets the next id, so that its runs are told apart from these.
+    store().beginComparison(['vanilla'], [1]);
+    expect(store().comparison?.id).toBe(2);
   });
 
   it('toggles visibility, removes runs and clears', () => {

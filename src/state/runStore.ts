@@ -5,9 +5,10 @@
  * tensor count, read-backs) and the runs (one record per run, plus a comparison queue).
  */
 import { create, type StateCreator, type StoreApi, type UseBoundStore } from 'zustand';
-import type { ExperimentConfig } from '../protocol/config';
+import type { ExperimentConfig, Method } from '../protocol/config';
 import type { BackendInfo, EmbeddingPicture, ErrorCode, RunStatus, WorkerEvent } from '../protocol/messages';
 import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo } from '../protocol/results';
+import { comparisonQueue, type ComparisonItem } from './comparison';
 
 /** A run keeps at most this many metric points; beyond it, the older half is thinned by 2. */
 export const MAX_POINTS = 3000;
@@ -35,6 +36,8 @@ export interface RunRecord {
   result?: ExperimentResult;
   error?: RunError;
   visible: boolean;
+  /** Set on the runs of a comparison: which one, and over how many seeds it runs each method. */
+  comparison?: { id: number; seedCount: number };
   startedAtMs: number;
   finishedAtMs?: number;
 }
@@ -45,12 +48,20 @@ export interface RunError {
   hint: string;
 }
 
-/** The comparison being run: vanilla, stage1-only and refilled on one split, one after another. */
+/**
+ * The comparison being run (or the last one): each method on each seed, seed-major (every
+ * method of the first seed, then of the second…), one run after another.
+ */
 export interface Comparison {
+  /** Counts up within a session, so that runs of different comparisons are told apart. */
+  id: number;
+  methods: Method[];
+  /** The seeds, in run order: the configured seed, seed + 1, … */
+  seeds: number[];
   /** Runs started so far, in order. */
   runIds: number[];
-  /** Labels (methods) still to run, next first. */
-  pending: string[];
+  /** Runs still to start, next first. */
+  pending: ComparisonItem[];
 }
 
 export interface EngineSlice {
@@ -72,10 +83,10 @@ export interface RunsSlice {
   toggleVisible(runId: number): void;
   removeRun(runId: number): void;
   clearRuns(): void;
-  /** Starts a comparison queue of `labels` (the bridge runs them in order). */
-  beginComparison(labels: string[]): void;
-  /** Takes the next label off the queue; null when the queue is empty or there is none. */
-  takeNextComparison(): string | null;
+  /** Starts a comparison queue: every method on every seed, seed-major (the bridge runs them in order). */
+  beginComparison(methods: readonly Method[], seeds: readonly number[]): void;
+  /** Takes the next run off the queue; null when the queue is empty or there is none. */
+  takeNextComparison(): ComparisonItem | null;
   /** Drops what is still queued (stop, or an error); started runs stay. */
   cancelComparison(): void;
 }
@@ -124,11 +135,16 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
   comparison: null,
 
   addRun: ({ runId, label, config, inComparison }) =>
-    set((s) => ({
-      runs: [...s.runs, { runId, label, config, status: 'loading', metrics: [], evals: [], embeddings: {}, visible: true, startedAtMs: Date.now() }],
-      activeRunId: runId,
-      comparison: inComparison && s.comparison ? { ...s.comparison, runIds: [...s.comparison.runIds, runId] } : s.comparison,
-    })),
+    set((s) => {
+      const c = inComparison ? s.comparison : null;
+      const record: RunRecord = { runId, label, config, status: 'loading', metrics: [], evals: [], embeddings: {}, visible: true, startedAtMs: Date.now() };
+      if (c) record.comparison = { id: c.id, seedCount: c.seeds.length };
+      return {
+        runs: [...s.runs, record],
+        activeRunId: runId,
+        comparison: c ? { ...c, runIds: [...c.runIds, runId] } : s.comparison,
+      };
+    }),
 
   applyEvent: (e) => {
     switch (e.type) {
@@ -211,7 +227,8 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
 
   clearRuns: () => set({ runs: [], activeRunId: null, comparison: null }),
 
-  beginComparison: (labels) => set({ comparison: { runIds: [], pending: [...labels] } }),
+  beginComparison: (methods, seeds) =>
+    set((s) => ({ comparison: { id: (s.comparison?.id ?? 0) + 1, methods: [...methods], seeds: [...seeds], runIds: [], pending: comparisonQueue(methods, seeds) } })),
 
   takeNextComparison: () => {
     const c = get().comparison;

@@ -4,7 +4,6 @@ import type { EvalPoint, ExperimentResult, MetricsPoint } from '../protocol/resu
 import type { RunRecord } from './runStore';
 import {
   accuracyRows,
-  comparisonCurves,
   comparisonRows,
   confusionTable,
   embeddingGroups,
@@ -214,12 +213,6 @@ describe('comparison', () => {
     expect(rows.map((r) => r.status)).toEqual(['done', 'done', 'running']);
     // Retired as 'stopped' by the next run of a comparison after its result arrived: still done.
     expect(comparisonRows([{ ...refilled, status: 'stopped' }])[0].status).toBe('done');
-  });
-
-  it('overlays visible runs’ validation curves on stage-2 steps', () => {
-    const curves = comparisonCurves([refilled, vanilla, running]);
-    expect(curves.series.map((s) => s.key)).toEqual(['run1', 'run2']);
-    expect(curves.rows).toEqual([{ stage2Step: 10, run1: 0.65, run2: 0.5 }]);
   });
 });
 

@@ -321,37 +321,6 @@ export function comparisonRows(runs: readonly RunRecord[]): ComparisonRow[] {
   });
 }
 
-export interface ComparisonCurves {
-  /** Series keys (`run<id>`) and labels of the visible runs with stage-2 validation points. */
-  series: { key: string; runId: number; label: string }[];
-  /** Rows by stage-2 step (steps since stage 2 began), one column per series. */
-  rows: Array<{ stage2Step: number } & Record<string, number>>;
-}
-
-/**
- * Validation accuracy of every visible run over its stage-2 steps, so that methods with and
- * without stage 1 line up where their classifiers start training.
- */
-export function comparisonCurves(runs: readonly RunRecord[]): ComparisonCurves {
-  const series: ComparisonCurves['series'] = [];
-  const byStep = new Map<number, { stage2Step: number } & Record<string, number>>();
-  for (const run of runs) {
-    if (!run.visible) continue;
-    const points = run.evals.filter((e) => e.stage === 2 && e.valAccuracy !== undefined);
-    if (points.length === 0) continue;
-    const key = `run${run.runId}`;
-    series.push({ key, runId: run.runId, label: run.label });
-    const offset = stageBoundaryStep(run) ?? 0;
-    for (const e of points) {
-      const s = e.step - offset;
-      let row = byStep.get(s);
-      if (!row) byStep.set(s, (row = { stage2Step: s } as { stage2Step: number } & Record<string, number>));
-      row[key] = e.valAccuracy as number;
-    }
-  }
-  return { series, rows: [...byStep.values()].sort((a, b) => a.stage2Step - b.stage2Step) };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Formatting.
 

@@ -99,13 +99,36 @@ describe('comparison selectors', () => {
   });
 
   it('recompute curves only when a visible run’s validation points change', () => {
-    const select = createComparisonCurvesSelector();
+    const select = createComparisonCurvesSelector('valAccuracy');
     const evals: EvalPoint[] = [{ stage: 2, step: 3, epoch: 0, ncmValAccuracy: 0.5, valAccuracy: 0.4 }];
     const run = { ...runWith([], evals), prepared: { totalSteps: 4, stage1Steps: 2, stage2Steps: 2, batchSize: 10, teacherNcmValAccuracy: 0.5, counts: { train: 1, val: 1, test: 1 }, teacherCacheMs: 1 } };
     const curves = select([run]);
-    expect(curves.series).toEqual([{ key: 'run1', runId: 1, label: 'refilled', method: 'refilled' }]);
+    expect(curves.series).toEqual([{ key: 'run1', runIds: [1], label: 'refilled', method: 'refilled' }]);
     expect(curves.rows).toEqual([{ stage2Step: 1, run1: 0.4 }]);
     expect(select([{ ...run, metrics: [metric(3, 2)] }])).toBe(curves);
     expect(select([{ ...run, visible: false }]).series).toEqual([]);
+  });
+
+  it('a multi-seed comparison: finished seeds are averaged once; the running seed’s stream recomputes nothing', () => {
+    const select = createComparisonCurvesSelector('ce');
+    const inComparison = (runId: number, seed: number, metrics: MetricsPoint[], done: boolean): RunRecord => ({
+      ...runWith(metrics, [], runId),
+      config: { ...DEFAULT_CONFIG, method: 'vanilla', seed },
+      comparison: { id: 1, seedCount: 3 },
+      ...(done ? { status: 'done' as const, result: { series: { metrics, evals: [] } } as never } : {}),
+    });
+    const a = inComparison(1, 1, [metric(1, 2), metric(2, 2)], true);
+    const b = inComparison(2, 2, [{ ...metric(1, 2), ce: 3 }, { ...metric(2, 2), ce: 2 }], true);
+    const running = inComparison(3, 3, [metric(1, 2)], false);
+    const curves = select([a, b, running]);
+    expect(curves.series.map((s) => [s.key, s.bandKey, s.runIds])).toEqual([['c1_vanilla', 'c1_vanilla_band', [1, 2]]]);
+    expect(curves.rows).toEqual([
+      { stage2Step: 1, c1_vanilla: 2, c1_vanilla_band: [1, 3] },
+      { stage2Step: 2, c1_vanilla: 1.5, c1_vanilla_band: [1, 2] },
+    ]);
+    expect(select([a, b, { ...running, metrics: [metric(1, 2), metric(2, 2)] }])).toBe(curves);
+    // The running seed finishes: it joins the mean.
+    const third = select([a, b, inComparison(3, 3, [{ ...metric(1, 2), ce: 5 }], true)]);
+    expect(third.rows[0]).toEqual({ stage2Step: 1, c1_vanilla: 3, c1_vanilla_band: [1, 5] });
   });
 });

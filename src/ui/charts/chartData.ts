@@ -8,10 +8,10 @@
  * The arithmetic lives in `state/selectors`; this module only memoises and thins it.
  */
 import { DATASETS } from '../../protocol/catalog';
+import { curveGroups, groupCurve, mergeCurves, type ComparisonCurves, type CurveMetric, type CurvePoint } from '../../state/comparison';
 import type { RunRecord } from '../../state/runStore';
 import {
   accuracyRows,
-  comparisonCurves,
   comparisonRows,
   confusionTable,
   embeddingQuality,
@@ -26,7 +26,6 @@ import {
   teacherNcmReference,
   tripletRows,
   type AccuracyRow,
-  type ComparisonCurves,
   type ComparisonRow,
   type ConfusionTable,
   type EmbeddingQuality,
@@ -149,25 +148,33 @@ export function createComparisonRowsSelector(): (runs: readonly RunRecord[]) => 
   };
 }
 
-export interface CompareCurves {
-  series: Array<ComparisonCurves['series'][number] & { method: string }>;
-  rows: ComparisonCurves['rows'];
-}
-
-/** The comparison chart's curves, recomputed only when a visible run's validation points (or its stage boundary) change. */
-export function createComparisonCurvesSelector(): (runs: readonly RunRecord[]) => CompareCurves {
-  let lastParts: unknown[] = [];
-  let last: CompareCurves = { series: [], rows: [] };
+/**
+ * A comparison chart's lines (see `state/comparison`): each visible run, or per method the mean
+ * and min–max band of a multi-seed comparison's finished seeds. A line is recomputed only when
+ * what it is drawn from changed (its runs' results for a band, the live points for a single
+ * run), so a metrics message of the running seed costs the merge of cached lines at most.
+ */
+export function createComparisonCurvesSelector(metric: CurveMetric): (runs: readonly RunRecord[]) => ComparisonCurves {
+  const lines = new Map<string, { parts: readonly unknown[]; points: readonly CurvePoint[] }>();
+  let lastParts: readonly unknown[] = [];
+  let last: ComparisonCurves = { series: [], rows: [] };
+  const sourceOf = (r: RunRecord, band: boolean) => (band ? r.result : metric === 'ce' ? r.metrics : r.evals);
   return (runs) => {
-    const parts = runs.flatMap((r) => [r.runId, r.visible, r.label, r.config.method, r.evals, stageBoundaryStep(r)]);
+    const groups = curveGroups(runs);
+    const groupParts = groups.map((g) => [g.key, g.label, ...g.runs.flatMap((r) => [r.runId, sourceOf(r, g.band), stageBoundaryStep(r)])]);
+    const parts = groupParts.flat();
     if (parts.length === lastParts.length && parts.every((p, i) => Object.is(p, lastParts[i]))) return last;
     lastParts = parts;
-    const curves = comparisonCurves(runs);
-    const methods = new Map(runs.map((r) => [r.runId, r.config.method as string]));
-    last = {
-      series: curves.series.map((s) => ({ ...s, method: methods.get(s.runId) ?? '' })),
-      rows: downsample(curves.rows) as ComparisonCurves['rows'],
-    };
+    const points = groups.map((g, i) => {
+      const cached = lines.get(g.key);
+      if (cached && cached.parts.length === groupParts[i].length && cached.parts.every((p, k) => Object.is(p, groupParts[i][k]))) return cached.points;
+      const computed = groupCurve(g, metric);
+      lines.set(g.key, { parts: groupParts[i], points: computed });
+      return computed;
+    });
+    for (const key of lines.keys()) if (!groups.some((g) => g.key === key)) lines.delete(key);
+    const merged = mergeCurves(groups, points);
+    last = { series: merged.series, rows: downsample(merged.rows) as ComparisonCurves['rows'] };
     return last;
   };
 }

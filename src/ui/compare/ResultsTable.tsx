@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useRunStore, type RunState } from '../../state/runStore';
+import { comparisonRunLabel } from '../../state/comparison';
 import { formatDuration, formatPercent, type ComparisonRow } from '../../state/selectors';
 import { createComparisonRowsSelector } from '../charts/chartData';
 import { METHOD_COLOURS } from '../palette';
@@ -67,11 +68,11 @@ export function ResultsTable() {
         {rows.map((r) => (
           <ResultRow key={r.runId} row={r} active={r.runId === activeRunId} best={r.testAccuracy !== null && r.testAccuracy === best} />
         ))}
-        {pending.map((label) => (
-          <tr key={`pending-${label}`} className="is-pending">
+        {pending.map((item) => (
+          <tr key={`pending-${item.method}-${item.seed}`} className="is-pending" data-testid="results-pending">
             <td />
             <td>—</td>
-            <td>{label}</td>
+            <td>{comparisonRunLabel(item)}</td>
             <td colSpan={5}>queued</td>
             <td />
           </tr>
@@ -79,7 +80,7 @@ export function ResultsTable() {
         {rows.length === 0 && pending.length === 0 && (
           <tr>
             <td colSpan={9} className="results__empty">
-              No runs yet. Run, or compare REFILLED with its baselines on the same split.
+              No runs yet. Run, or compare REFILLED with its baselines over several seeds.
             </td>
           </tr>
         )}

@@ -53,7 +53,8 @@ export const resetRun = (): void => bridge.reset();
 
 export function compareMethods(): void {
   if (!selectCanRun(useConfigStore.getState())) return;
-  bridge.compare(useConfigStore.getState().config);
+  const { config, compareSeeds } = useConfigStore.getState();
+  bridge.compare(config, compareSeeds);
 }
 
 /** Space bar: pause a running run, resume a paused one, otherwise start one. */
