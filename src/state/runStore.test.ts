@@ -4,6 +4,16 @@ import type { WorkerEvent } from '../protocol/messages';
 import type { ExperimentResult, MetricsPoint } from '../protocol/results';
 import { appendBounded, MAX_POINTS, selectActiveRun, useRunStore } from './runStore';
 
+/** A result of 2 classes on 200 test images: `testAccuracy`, predictions spread as `confusion` says. */
+function fakeResult(testAccuracy: number, confusion: number[][] = [[80, 20], [20, 80]]): ExperimentResult {
+  return {
+    classNames: ['a', 'b'],
+    counts: { train: 20, val: 20, test: 200 },
+    final: { testAccuracy, valAccuracy: testAccuracy, ncmTestAccuracy: testAccuracy, confusion, perClassAccuracy: [], bestStep: 1, steps: 1 },
+    readbacks: 3,
+  } as unknown as ExperimentResult;
+}
+
 const point = (step: number, stage: 1 | 2 = 1): MetricsPoint => ({ stage, step, epoch: 0, learningRate: 0.1, loss: 1 / step, stepMs: 10 });
 const store = () => useRunStore.getState();
 const apply = (e: WorkerEvent) => store().applyEvent(e);
@@ -101,7 +111,7 @@ describe('run store', () => {
   it('marks a run done when its result arrives, before the worker’s done status', () => {
     store().addRun({ runId: 6, label: 'vanilla', config: DEFAULT_CONFIG });
     apply({ type: 'status', runId: 6, status: 'running', detail: '4 step(s) of stage 2' });
-    apply({ type: 'result', runId: 6, result: { readbacks: 3 } as unknown as ExperimentResult });
+    apply({ type: 'result', runId: 6, result: fakeResult(0.8) });
     expect(run(6)).toMatchObject({ status: 'done', detail: undefined, result: { readbacks: 3 } });
     expect(run(6)?.finishedAtMs).toBeGreaterThan(0);
     expect(store().readbacks).toBe(3);
@@ -111,7 +121,7 @@ describe('run store', () => {
     // A run that failed stays failed, whatever it reported.
     store().addRun({ runId: 7, label: 'refilled', config: DEFAULT_CONFIG });
     apply({ type: 'error', runId: 7, code: 'run-diverged', message: 'NaN', hint: '' });
-    apply({ type: 'result', runId: 7, result: { readbacks: 1 } as unknown as ExperimentResult });
+    apply({ type: 'result', runId: 7, result: fakeResult(0.8) });
     expect(run(7)?.status).toBe('error');
   });
 

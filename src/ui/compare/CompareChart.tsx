@@ -3,24 +3,30 @@ import { ChartFrame } from '../charts/ChartFrame';
 import { StepLineChart, type AxisSpec, type SeriesSpec } from '../charts/StepLineChart';
 import { pct } from '../charts/axes';
 import { createComparisonCurvesSelector } from '../charts/chartData';
+import { createRunLabelsSelector } from '../../state/labels';
+import type { RunRecord } from '../../state/runStore';
 import { useLiveRuns } from '../hooks/useLiveRun';
 import { METHOD_COLOURS } from '../palette';
 
 const ACCURACY_AXIS: AxisSpec = { label: 'accuracy', domain: [0, 1], format: pct };
 const selectCurves = createComparisonCurvesSelector();
+/** Legend names: each shown run by what differs between the shown runs. */
+const labelsOf = createRunLabelsSelector();
+const selectLabels = (runs: readonly RunRecord[]) => labelsOf(runs.filter((r) => r.visible));
 
 /** Validation accuracy of the visible runs, aligned where their classifiers start training. */
 export const CompareChart = memo(function CompareChart() {
   const curves = useLiveRuns(selectCurves);
+  const labels = useLiveRuns(selectLabels);
   const series = useMemo(() => {
     // The second run of a method is dashed, so that two runs of one method stay apart.
     const seen = new Map<string, number>();
     return curves.series.map((s): SeriesSpec => {
       const count = seen.get(s.method) ?? 0;
       seen.set(s.method, count + 1);
-      return { key: s.key, name: `#${s.runId} ${s.label}`, colour: METHOD_COLOURS[s.method] ?? '#777', dashed: count > 0 };
+      return { key: s.key, name: `#${s.runId} ${labels.get(s.runId) ?? s.label}`, colour: METHOD_COLOURS[s.method] ?? '#777', dashed: count > 0 };
     });
-  }, [curves]);
+  }, [curves, labels]);
   return (
     <ChartFrame
       testId="chart-compare"
