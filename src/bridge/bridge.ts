@@ -145,9 +145,11 @@ export class Bridge {
    */
   reset(): void {
     this.endComparison();
-    const record = this.runId === null ? undefined : this.store.runs.find((r) => r.runId === this.runId);
-    if (record && LIVE.includes(record.status)) this.postRun('reset');
+    const runId = this.runId;
+    const record = runId === null ? undefined : this.store.runs.find((r) => r.runId === runId);
+    // Forgotten before the request goes: whatever the worker still says of it is dropped.
     this.runId = null;
+    if (runId !== null && record && LIVE.includes(record.status)) this.post({ type: 'reset', runId });
     this.store.resetActive();
   }
 

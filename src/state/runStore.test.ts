@@ -166,4 +166,62 @@ describe('run store', () => {
     store().clearRuns();
     expect(store().runs).toEqual([]);
   });
+
+  it('judges health while a run streams: an exploding loss is flagged at once, the first loss kept', () => {
+    store().addRun({ runId: 8, label: 'refilled', config: DEFAULT_CONFIG });
+    const p = (step: number, loss: number): MetricsPoint => ({ stage: 2, step, epoch: 0, learningRate: 10, loss, stepMs: 1 });
+    apply({ type: 'metrics', runId: 8, points: [p(45, 1.6), p(50, 20)], numTensors: 1, readbacks: 1 });
+    expect(run(8)?.health).toEqual([]);
+    expect(run(8)?.firstLoss).toEqual({ 2: 1.6 });
+    apply({ type: 'metrics', runId: 8, points: [p(55, 2e7)], numTensors: 1, readbacks: 1 });
+    expect(run(8)?.health).toMatchObject([{ kind: 'loss-exploded', stage: 2, step: 55 }]);
+    // It ends 'failed', and the worker's 'done' that follows does not turn it green.
+    apply({ type: 'result', runId: 8, result: fakeResult(0.8) });
+    expect(run(8)?.status).toBe('failed');
+    apply({ type: 'status', runId: 8, status: 'done' });
+    expect(run(8)?.status).toBe('failed');
+  });
+
+  it('fails a run whose result is at chance with one class predicted; a healthy one is done', () => {
+    store().addRun({ runId: 9, label: 'refilled', config: DEFAULT_CONFIG });
+    apply({ type: 'result', runId: 9, result: fakeResult(0.5, [[100, 0], [100, 0]]) });
+    expect(run(9)?.status).toBe('failed');
+    expect(run(9)?.health.map((i) => i.kind).sort()).toEqual(['chance-accuracy', 'collapsed-prediction']);
+    store().addRun({ runId: 10, label: 'refilled', config: DEFAULT_CONFIG });
+    apply({ type: 'result', runId: 10, result: fakeResult(0.8) });
+    expect(run(10)).toMatchObject({ status: 'done', health: [] });
+  });
+
+  it('keeps the loading phase until prepared', () => {
+    store().addRun({ runId: 11, label: 'refilled', config: DEFAULT_CONFIG });
+    apply({ type: 'loading', runId: 11, loading: { phase: 'teacher', index: 1, of: 4, detail: 'Reading teacher fashion-0-4' } });
+    expect(run(11)).toMatchObject({ loading: { phase: 'teacher' }, detail: 'Reading teacher fashion-0-4' });
+    apply({ type: 'prepared', runId: 11, totalSteps: 10, stage1Steps: 5, stage2Steps: 5, batchSize: 4, teacherNcmValAccuracy: 0.5, counts: { train: 4, val: 4, test: 4 }, teacherCacheMs: 1 });
+    expect(run(11)?.loading).toBeUndefined();
+  });
+
+  it('measures time left from wall time while running, and holds it while paused', () => {
+    store().addRun({ runId: 12, label: 'refilled', config: DEFAULT_CONFIG });
+    const progress = (step: number) => ({ stage: 1 as const, stageStep: step, stageSteps: 100, step, totalSteps: 100, epoch: 0, etaMs: 1 });
+    apply({ type: 'status', runId: 12, status: 'running' });
+    expect(run(12)?.eta.anchor).toMatchObject({ step: 0 });
+    apply({ type: 'progress', runId: 12, progress: progress(5) });
+    expect(run(12)?.eta.msPerStep).not.toBeNull();
+    apply({ type: 'status', runId: 12, status: 'paused' });
+    expect(run(12)?.eta.anchor).toBeNull();
+    apply({ type: 'status', runId: 12, status: 'running' });
+    expect(run(12)?.eta.anchor).toMatchObject({ step: 5 });
+  });
+
+  it('reset drops an unfinished active run and keeps finished ones', () => {
+    store().addRun({ runId: 13, label: 'refilled', config: DEFAULT_CONFIG });
+    apply({ type: 'result', runId: 13, result: fakeResult(0.8) });
+    store().addRun({ runId: 14, label: 'refilled', config: DEFAULT_CONFIG });
+    apply({ type: 'status', runId: 14, status: 'running' });
+    store().resetActive();
+    expect(store().runs.map((r) => r.runId)).toEqual([13]);
+    expect(store().activeRunId).toBeNull();
+    store().resetActive();
+    expect(store().runs.map((r) => r.runId)).toEqual([13]);
+  });
 });

@@ -106,7 +106,6 @@ export interface RunsSlice {
 export type RunState = EngineSlice & RunsSlice;
 
 const FINISHED: readonly RunStatus[] = ['done', 'failed', 'stopped', 'error'];
-const LIVE: readonly RunStatus[] = ['loading', 'ready', 'running', 'paused'];
 
 /** The live checks' input from a run record (its evaluations, split sizes and stage lengths). */
 function judgeRunEvals(r: RunRecord, evals: EvalPoint[]): HealthIssue[] {
@@ -287,7 +286,7 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
   resetActive: () =>
     set((s) => {
       const active = s.runs.find((r) => r.runId === s.activeRunId);
-      const drop = active !== undefined && LIVE.includes(active.status);
+      const drop = active !== undefined && !FINISHED.includes(active.status);
       return { runs: drop ? s.runs.filter((r) => r !== active) : s.runs, activeRunId: null, comparison: null };
     }),
 

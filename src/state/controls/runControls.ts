@@ -172,3 +172,17 @@ export function spaceAction(state: ControlState): ControlAction | null {
   if (state === 'loading') return null;
   return 'run';
 }
+
+/** The table as Markdown (docs/run-controls.md holds this; a test keeps them equal). */
+export function controlsTableMarkdown(): string {
+  const head = `| state \\ button | ${CONTROL_ACTIONS.join(' | ')} |`;
+  const rule = `|${'---|'.repeat(CONTROL_ACTIONS.length + 1)}`;
+  const rows = CONTROL_STATES.map((state) => {
+    const cells = CONTROL_ACTIONS.map((action) => {
+      const c = RUN_CONTROLS[state][action];
+      return c.effect === 'none' ? '—' : `${c.effect} → ${c.next}${c.note ? ` ("${c.note}")` : ''}`;
+    });
+    return `| **${state}** | ${cells.join(' | ')} |`;
+  });
+  return [head, rule, ...rows].join('\n');
+}
