@@ -36,6 +36,14 @@ describe('loss checks', () => {
     expect(lossIssue({ stage: 1, step: 10, loss: 1 }, 1e-5)?.kind).toBe('loss-exploded');
   });
 
+  it('flags a stage-2 cross-entropy of 20 × ln C even in the first report', () => {
+    // Observed with a learning rate of 10: the first 5-step interval already averaged 144.
+    const issue = lossIssue({ stage: 2, step: 5, loss: 285, ce: 144 }, undefined, 5);
+    expect(issue).toMatchObject({ kind: 'loss-exploded', term: 'cross-entropy', loss: 144 });
+    expect(lossIssue({ stage: 2, step: 5, loss: 312, ce: 5.15 }, undefined, 5)).toBeNull();
+    expect(lossIssue({ stage: 2, step: 5, loss: 1, ce: 20 * Math.log(5) - 0.01 }, 1, 5)).toBeNull();
+  });
+
   it('does not judge without a first loss', () => {
     expect(lossIssue({ stage: 1, step: 1, loss: 5 }, undefined)).toBeNull();
   });
@@ -168,7 +176,7 @@ describe('mergeIssues', () => {
   });
 
   it('keeps the first explosion', () => {
-    const first: HealthIssue = { kind: 'loss-exploded', stage: 2, step: 10, loss: 200, firstLoss: 1, ratio: 200 };
+    const first: HealthIssue = { kind: 'loss-exploded', stage: 2, step: 10, loss: 200, firstLoss: 1, ratio: 200, term: 'loss' };
     const later: HealthIssue = { ...first, step: 20, loss: 2e7, ratio: 2e7 };
     expect(mergeIssues([first], [later])).toEqual([first]);
   });
@@ -176,7 +184,7 @@ describe('mergeIssues', () => {
 
 describe('texts', () => {
   it('say what happened and what to try with the run\'s values', () => {
-    const issue: HealthIssue = { kind: 'loss-exploded', stage: 2, step: 90, loss: 2e7, firstLoss: 1.6, ratio: 1.25e7 };
+    const issue: HealthIssue = { kind: 'loss-exploded', stage: 2, step: 90, loss: 2e7, firstLoss: 1.6, ratio: 1.25e7, term: 'loss' };
     expect(describeIssue(issue)).toContain('2.0e+7');
     expect(adviceFor(issue, ctx)).toBe('Lower the stage-2 learning rate (now 10) or λ (now 1000), or the tpami preset.');
     const chance: HealthIssue = { kind: 'chance-accuracy', on: 'test', accuracy: 0.2, chance: 0.2, tolerance: 0.02, images: 5000, live: false };

@@ -8,6 +8,8 @@
  * |-----------------------|--------------------------------|-----------------------------------------------------------------------------------|----------|
  * | loss not finite       | every metrics point            | a reported loss is NaN or ±∞                                                      | failed   |
  * | loss exploding        | every metrics point            | loss ≥ LOSS_EXPLOSION_RATIO (100) × max(first loss of that stage, LOSS_FLOOR 0.01)  | failed   |
+ * |                       | every stage-2 point            | or cross-entropy ≥ CE_EXPLOSION_FACTOR (20) × ln C (a uniform guess's; the first   |          |
+ * |                       |                                | reported interval may already contain the explosion)                             |          |
  * | accuracy at chance    | end of run (test); live (val), | accuracy ≤ 1/C + tol, tol = max(CHANCE_MIN_MARGIN 0.02, CHANCE_Z 3 · √(p(1−p)/n)),  | failed   |
  * |                       | ≥ CHANCE_LIVE_FRACTION (½) of  | p = 1/C, n = images it was measured on (the chance score's standard error)        | (live:   |
  * |                       | stage 2 and 2 evals in a row   |                                                                                   | warning) |
@@ -20,6 +22,7 @@
 export const HEALTH_THRESHOLDS = {
   lossExplosionRatio: 100,
   lossFloor: 0.01,
+  ceExplosionFactor: 20,
   chanceZ: 3,
   chanceMinMargin: 0.02,
   chanceLiveFraction: 0.5,
@@ -29,7 +32,7 @@ export const HEALTH_THRESHOLDS = {
 
 export type HealthIssue =
   | { kind: 'loss-not-finite'; stage: 1 | 2; step: number; loss: number }
-  | { kind: 'loss-exploded'; stage: 1 | 2; step: number; loss: number; firstLoss: number; ratio: number }
+  | { kind: 'loss-exploded'; stage: 1 | 2; step: number; loss: number; firstLoss: number; ratio: number; term: 'loss' | 'cross-entropy' }
   | { kind: 'chance-accuracy'; on: 'test' | 'validation'; accuracy: number; chance: number; tolerance: number; images: number; live: boolean }
   | { kind: 'collapsed-prediction'; classIndex: number; className: string; share: number; threshold: number }
   | { kind: 'ncm-collapse'; stage1Ncm: number; stage2Ncm: number; allowedDrop: number };
@@ -63,13 +66,22 @@ export function severityOf(issue: HealthIssue): Exclude<HealthSeverity, 'ok'> {
 // ---------------------------------------------------------------------------------------------
 // The checks.
 
-/** Loss check of one reported point against the first reported loss of its stage. */
-export function lossIssue(point: { stage: 1 | 2; step: number; loss: number }, firstLoss: number | undefined): HealthIssue | null {
+/**
+ * Loss check of one reported point: against the first reported loss of its stage, and (stage 2)
+ * its cross-entropy against ln C, the cross-entropy of a uniform guess over `numClasses`.
+ */
+export function lossIssue(point: { stage: 1 | 2; step: number; loss: number; ce?: number }, firstLoss: number | undefined, numClasses = 0): HealthIssue | null {
   if (!Number.isFinite(point.loss)) return { kind: 'loss-not-finite', stage: point.stage, step: point.step, loss: point.loss };
-  if (firstLoss === undefined || !Number.isFinite(firstLoss)) return null;
-  const base = Math.max(Math.abs(firstLoss), HEALTH_THRESHOLDS.lossFloor);
-  const ratio = point.loss / base;
-  return ratio >= HEALTH_THRESHOLDS.lossExplosionRatio ? { kind: 'loss-exploded', stage: point.stage, step: point.step, loss: point.loss, firstLoss, ratio } : null;
+  if (firstLoss !== undefined && Number.isFinite(firstLoss)) {
+    const ratio = point.loss / Math.max(Math.abs(firstLoss), HEALTH_THRESHOLDS.lossFloor);
+    if (ratio >= HEALTH_THRESHOLDS.lossExplosionRatio) return { kind: 'loss-exploded', stage: point.stage, step: point.step, loss: point.loss, firstLoss, ratio, term: 'loss' };
+  }
+  if (point.stage === 2 && point.ce !== undefined && numClasses >= 2) {
+    const uniform = Math.log(numClasses);
+    const ratio = point.ce / uniform;
+    if (ratio >= HEALTH_THRESHOLDS.ceExplosionFactor) return { kind: 'loss-exploded', stage: 2, step: point.step, loss: point.ce, firstLoss: uniform, ratio, term: 'cross-entropy' };
+  }
+  return null;
 }
 
 /** How far above 1/C an accuracy on `images` images may be and still be chance. */
@@ -224,7 +236,9 @@ export function describeIssue(issue: HealthIssue): string {
     case 'loss-not-finite':
       return `The stage-${issue.stage} loss became ${issue.loss} at step ${issue.step}.`;
     case 'loss-exploded':
-      return `The stage-${issue.stage} loss reached ${num(issue.loss)} at step ${issue.step}, ${num(issue.ratio)}× its first value (${num(issue.firstLoss)}).`;
+      return issue.term === 'loss'
+        ? `The stage-${issue.stage} loss reached ${num(issue.loss)} at step ${issue.step}, ${num(issue.ratio)}× its first value (${num(issue.firstLoss)}).`
+        : `The stage-2 cross-entropy reached ${num(issue.loss)} at step ${issue.step}, ${num(issue.ratio)}× that of a uniform guess (ln C = ${num(issue.firstLoss)}).`;
     case 'chance-accuracy':
       return `${issue.on === 'test' ? 'Test' : 'Validation'} accuracy is ${pct(issue.accuracy)}, within ${pct(issue.tolerance)} of chance (${pct(issue.chance)}) on ${issue.images} images${issue.live ? ', past half of stage 2' : ''}.`;
     case 'collapsed-prediction':

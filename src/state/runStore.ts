@@ -203,7 +203,7 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
             const firstLoss = { ...r.firstLoss };
             const issues: HealthIssue[] = [];
             for (const p of e.points) {
-              const issue = lossIssue(p, firstLoss[p.stage]);
+              const issue = lossIssue(p, firstLoss[p.stage], r.config.studentClasses.length);
               if (issue) issues.push(issue);
               if (firstLoss[p.stage] === undefined && Number.isFinite(p.loss)) firstLoss[p.stage] = p.loss;
             }
