@@ -81,6 +81,37 @@ test.describe('run health', () => {
   });
 });
 
+test.describe('time left', () => {
+  test('the wall-clock estimate a quarter in is close to the time the run then takes', async ({ playground, runPanel }) => {
+    test.setTimeout(6 * 60_000);
+    await playground.open(`/${hashFor({ backend: 'wasm', 'stage1.epochs': 10, 'stage2.epochs': 30 })}`);
+    await playground.backend();
+    await runPanel.run();
+    type Snap = { status: string; progress?: { step: number; totalSteps: number; etaMs: number | null }; eta: { msPerStep: number | null } };
+    const read = () => playground.page.evaluate(() => {
+      const s = window.__refilledTest!.getState() as { runs: Snap[] };
+      return s.runs.at(-1)!;
+    });
+    let at: { t: number; page: number; worker: number; step: number } | null = null;
+    for (;;) {
+      const r = await read();
+      const p = r.progress;
+      if (!at && p && r.eta.msPerStep !== null && p.etaMs !== null && p.step >= p.totalSteps / 4) {
+        at = { t: Date.now(), page: r.eta.msPerStep * (p.totalSteps - p.step), worker: p.etaMs, step: p.step };
+        await expect(playground.page.getByTestId('eta')).toHaveText(/^about .+ left$/);
+      }
+      if (r.status !== 'running' && r.status !== 'loading' && r.status !== 'ready') break;
+      await playground.page.waitForTimeout(200);
+    }
+    expect(at).not.toBeNull();
+    const actual = Date.now() - at!.t;
+    console.log(`time left at step ${at!.step}: page ${Math.round(at!.page)} ms, worker's step-time estimate ${Math.round(at!.worker)} ms, actual ${actual} ms`);
+    // Within a factor of 2 of what it then took (the worker's step times alone were ~5x too low).
+    expect(at!.page).toBeGreaterThan(actual / 2);
+    expect(at!.page).toBeLessThan(actual * 2);
+  });
+});
+
 test.describe('runs labelled', () => {
   test('two runs with different shots say so in the table and the chart legend; changed settings are noted', async ({ playground, configPanel }) => {
     test.setTimeout(6 * 60_000);
