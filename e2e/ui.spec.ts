@@ -158,7 +158,7 @@ test.describe('on the dev server', () => {
     await expectNoPageErrors(playground);
   });
 
-  test('Compare runs vanilla, stage-1-only and REFILLED, each ending done in the results table', async ({ playground, comparePanel }) => {
+  test('Compare runs vanilla, stage-1-only and REFILLED, each ending finished (done, or failed at chance) in the results table', async ({ playground, comparePanel }) => {
     test.setTimeout(8 * 60_000);
     await playground.open(`/${TINY_CPU}`);
     await playground.backend();
