@@ -26,6 +26,11 @@ const TINY_CPU = hashFor({ backend: 'cpu', ...TINY_RUN });
  */
 const WEBGPU_RUN = { ...TINY_RUN, studentClasses: [8, 9], shotsPerClass: 3, batchSize: 6 };
 const PERCENT = /^\d{1,3}\.\d%$/;
+/**
+ * How a tiny run ends: 'done', or 'failed' when the health checks find it at chance (a run of
+ * 2 steps per stage may not get past it); either way finished with a result.
+ */
+const FINISHED = /^(done|failed)$/;
 /** A main-thread task longer than this during training is jank (production build). */
 const LONG_TASK_MS = 200;
 /**
@@ -50,7 +55,7 @@ async function expectFinishedRunShown(charts: Charts, runId: number): Promise<vo
   await expect(charts.chart('chart-per-class')).not.toHaveAttribute('data-points', '0');
   const row = charts.page.locator(`[data-testid="results-row"][data-run-id="${runId}"]`);
   await expect(row).toHaveCount(1);
-  await expect(row.getByTestId('results-status')).toHaveText('done');
+  await expect(row).toHaveAttribute('data-status', FINISHED);
   await expect(row.getByTestId('results-test-accuracy')).toHaveText(PERCENT);
 }
 
@@ -84,7 +89,7 @@ test.describe('on the dev server', () => {
     await runPanel.run();
     await runPanel.expectStatus(/loading|ready|running/, 10_000);
     const runId = (await playground.state()).activeRunId!;
-    await runPanel.expectStatus('done', 8 * 60_000);
+    await runPanel.expectStatus(FINISHED, 8 * 60_000);
     const record = (await playground.activeRun())!;
     expect(record.metrics.filter((m) => m.stage === 1).length).toBeGreaterThan(0);
     expect(record.metrics.filter((m) => m.stage === 2).length).toBeGreaterThan(0);
@@ -153,7 +158,7 @@ test.describe('on the dev server', () => {
     await expectNoPageErrors(playground);
   });
 
-  test('Compare runs vanilla, stage-1-only and REFILLED, each ending done in the results table', async ({ playground, comparePanel }) => {
+  test('Compare runs vanilla, stage-1-only and REFILLED, each ending finished (done, or failed at chance) in the results table', async ({ playground, comparePanel }) => {
     test.setTimeout(8 * 60_000);
     // One seed: the three methods once each (e2e/compare.spec.ts runs several seeds).
     await playground.open(`/${TINY_CPU}&compareSeeds=1`);
@@ -162,12 +167,12 @@ test.describe('on the dev server', () => {
     await expect(comparePanel.rows).toHaveCount(3, { timeout: 6 * 60_000 });
     await expect
       .poll(async () => (await comparePanel.rowInfo()).map((r) => r.status), { timeout: 4 * 60_000, intervals: [1000] })
-      .toEqual(['done', 'done', 'done']);
+      .toEqual([expect.stringMatching(FINISHED), expect.stringMatching(FINISHED), expect.stringMatching(FINISHED)]);
     const rows = await comparePanel.rowInfo();
     expect(rows.map((r) => r.method)).toEqual(['vanilla', 'stage1-only', 'refilled']);
     for (const row of rows) expect(row.testAccuracy).toMatch(PERCENT);
     const state = await playground.state();
-    expect(state.runs.map((r) => r.status)).toEqual(['done', 'done', 'done']);
+    expect(state.runs.map((r) => r.status)).toEqual([expect.stringMatching(FINISHED), expect.stringMatching(FINISHED), expect.stringMatching(FINISHED)]);
     expect(state.runs.every((r) => r.result !== undefined && !r.detail?.includes('replaced'))).toBe(true);
     await expect(playground.page.getByTestId('chart-compare')).not.toHaveAttribute('data-points', '0');
     await expectNoPageErrors(playground);
@@ -175,7 +180,7 @@ test.describe('on the dev server', () => {
 
   test('autorun=1 starts the run by itself, and <control>_hide=1 hides that control', async ({ playground, runPanel, configPanel }) => {
     await playground.open(`/${TINY_CPU}&autorun=1&advanced_hide=1&compare_hide=1`);
-    await runPanel.expectStatus(/loading|ready|running|done/, 30_000);
+    await runPanel.expectStatus(/loading|ready|running|done|failed/, 30_000);
     expect((await playground.state()).runs).toHaveLength(1);
     await expect(configPanel.advanced).toHaveCount(0);
     await expect(configPanel.field('stage1.tau1')).toHaveCount(0);
@@ -184,7 +189,7 @@ test.describe('on the dev server', () => {
     await expect(playground.page.getByTestId('autorun-checkbox')).toBeChecked();
     // Leave the machine to the next test.
     if (await runPanel.stopButton.isEnabled()) await runPanel.stopButton.click();
-    await runPanel.expectStatus(/stopped|done/);
+    await runPanel.expectStatus(/stopped|done|failed/);
     await expectNoPageErrors(playground);
   });
 
@@ -247,7 +252,7 @@ test.describe('in a production build', () => {
     const before = await playground.probes();
     await browser.startTracing(playground.page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
     await runPanel.run();
-    await runPanel.expectStatus('done', 5 * 60_000);
+    await runPanel.expectStatus(FINISHED, 5 * 60_000);
     const after = await playground.probes();
     const traced = mainThreadTasks(await browser.stopTracing());
     const runId = (await playground.state()).activeRunId!;

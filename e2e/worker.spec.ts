@@ -20,7 +20,8 @@ const MIN_FPS = 10;
 async function trainTinyRun(playground: Playground): Promise<RunSnapshot> {
   const before = await playground.probes();
   const runId = await playground.run(TINY_RUN);
-  const record = await playground.waitForRun(runId, (r) => r.status === 'done' && r.result !== undefined);
+  // 'failed': the health checks found this 4-step run at chance; it finished all the same.
+  const record = await playground.waitForRun(runId, (r) => (r.status === 'done' || r.status === 'failed') && r.result !== undefined);
   const after = await playground.probes();
 
   // Both stages reported, one point per step, and the result arrived.

@@ -89,7 +89,7 @@ export class ComparePanel {
       out.push({
         runId: Number(await row.getAttribute('data-run-id')),
         method: (await row.getAttribute('data-method')) ?? '',
-        status: (await row.getByTestId('results-status').textContent()) ?? '',
+        status: (await row.getAttribute('data-status')) ?? '',
         testAccuracy: (await row.getByTestId('results-test-accuracy').textContent()) ?? '',
       });
     }

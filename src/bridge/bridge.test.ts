@@ -24,6 +24,14 @@ class FakeWorker implements WorkerPort {
   }
 }
 
+/** A healthy result (2 classes, 80 % on 200 test images) as far as the store reads it. */
+const RESULT = {
+  classNames: ['a', 'b'],
+  counts: { train: 20, val: 20, test: 200 },
+  final: { testAccuracy: 0.8, ncmTestAccuracy: 0.8, confusion: [[80, 20], [20, 80]] },
+  readbacks: 0,
+} as never;
+
 let workers: FakeWorker[];
 const latest = () => workers[workers.length - 1];
 const store = () => useRunStore.getState();
@@ -81,7 +89,7 @@ describe('bridge', () => {
     const configures = () => latest().sent.filter((m): m is Extract<WorkerRequest, { type: 'configure' }> => m.type === 'configure');
     expect(configures().map((m) => m.config.method)).toEqual(['vanilla']);
     const [first] = configures();
-    latest().emit({ type: 'result', runId: first.runId, result: {} as never });
+    latest().emit({ type: 'result', runId: first.runId, result: RESULT });
     expect(configures().map((m) => m.config.method)).toEqual(['vanilla', 'stage1-only']);
     latest().emit({ type: 'error', runId: configures()[1].runId, code: 'run-diverged', message: 'NaN', hint: '' });
     expect(configures().map((m) => m.config.method)).toEqual(['vanilla', 'stage1-only', 'refilled']);
@@ -140,7 +148,7 @@ describe('bridge', () => {
     for (let i = 0; i < 3; i++) {
       const runId = store().activeRunId!;
       latest().emit({ type: 'status', runId, status: 'running' });
-      latest().emit({ type: 'result', runId, result: { readbacks: i } as never });
+      latest().emit({ type: 'result', runId, result: RESULT });
       latest().emit({ type: 'status', runId, status: 'done' });
     }
     expect(store().runs.map((r) => r.config.method)).toEqual(['vanilla', 'stage1-only', 'refilled']);

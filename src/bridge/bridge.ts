@@ -119,6 +119,16 @@ export class Bridge {
     this.postRun('resume');
   }
 
+  /**
+   * Sets up a new run and takes `steps` of `stage` in it, then pauses: the worker keeps the
+   * step until the run's data and teacher have loaded.
+   */
+  configureAndStep(config: ExperimentConfig, stage: StageId, steps: number, label: string = config.method): number {
+    const runId = this.configure(config, label);
+    this.post({ type: 'step', runId, stage, steps });
+    return runId;
+  }
+
   /** Runs `steps` more steps of `stage`, then pauses (stage 2 first finishes stage 1). */
   step(stage: StageId, steps: number): void {
     if (this.runId !== null) this.post({ type: 'step', runId: this.runId, stage, steps });
@@ -130,10 +140,18 @@ export class Bridge {
     this.postRun('stop');
   }
 
-  /** Stops the active run and frees everything the worker holds for it. */
+  /**
+   * Reset: the page as freshly opened. A live run is ended in the worker (which frees it) and
+   * dropped from the store; a finished run keeps its row. Late events of the run are dropped.
+   */
   reset(): void {
     this.endComparison();
-    this.postRun('reset');
+    const runId = this.runId;
+    const record = runId === null ? undefined : this.store.runs.find((r) => r.runId === runId);
+    // Forgotten before the request goes: whatever the worker still says of it is dropped.
+    this.runId = null;
+    if (runId !== null && record && LIVE.includes(record.status)) this.post({ type: 'reset', runId });
+    this.store.resetActive();
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { ExperimentConfig } from '../protocol/config';
+import type { LoadingPhase } from '../protocol/messages';
 import { loadDataset, type Dataset, type FetchBytes } from './data/loader';
 import { sampleExperimentSplits } from './data/splits';
 import { loadLayersModel, teacherFromLayersModel, TeacherError, type Teacher, type TeacherMetadata } from './model/teacher';
@@ -84,11 +85,26 @@ export function checkTeacherFits(config: ExperimentConfig, loaded: LoadedTeacher
 
 /**
  * Everything a run needs, loaded and checked: the dataset, the teacher, the seeded splits;
- * then the experiment itself, with the teacher's embeddings cached.
+ * then the experiment itself, with the teacher's embeddings cached. `onPhase` hears each
+ * loading phase as it begins (data and teacher load together; the data are awaited first).
  */
-export async function createExperiment(config: ExperimentConfig, assets: AssetCache, options: Omit<ExperimentOptions, 'classNames'>, hooks: ExperimentHooks = {}): Promise<Experiment> {
-  const [dataset, loaded] = await Promise.all([assets.dataset(config.dataset), assets.teacher(config.teacher)]);
+export async function createExperiment(
+  config: ExperimentConfig,
+  assets: AssetCache,
+  options: Omit<ExperimentOptions, 'classNames'>,
+  hooks: ExperimentHooks = {},
+  onPhase: (phase: LoadingPhase) => void = () => undefined,
+): Promise<Experiment> {
+  onPhase('data');
+  const datasetLoad = assets.dataset(config.dataset);
+  const teacherLoad = assets.teacher(config.teacher);
+  // Both start now; a failure of either is reported, the other's settled quietly.
+  void teacherLoad.catch(() => undefined);
+  const dataset = await datasetLoad;
+  onPhase('teacher');
+  const loaded = await teacherLoad;
   checkTeacherFits(config, loaded);
+  onPhase('split');
   const splits = sampleExperimentSplits(dataset, {
     studentClasses: config.studentClasses,
     shotsPerClass: config.shotsPerClass,
@@ -96,5 +112,6 @@ export async function createExperiment(config: ExperimentConfig, assets: AssetCa
     seed: config.seed,
   });
   const classNames = config.studentClasses.map((c) => dataset.classNames[c]);
+  onPhase('teacher-embeddings');
   return Experiment.create(config, splits, loaded.teacher, { ...options, classNames }, hooks);
 }

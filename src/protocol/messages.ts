@@ -44,7 +44,26 @@ export interface WorkerInitOptions {
   embeddings?: boolean;
 }
 
-export type RunStatus = 'idle' | 'loading' | 'ready' | 'running' | 'paused' | 'stopped' | 'done' | 'error';
+/**
+ * A run's status. The worker reports all but 'failed': the page gives that one to a run that
+ * ended but that the health checks (protocol/health.ts) flagged, instead of 'done'.
+ */
+export type RunStatus = 'idle' | 'loading' | 'ready' | 'running' | 'paused' | 'stopped' | 'done' | 'failed' | 'error';
+
+/**
+ * What a loading run is doing, in order: reading the data set, reading the teacher, sampling
+ * the student's split, and running the frozen teacher over the split (its cached embeddings).
+ */
+export const LOADING_PHASES = ['data', 'teacher', 'split', 'teacher-embeddings'] as const;
+export type LoadingPhase = (typeof LOADING_PHASES)[number];
+
+/** A loading phase as reported: `index` of `of` phases (0-based), and a line for the user. */
+export interface LoadingInfo {
+  phase: LoadingPhase;
+  index: number;
+  of: number;
+  detail: string;
+}
 
 export interface BackendInfo {
   name: BackendName;
@@ -84,6 +103,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export type WorkerEvent =
   | { type: 'ready'; backend: BackendInfo; numTensors: number }
   | { type: 'status'; runId: number; status: RunStatus; detail?: string }
+  /** The loading run entered a phase (before 'prepared'). */
+  | { type: 'loading'; runId: number; loading: LoadingInfo }
   | { type: 'prepared'; runId: number; totalSteps: number; stage1Steps: number; stage2Steps: number; batchSize: number; teacherNcmValAccuracy: number; counts: { train: number; val: number; test: number }; teacherCacheMs: number }
   | { type: 'metrics'; runId: number; points: MetricsPoint[]; numTensors: number; readbacks: number }
   | { type: 'eval'; runId: number; point: EvalPoint; embedding?: EmbeddingPicture }

@@ -10,7 +10,7 @@ import {
   curveGroups,
   gainSentence,
 } from './comparison';
-import type { Comparison, RunRecord } from './runStore';
+import { freshRunFields, type Comparison, type RunRecord } from './runStore';
 
 const STAGE1_STEPS = 4;
 
@@ -47,6 +47,8 @@ interface RunSpec {
 function run({ runId, method, seed, acc, status, comparison = { id: 1, seedCount: 3 }, series, visible = true }: RunSpec): RunRecord {
   const stage1Steps = method === 'vanilla' ? 0 : STAGE1_STEPS;
   return {
+    ...freshRunFields(),
+    fromComparison: comparison !== null,
     runId,
     label: `${method} · seed ${seed}`,
     config: { ...DEFAULT_CONFIG, method, seed },

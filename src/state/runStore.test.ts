@@ -4,6 +4,16 @@ import type { WorkerEvent } from '../protocol/messages';
 import type { ExperimentResult, MetricsPoint } from '../protocol/results';
 import { appendBounded, MAX_POINTS, selectActiveRun, useRunStore } from './runStore';
 
+/** A result of 2 classes on 200 test images: `testAccuracy`, predictions spread as `confusion` says. */
+function fakeResult(testAccuracy: number, confusion: number[][] = [[80, 20], [20, 80]]): ExperimentResult {
+  return {
+    classNames: ['a', 'b'],
+    counts: { train: 20, val: 20, test: 200 },
+    final: { testAccuracy, valAccuracy: testAccuracy, ncmTestAccuracy: testAccuracy, confusion, perClassAccuracy: [], bestStep: 1, steps: 1 },
+    readbacks: 3,
+  } as unknown as ExperimentResult;
+}
+
 const point = (step: number, stage: 1 | 2 = 1): MetricsPoint => ({ stage, step, epoch: 0, learningRate: 0.1, loss: 1 / step, stepMs: 10 });
 const store = () => useRunStore.getState();
 const apply = (e: WorkerEvent) => store().applyEvent(e);
@@ -101,7 +111,7 @@ describe('run store', () => {
   it('marks a run done when its result arrives, before the worker’s done status', () => {
     store().addRun({ runId: 6, label: 'vanilla', config: DEFAULT_CONFIG });
     apply({ type: 'status', runId: 6, status: 'running', detail: '4 step(s) of stage 2' });
-    apply({ type: 'result', runId: 6, result: { readbacks: 3 } as unknown as ExperimentResult });
+    apply({ type: 'result', runId: 6, result: fakeResult(0.8) });
     expect(run(6)).toMatchObject({ status: 'done', detail: undefined, result: { readbacks: 3 } });
     expect(run(6)?.finishedAtMs).toBeGreaterThan(0);
     expect(store().readbacks).toBe(3);
@@ -111,7 +121,7 @@ describe('run store', () => {
     // A run that failed stays failed, whatever it reported.
     store().addRun({ runId: 7, label: 'refilled', config: DEFAULT_CONFIG });
     apply({ type: 'error', runId: 7, code: 'run-diverged', message: 'NaN', hint: '' });
-    apply({ type: 'result', runId: 7, result: { readbacks: 1 } as unknown as ExperimentResult });
+    apply({ type: 'result', runId: 7, result: fakeResult(0.8) });
     expect(run(7)?.status).toBe('error');
   });
 
@@ -168,5 +178,63 @@ describe('run store', () => {
     expect(selectActiveRun(store())).toBeUndefined();
     store().clearRuns();
     expect(store().runs).toEqual([]);
+  });
+
+  it('judges health while a run streams: an exploding loss is flagged at once, the first loss kept', () => {
+    store().addRun({ runId: 8, label: 'refilled', config: DEFAULT_CONFIG });
+    const p = (step: number, loss: number): MetricsPoint => ({ stage: 2, step, epoch: 0, learningRate: 10, loss, stepMs: 1 });
+    apply({ type: 'metrics', runId: 8, points: [p(45, 1.6), p(50, 20)], numTensors: 1, readbacks: 1 });
+    expect(run(8)?.health).toEqual([]);
+    expect(run(8)?.firstLoss).toEqual({ 2: 1.6 });
+    apply({ type: 'metrics', runId: 8, points: [p(55, 2e7)], numTensors: 1, readbacks: 1 });
+    expect(run(8)?.health).toMatchObject([{ kind: 'loss-exploded', stage: 2, step: 55 }]);
+    // It ends 'failed', and the worker's 'done' that follows does not turn it green.
+    apply({ type: 'result', runId: 8, result: fakeResult(0.8) });
+    expect(run(8)?.status).toBe('failed');
+    apply({ type: 'status', runId: 8, status: 'done' });
+    expect(run(8)?.status).toBe('failed');
+  });
+
+  it('fails a run whose result is at chance with one class predicted; a healthy one is done', () => {
+    store().addRun({ runId: 9, label: 'refilled', config: DEFAULT_CONFIG });
+    apply({ type: 'result', runId: 9, result: fakeResult(0.5, [[100, 0], [100, 0]]) });
+    expect(run(9)?.status).toBe('failed');
+    expect(run(9)?.health.map((i) => i.kind).sort()).toEqual(['chance-accuracy', 'collapsed-prediction']);
+    store().addRun({ runId: 10, label: 'refilled', config: DEFAULT_CONFIG });
+    apply({ type: 'result', runId: 10, result: fakeResult(0.8) });
+    expect(run(10)).toMatchObject({ status: 'done', health: [] });
+  });
+
+  it('keeps the loading phase until prepared', () => {
+    store().addRun({ runId: 11, label: 'refilled', config: DEFAULT_CONFIG });
+    apply({ type: 'loading', runId: 11, loading: { phase: 'teacher', index: 1, of: 4, detail: 'Reading teacher fashion-0-4' } });
+    expect(run(11)).toMatchObject({ loading: { phase: 'teacher' }, detail: 'Reading teacher fashion-0-4' });
+    apply({ type: 'prepared', runId: 11, totalSteps: 10, stage1Steps: 5, stage2Steps: 5, batchSize: 4, teacherNcmValAccuracy: 0.5, counts: { train: 4, val: 4, test: 4 }, teacherCacheMs: 1 });
+    expect(run(11)?.loading).toBeUndefined();
+  });
+
+  it('measures time left from wall time while running, and holds it while paused', () => {
+    store().addRun({ runId: 12, label: 'refilled', config: DEFAULT_CONFIG });
+    const progress = (step: number) => ({ stage: 1 as const, stageStep: step, stageSteps: 100, step, totalSteps: 100, epoch: 0, etaMs: 1 });
+    apply({ type: 'status', runId: 12, status: 'running' });
+    expect(run(12)?.eta.anchor).toMatchObject({ step: 0 });
+    apply({ type: 'progress', runId: 12, progress: progress(5) });
+    expect(run(12)?.eta.msPerStep).not.toBeNull();
+    apply({ type: 'status', runId: 12, status: 'paused' });
+    expect(run(12)?.eta.anchor).toBeNull();
+    apply({ type: 'status', runId: 12, status: 'running' });
+    expect(run(12)?.eta.anchor).toMatchObject({ step: 5 });
+  });
+
+  it('reset drops an unfinished active run and keeps finished ones', () => {
+    store().addRun({ runId: 13, label: 'refilled', config: DEFAULT_CONFIG });
+    apply({ type: 'result', runId: 13, result: fakeResult(0.8) });
+    store().addRun({ runId: 14, label: 'refilled', config: DEFAULT_CONFIG });
+    apply({ type: 'status', runId: 14, status: 'running' });
+    store().resetActive();
+    expect(store().runs.map((r) => r.runId)).toEqual([13]);
+    expect(store().activeRunId).toBeNull();
+    store().resetActive();
+    expect(store().runs.map((r) => r.runId)).toEqual([13]);
   });
 });

@@ -6,9 +6,12 @@
  */
 import { create, type StateCreator, type StoreApi, type UseBoundStore } from 'zustand';
 import type { ExperimentConfig, Method } from '../protocol/config';
-import type { BackendInfo, EmbeddingPicture, ErrorCode, RunStatus, WorkerEvent } from '../protocol/messages';
+import { usesStage1 } from '../protocol/config';
+import { judgeEvals, judgeResult, lossIssue, mergeIssues, verdictOf, type HealthIssue } from '../protocol/health';
+import type { BackendInfo, EmbeddingPicture, ErrorCode, LoadingInfo, RunStatus, WorkerEvent } from '../protocol/messages';
 import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo } from '../protocol/results';
 import { comparisonQueue, type ComparisonItem } from './comparison';
+import { ETA_START, etaObserve, etaPause, etaResume, type EtaState } from './eta';
 
 /** A run keeps at most this many metric points; beyond it, the older half is thinned by 2. */
 export const MAX_POINTS = 3000;
@@ -35,11 +38,26 @@ export interface RunRecord {
   embeddings: { student?: EmbeddingPicture; teacher?: EmbeddingPicture };
   result?: ExperimentResult;
   error?: RunError;
+  /** What the health checks found so far (protocol/health.ts); [] while healthy. */
+  health: HealthIssue[];
+  /** The first reported loss of each stage (the explosion check's reference; thinning may drop the point). */
+  firstLoss: { 1?: number; 2?: number };
+  /** Wall-clock time-left estimate (state/eta.ts). */
+  eta: EtaState;
+  /** The loading phase in progress, until 'prepared'. */
+  loading?: LoadingInfo;
+  /** Started by Compare (its method is the comparison's, not the controls'). */
+  fromComparison: boolean;
   visible: boolean;
   /** Set on the runs of a comparison: which one, and over how many seeds it runs each method. */
   comparison?: { id: number; seedCount: number };
   startedAtMs: number;
   finishedAtMs?: number;
+}
+
+/** The fields of a run record that start empty (also for tests that build records by hand). */
+export function freshRunFields(): Pick<RunRecord, 'metrics' | 'evals' | 'embeddings' | 'health' | 'firstLoss' | 'eta' | 'fromComparison' | 'visible'> {
+  return { metrics: [], evals: [], embeddings: {}, health: [], firstLoss: {}, eta: ETA_START, fromComparison: false, visible: true };
 }
 
 export interface RunError {
@@ -83,6 +101,11 @@ export interface RunsSlice {
   toggleVisible(runId: number): void;
   removeRun(runId: number): void;
   clearRuns(): void;
+  /**
+   * Reset: no active run any more (charts empty, bars at 0, as on a fresh page). The active run
+   * is dropped if it had not finished; finished runs keep their rows. Queued comparisons go.
+   */
+  resetActive(): void;
   /** Starts a comparison queue: every method on every seed, seed-major (the bridge runs them in order). */
   beginComparison(methods: readonly Method[], seeds: readonly number[]): void;
   /** Takes the next run off the queue; null when the queue is empty or there is none. */
@@ -93,7 +116,19 @@ export interface RunsSlice {
 
 export type RunState = EngineSlice & RunsSlice;
 
-const FINISHED: readonly RunStatus[] = ['done', 'stopped', 'error'];
+const FINISHED: readonly RunStatus[] = ['done', 'failed', 'stopped', 'error'];
+
+/** The live checks' input from a run record (its evaluations, split sizes and stage lengths). */
+function judgeRunEvals(r: RunRecord, evals: EvalPoint[]): HealthIssue[] {
+  return judgeEvals({
+    numClasses: r.config.studentClasses.length,
+    valImages: r.prepared?.counts.val ?? 0,
+    hasStage1: usesStage1(r.config.method),
+    stage2Steps: r.prepared?.stage2Steps ?? 0,
+    stage2StartStep: r.prepared?.stage1Steps ?? 0,
+    evals,
+  });
+}
 
 /**
  * Appends `incoming` to `points`; while the result is longer than `max`, keeps every second
@@ -137,7 +172,7 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
   addRun: ({ runId, label, config, inComparison }) =>
     set((s) => {
       const c = inComparison ? s.comparison : null;
-      const record: RunRecord = { runId, label, config, status: 'loading', metrics: [], evals: [], embeddings: {}, visible: true, startedAtMs: Date.now() };
+      const record: RunRecord = { ...freshRunFields(), runId, label, config, status: 'loading', fromComparison: inComparison === true, startedAtMs: Date.now() };
       if (c) record.comparison = { id: c.id, seedCount: c.seeds.length };
       return {
         runs: [...s.runs, record],
@@ -153,22 +188,44 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
         return;
       case 'status':
         set((s) => ({
-          runs: updateRun(s.runs, e.runId, (r) => ({
-            status: e.status,
-            detail: e.detail,
-            ...(FINISHED.includes(e.status) && r.finishedAtMs === undefined ? { finishedAtMs: Date.now() } : {}),
-          })),
+          runs: updateRun(s.runs, e.runId, (r) => {
+            // The worker's 'done' follows the result: a run the health checks failed stays failed.
+            if (r.status === 'failed' && e.status === 'done') return {};
+            const eta = e.status === 'running' ? etaResume(r.eta, r.progress?.step ?? 0, Date.now()) : etaPause(r.eta);
+            return {
+              status: e.status,
+              detail: e.detail,
+              eta,
+              ...(FINISHED.includes(e.status) && r.finishedAtMs === undefined ? { finishedAtMs: Date.now() } : {}),
+            };
+          }),
         }));
+        return;
+      case 'loading':
+        set((s) => ({ runs: updateRun(s.runs, e.runId, () => ({ loading: e.loading, detail: e.loading.detail })) }));
         return;
       case 'prepared': {
         const { type: _type, runId, ...prepared } = e;
-        set((s) => ({ runs: updateRun(s.runs, runId, () => ({ prepared })) }));
+        set((s) => ({ runs: updateRun(s.runs, runId, () => ({ prepared, loading: undefined })) }));
         return;
       }
       case 'metrics': {
         const last = e.points[e.points.length - 1];
         set((s) => ({
-          runs: updateRun(s.runs, e.runId, (r) => ({ metrics: appendBounded(r.metrics, e.points) })),
+          runs: updateRun(s.runs, e.runId, (r) => {
+            const firstLoss = { ...r.firstLoss };
+            const issues: HealthIssue[] = [];
+            for (const p of e.points) {
+              const issue = lossIssue(p, firstLoss[p.stage], r.config.studentClasses.length);
+              if (issue) issues.push(issue);
+              if (firstLoss[p.stage] === undefined && Number.isFinite(p.loss)) firstLoss[p.stage] = p.loss;
+            }
+            return {
+              metrics: appendBounded(r.metrics, e.points),
+              firstLoss,
+              ...(issues.length > 0 ? { health: mergeIssues(r.health, issues) } : {}),
+            };
+          }),
           numTensors: e.numTensors,
           readbacks: e.readbacks,
           lastStepMs: last ? last.stepMs : s.lastStepMs,
@@ -177,27 +234,39 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
       }
       case 'eval':
         set((s) => ({
-          runs: updateRun(s.runs, e.runId, (r) => ({
-            evals: [...r.evals, e.point],
-            embeddings: e.embedding ? { ...r.embeddings, [e.embedding.who]: e.embedding } : r.embeddings,
-          })),
+          runs: updateRun(s.runs, e.runId, (r) => {
+            const evals = [...r.evals, e.point];
+            const issues = judgeRunEvals(r, evals);
+            return {
+              evals,
+              embeddings: e.embedding ? { ...r.embeddings, [e.embedding.who]: e.embedding } : r.embeddings,
+              ...(issues.length > 0 ? { health: mergeIssues(r.health, issues) } : {}),
+            };
+          }),
         }));
         return;
       case 'embedding':
         set((s) => ({ runs: updateRun(s.runs, e.runId, (r) => ({ embeddings: { ...r.embeddings, [e.embedding.who]: e.embedding } })) }));
         return;
       case 'progress':
-        set((s) => ({ runs: updateRun(s.runs, e.runId, () => ({ progress: e.progress })) }));
+        set((s) => ({ runs: updateRun(s.runs, e.runId, (r) => ({ progress: e.progress, eta: etaObserve(r.eta, e.progress.step, Date.now()) })) }));
         return;
       case 'result':
         // The result is the run's last word: it is done now, not when the worker's 'done' status
         // follows (a comparison starts its next run on the result, and that status is then dropped).
+        // A run the health checks flag ends 'failed', not 'done'.
         set((s) => ({
-          runs: updateRun(s.runs, e.runId, (r) => ({
-            result: e.result,
-            ...(r.status === 'error' ? {} : { status: 'done' as const, detail: undefined }),
-            finishedAtMs: r.finishedAtMs ?? Date.now(),
-          })),
+          runs: updateRun(s.runs, e.runId, (r) => {
+            const health = mergeIssues(r.health, judgeResult(e.result));
+            const status = verdictOf(health).severity === 'failed' ? ('failed' as const) : ('done' as const);
+            return {
+              result: e.result,
+              health,
+              eta: etaPause(r.eta),
+              ...(r.status === 'error' ? {} : { status, detail: undefined }),
+              finishedAtMs: r.finishedAtMs ?? Date.now(),
+            };
+          }),
           readbacks: e.result.readbacks,
         }));
         return;
@@ -226,6 +295,13 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
     })),
 
   clearRuns: () => set({ runs: [], activeRunId: null, comparison: null }),
+
+  resetActive: () =>
+    set((s) => {
+      const active = s.runs.find((r) => r.runId === s.activeRunId);
+      const drop = active !== undefined && !FINISHED.includes(active.status);
+      return { runs: drop ? s.runs.filter((r) => r !== active) : s.runs, activeRunId: null, comparison: null };
+    }),
 
   beginComparison: (methods, seeds) =>
     set((s) => ({ comparison: { id: (s.comparison?.id ?? 0) + 1, methods: [...methods], seeds: [...seeds], runIds: [], pending: comparisonQueue(methods, seeds) } })),

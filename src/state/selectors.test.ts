@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../protocol/config';
 import type { EvalPoint, ExperimentResult, MetricsPoint } from '../protocol/results';
-import type { RunRecord } from './runStore';
+import { freshRunFields, type RunRecord } from './runStore';
 import {
   accuracyRows,
   comparisonRows,
@@ -39,6 +39,7 @@ const evals: EvalPoint[] = [
 
 function record(overrides: Partial<RunRecord> = {}, config: Partial<ExperimentConfig> = {}): RunRecord {
   return {
+    ...freshRunFields(),
     runId: 1,
     label: 'refilled',
     config: { ...DEFAULT_CONFIG, method: 'refilled', ...config, runtime: { ...DEFAULT_CONFIG.runtime, reportIntervalSteps: 5 } },
@@ -132,10 +133,15 @@ describe('chart rows', () => {
 
 describe('progress', () => {
   it('stage 1 in progress', () => {
-    const p = runProgress(record({ progress: { stage: 1, stageStep: 4, stageSteps: 10, step: 4, totalSteps: 20, epoch: 1, etaMs: 5000 } }));
+    // The worker's own estimate (etaMs: 5) is not used: the page measures wall time (250 ms a step here).
+    const eta = { anchor: { step: 4, atMs: 0 }, msPerStep: 250 };
+    const p = runProgress(record({ eta, progress: { stage: 1, stageStep: 4, stageSteps: 10, step: 4, totalSteps: 20, epoch: 1, etaMs: 5 } }));
     expect(p.stage1).toMatchObject({ done: 4, total: 10, fraction: 0.4, active: true, used: true });
     expect(p.stage2).toMatchObject({ done: 0, total: 10, fraction: 0, active: false });
-    expect(p.etaMs).toBe(5000);
+    expect(p.etaMs).toBe(4000);
+    expect(p.etaPaused).toBe(false);
+    const paused = runProgress(record({ status: 'paused', eta, progress: { stage: 1, stageStep: 4, stageSteps: 10, step: 4, totalSteps: 20, epoch: 1, etaMs: 5 } }));
+    expect([paused.etaMs, paused.etaPaused]).toEqual([4000, true]);
   });
 
   it('stage 2 in progress fills stage 1', () => {

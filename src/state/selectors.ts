@@ -3,8 +3,10 @@
  * (memoised on the record's arrays) and draw the rows as they are: no arithmetic in the UI.
  */
 import { usesStage1 } from '../protocol/config';
-import type { EmbeddingPicture } from '../protocol/messages';
+import type { EmbeddingPicture, LoadingInfo } from '../protocol/messages';
 import type { TripletStats } from '../protocol/results';
+import { adviceFor, describeIssue, verdictOf, type HealthSeverity } from '../protocol/health';
+import { etaRemainingMs } from './eta';
 import type { RunRecord } from './runStore';
 
 // ---------------------------------------------------------------------------------------------
@@ -35,13 +37,16 @@ export interface StageProgress {
 export interface RunProgress {
   stage1: StageProgress;
   stage2: StageProgress;
+  /** Wall-clock time left (state/eta.ts), while the run is running or paused. */
   etaMs: number | null;
+  /** The estimate is held: the run is paused. */
+  etaPaused: boolean;
 }
 
 /** Per-stage progress of a run, from its last progress report (or its status when finished). */
 export function runProgress(run: RunRecord | undefined): RunProgress {
   const empty = (used: boolean): StageProgress => ({ fraction: 0, done: 0, total: 0, used, active: false });
-  if (!run) return { stage1: empty(true), stage2: empty(true), etaMs: null };
+  if (!run) return { stage1: empty(true), stage2: empty(true), etaMs: null, etaPaused: false };
   const hasStage1 = usesStage1(run.config.method);
   const p = run.progress;
   const stage1Total = run.prepared?.stage1Steps ?? (p?.stage === 1 ? p.stageSteps : 0);
@@ -53,7 +58,7 @@ export function runProgress(run: RunRecord | undefined): RunProgress {
     done1 = stage1Total;
     done2 = p.stageStep;
   }
-  if (run.status === 'done') {
+  if (run.status === 'done' || run.status === 'failed') {
     done1 = stage1Total;
     done2 = stage2Total;
   }
@@ -68,8 +73,27 @@ export function runProgress(run: RunRecord | undefined): RunProgress {
   return {
     stage1: make(done1, stage1Total, hasStage1, live && p?.stage === 1),
     stage2: make(done2, stage2Total, true, live && p?.stage === 2),
-    etaMs: run.status === 'running' || run.status === 'paused' ? (p?.etaMs ?? null) : null,
+    etaMs: live && p ? etaRemainingMs(run.eta, p.step, p.totalSteps) : null,
+    etaPaused: run.status === 'paused',
   };
+}
+
+export interface LoadingView {
+  phase: 'backend' | LoadingInfo['phase'];
+  text: string;
+  /** 0-based place of the phase; `of` is the last index (the backend comes first). */
+  index: number;
+  of: number;
+}
+
+/**
+ * What a loading run is doing: starting the training backend (until the worker is ready),
+ * then the worker's phases (data, teacher, split, teacher embeddings).
+ */
+export function loadingView(backendReady: boolean, loading: LoadingInfo | undefined): LoadingView {
+  if (!backendReady) return { phase: 'backend', text: 'Starting the training backend', index: 0, of: 4 };
+  if (!loading) return { phase: 'data', text: 'Waiting for the worker', index: 0, of: 4 };
+  return { phase: loading.phase, text: loading.detail, index: loading.index + 1, of: loading.of };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,6 +316,11 @@ export interface ComparisonRow {
   label: string;
   method: string;
   status: string;
+  /** The status as shown: "failed: trained to chance", "done (warning: …)". */
+  statusText: string;
+  health: HealthSeverity;
+  /** The health checks' sentences, for a tooltip. */
+  healthHeadline: string;
   visible: boolean;
   /** NCM test accuracy of the embedding chosen after stage 1 (methods with stage 1 only). */
   ncmAfterStage1: number | null;
@@ -306,12 +335,17 @@ export function comparisonRows(runs: readonly RunRecord[]): ComparisonRow[] {
     const vals = r.evals.map((e) => e.valAccuracy).filter((v): v is number => v !== undefined);
     const bestVal = r.result ? r.result.final.valAccuracy : vals.length > 0 ? Math.max(...vals) : null;
     const elapsed = r.finishedAtMs !== undefined ? r.finishedAtMs - r.startedAtMs : null;
+    // A run that reported its result is finished, whatever status the retiring bridge gave it.
+    const status = r.result && r.status !== 'error' && r.status !== 'failed' ? 'done' : r.status;
+    const verdict = verdictOf(r.health);
     return {
       runId: r.runId,
       label: r.label,
       method: r.config.method,
-      // A run that reported its result is finished, whatever status the retiring bridge gave it.
-      status: r.result && r.status !== 'error' ? 'done' : r.status,
+      status,
+      statusText: statusText(status, verdict.severity, verdict.headline),
+      health: verdict.severity,
+      healthHeadline: verdict.headline,
       visible: r.visible,
       ncmAfterStage1: r.result?.stage1?.ncmAccuracy ?? null,
       bestValAccuracy: bestVal,
@@ -319,6 +353,49 @@ export function comparisonRows(runs: readonly RunRecord[]): ComparisonRow[] {
       totalMs: r.result?.timing.totalMs ?? elapsed,
     };
   });
+}
+
+/**
+ * A status as the run panel and the table show it: a failed run names why ("failed: trained to
+ * chance"), a finished run with a warning says so, a live run with a problem says it too.
+ */
+export function statusText(status: string, severity: HealthSeverity, headline: string): string {
+  if (status === 'failed') return `failed: ${headline}`;
+  if (severity === 'ok' || status === 'error') return status;
+  return `${status} (${headline})`;
+}
+
+export interface HealthView {
+  severity: HealthSeverity;
+  /** "Run #3 failed: trained to chance", "Run #3 may be failing: loss exploded"… */
+  title: string;
+  /** What happened, one sentence per problem. */
+  findings: string[];
+  /** What to try, without repeats. */
+  advice: string[];
+}
+
+/** The health banner of a run: null while it is healthy. */
+export function healthView(run: Pick<RunRecord, 'runId' | 'health' | 'status' | 'config'> | undefined): HealthView | null {
+  if (!run || run.health.length === 0) return null;
+  const verdict = verdictOf(run.health);
+  const c = run.config;
+  const ctx = { method: c.method, preset: c.preset, stage1LearningRate: c.stage1.learningRate, stage2LearningRate: c.stage2.learningRate, lambda: c.stage2.lambda, tau2: c.stage2.tau2, lambdaLr: c.stage2.lambdaLr };
+  const live = run.status === 'running' || run.status === 'paused' || run.status === 'loading' || run.status === 'ready';
+  const title = run.status === 'failed' ? `Run #${run.runId} failed: ${verdict.headline}` : live ? `Run #${run.runId} may be failing: ${verdict.headline}` : `Run #${run.runId} finished with a warning: ${verdict.headline}`;
+  return {
+    severity: verdict.severity,
+    title,
+    findings: verdict.issues.map(describeIssue),
+    advice: [...new Set(verdict.issues.map((i) => adviceFor(i, ctx)))],
+  };
+}
+
+/** The active run's status text (or "idle" with no active run). */
+export function runStatusText(run: RunRecord | undefined): string {
+  if (!run) return 'idle';
+  const verdict = verdictOf(run.health);
+  return statusText(run.status, verdict.severity, verdict.headline);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ import { UrlNotices } from './banners/UrlNotices';
 import { LiveCharts } from './charts/LiveCharts';
 import { ComparePanel } from './compare/ComparePanel';
 import { ConfigPanel } from './config/ConfigPanel';
+import { HealthBanner } from './health/HealthBanner';
+import { RunCaption } from './labels/RunCaption';
 import { RuntimeBadge } from './header/RuntimeBadge';
 import { ShareControls } from './header/ShareControls';
 import { useSpaceToggle } from './hooks/useSpaceToggle';
@@ -30,6 +32,8 @@ export function App() {
         <main className="main">
           <RunPanel />
           <ErrorBanner />
+          <HealthBanner />
+          <RunCaption />
           <LiveCharts />
           <ComparePanel />
         </main>

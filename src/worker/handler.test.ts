@@ -99,8 +99,17 @@ describe('worker handler', () => {
     // Pause as soon as the first metrics arrive: the step in flight finishes, then the loop stops.
     r.once('metrics', () => void r.handler.handle({ type: 'pause', runId: 1 }));
     await r.handler.handle({ type: 'configure', runId: 1, config: tinyConfig() });
-    expect(r.events.map((e) => e.type)).toEqual(['status', 'prepared', 'status']);
+    expect(r.events.map((e) => e.type)).toEqual(['status', 'loading', 'loading', 'loading', 'loading', 'prepared', 'status']);
     expect(r.statuses()).toEqual(['loading', 'ready']);
+    // The loading phases in order, each with its place and a line naming what is read.
+    expect(r.of('loading').map((e) => [e.loading.phase, e.loading.index, e.loading.of])).toEqual([
+      ['data', 0, 4],
+      ['teacher', 1, 4],
+      ['split', 2, 4],
+      ['teacher-embeddings', 3, 4],
+    ]);
+    expect(r.of('loading')[0].loading.detail).toBe('Reading the mnist images');
+    expect(r.of('loading')[1].loading.detail).toBe('Reading teacher mnist-0-4');
     const prepared = r.of('prepared')[0];
     expect(prepared).toMatchObject({ runId: 1, stage1Steps: 2, stage2Steps: 2, totalSteps: 4, batchSize: 15, counts: { train: 15, val: 10, test: 100 } });
 

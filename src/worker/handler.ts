@@ -13,6 +13,7 @@ import { ERROR_CODES, ERROR_HINTS, type BackendInfo, type EmbeddingPicture, type
 import type { EvalPoint, MetricsPoint, ProgressInfo, StageId } from '../protocol/results';
 import { createExperiment, type AssetCache } from '../core/run';
 import type { Experiment } from '../core/trainer/experiment';
+import { loadingInfo } from './loading';
 import { pca2 } from './pca';
 
 export interface EmbeddingOptions {
@@ -236,6 +237,7 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
           onProgress: (progress) => (slot.pendingProgress = progress),
           onEval: (point) => queueEval(slot, point),
         },
+        (phase) => postFor(slot, { type: 'loading', runId, loading: loadingInfo(phase, config) }),
       );
       slot.exp = exp;
       if (slot.retired) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../protocol/config';
 import type { EvalPoint, MetricsPoint } from '../../protocol/results';
-import type { RunRecord } from '../../state/runStore';
+import { freshRunFields, type RunRecord } from '../../state/runStore';
 import {
   MAX_PLOTTED_POINTS,
   accuracyView,
@@ -24,7 +24,7 @@ const metric = (step: number, stage: 1 | 2): MetricsPoint => ({
 });
 
 function runWith(metrics: MetricsPoint[], evals: EvalPoint[] = [], runId = 1): RunRecord {
-  return { runId, label: 'refilled', config: DEFAULT_CONFIG, status: 'running', metrics, evals, embeddings: {}, visible: true, startedAtMs: 0 };
+  return { ...freshRunFields(), runId, label: 'refilled', config: DEFAULT_CONFIG, status: 'running', metrics, evals, startedAtMs: 0 };
 }
 
 describe('downsample', () => {

@@ -4,24 +4,28 @@ import { useRunStore, type RunState } from '../../state/runStore';
 import { comparisonRunLabel } from '../../state/comparison';
 import { formatDuration, formatPercent, type ComparisonRow } from '../../state/selectors';
 import { createComparisonRowsSelector } from '../charts/chartData';
+import { createRunLabelsSelector } from '../../state/labels';
 import { METHOD_COLOURS } from '../palette';
 
 /** Same array while no row changed: the table re-renders when a run's shown fields change, not per worker message. */
 const rowsOf = createComparisonRowsSelector();
 const selectRows = (s: RunState) => rowsOf(s.runs);
+/** Each run named by what differs between the runs in the table (the method always). */
+const labelsOf = createRunLabelsSelector();
+const selectLabels = (s: RunState) => labelsOf(s.runs);
 
-const ResultRow = memo(function ResultRow({ row: r, active, best }: { row: ComparisonRow; active: boolean; best: boolean }) {
+const ResultRow = memo(function ResultRow({ row: r, name, active, best }: { row: ComparisonRow; name: string; active: boolean; best: boolean }) {
   const toggleVisible = useRunStore((s) => s.toggleVisible);
   const removeRun = useRunStore((s) => s.removeRun);
   return (
-    <tr data-testid="results-row" data-run-id={r.runId} data-method={r.method} data-status={r.status} className={active ? 'is-active' : ''}>
+    <tr data-testid="results-row" data-run-id={r.runId} data-method={r.method} data-status={r.status} data-health={r.health} className={`${active ? 'is-active' : ''}${r.status === 'failed' ? ' is-failed' : ''}`}>
       <td>
         <input type="checkbox" checked={r.visible} onChange={() => toggleVisible(r.runId)} aria-label={`Show run ${r.runId} on the chart`} data-testid="results-visible" />
       </td>
       <td>#{r.runId}</td>
       <td>
         <span className="swatch" style={{ background: METHOD_COLOURS[r.method] ?? '#777' }} aria-hidden />
-        {r.label}
+        <span data-testid="results-name">{name}</span>
       </td>
       <td className="num">{formatPercent(r.ncmAfterStage1)}</td>
       <td className="num">{formatPercent(r.bestValAccuracy)}</td>
@@ -30,8 +34,8 @@ const ResultRow = memo(function ResultRow({ row: r, active, best }: { row: Compa
       </td>
       <td className="num">{formatDuration(r.totalMs)}</td>
       <td>
-        <span className={`status status--${r.status}`} data-testid="results-status">
-          {r.status}
+        <span className={`status status--${r.status}`} data-testid="results-status" data-status={r.status} title={r.healthHeadline || undefined}>
+          {r.statusText}
         </span>
       </td>
       <td>
@@ -46,16 +50,18 @@ const ResultRow = memo(function ResultRow({ row: r, active, best }: { row: Compa
 /** A row per run of the session, with a show/hide toggle for the overlaid curves. */
 export function ResultsTable() {
   const rows = useRunStore(selectRows);
+  const labels = useRunStore(selectLabels);
   const activeRunId = useRunStore((s) => s.activeRunId);
   const pending = useRunStore(useShallow((s) => s.comparison?.pending ?? []));
-  const best = Math.max(...rows.map((r) => r.testAccuracy ?? -1));
+  // A failed run's accuracy is never the one to highlight.
+  const best = Math.max(...rows.map((r) => (r.status === 'failed' ? -1 : (r.testAccuracy ?? -1))));
   return (
     <table className="results" data-testid="results-table">
       <thead>
         <tr>
           <th scope="col">Show</th>
           <th scope="col">Run</th>
-          <th scope="col">Method</th>
+          <th scope="col">Method and settings</th>
           <th scope="col" className="num">NCM after stage 1</th>
           <th scope="col" className="num">Best validation</th>
           <th scope="col" className="num">Test accuracy</th>
@@ -66,7 +72,7 @@ export function ResultsTable() {
       </thead>
       <tbody>
         {rows.map((r) => (
-          <ResultRow key={r.runId} row={r} active={r.runId === activeRunId} best={r.testAccuracy !== null && r.testAccuracy === best} />
+          <ResultRow key={r.runId} row={r} name={labels.get(r.runId) ?? r.label} active={r.runId === activeRunId} best={r.status !== 'failed' && r.testAccuracy !== null && r.testAccuracy === best} />
         ))}
         {pending.map((item) => (
           <tr key={`pending-${item.method}-${item.seed}`} className="is-pending" data-testid="results-pending">

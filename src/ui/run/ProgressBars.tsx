@@ -38,7 +38,7 @@ export function ProgressBars({ children }: { children?: ReactNode }) {
       <div className="progress__side">
         {children}
         <div className="progress__eta" data-testid="eta">
-          {progress.etaMs !== null ? `about ${formatDuration(progress.etaMs)} left` : ''}
+          {progress.etaMs !== null ? `about ${formatDuration(progress.etaMs)} left${progress.etaPaused ? ' (paused)' : ''}` : ''}
         </div>
       </div>
     </div>

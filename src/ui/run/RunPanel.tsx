@@ -1,46 +1,67 @@
 import { useState } from 'react';
-import { usesStage1 } from '../../protocol/config';
+import { controlDecision, validStepCount } from '../../bridge/controls';
 import { isHidden, selectCanRun, useConfigStore } from '../../state/configStore';
+import type { ControlAction } from '../../state/controls/runControls';
 import { selectActiveRun, useRunStore } from '../../state/runStore';
+import { runStatusText } from '../../state/selectors';
+import { LoadingPhases } from './LoadingPhases';
 import { ProgressBars } from './ProgressBars';
-import { isLive, pauseRun, resetRun, resumeRun, startRun, stepRun, stopRun } from './actions';
+import { pressControl } from './actions';
+
+/** One run button, drawn from the run-controls table: enabled, label note and tooltip. */
+function ControlButton({ action, steps, testId, primary, children }: { action: ControlAction; steps?: number; testId: string; primary?: boolean; children: string }) {
+  const d = controlDecision(action, steps ?? 0);
+  return (
+    <button
+      type="button"
+      className={`button${primary ? ' button--primary' : ''}`}
+      data-testid={testId}
+      data-effect={d.effect}
+      disabled={!d.enabled}
+      onClick={() => pressControl(action, steps)}
+      title={d.hint}
+    >
+      {children}
+      {d.note ? ` · ${d.note}` : ''}
+    </button>
+  );
+}
 
 /** Run, step, pause, stop and reset; the run's status and per-stage progress. */
 export function RunPanel() {
+  // Everything the table's guards read, so that the buttons redraw when it changes.
   const status = useRunStore((s) => selectActiveRun(s)?.status);
+  const statusText = useRunStore((s) => runStatusText(selectActiveRun(s)));
   const detail = useRunStore((s) => selectActiveRun(s)?.detail);
   const runId = useRunStore((s) => s.activeRunId);
-  const activeMethod = useRunStore((s) => selectActiveRun(s)?.config.method);
-  const activeStage = useRunStore((s) => selectActiveRun(s)?.progress?.stage);
+  useRunStore((s) => selectActiveRun(s)?.config.method);
+  useRunStore((s) => selectActiveRun(s)?.progress?.stage);
+  useConfigStore((s) => s.config.method);
   const canRun = useConfigStore(selectCanRun);
   const problems = useConfigStore((s) => s.errors.length + Object.keys(s.inputErrors).length);
-  const method = useConfigStore((s) => s.config.method);
   const hideStep = useConfigStore((s) => isHidden(s, 'step'));
   const [stepText, setStepText] = useState('10');
   const stepCount = Number(stepText);
-  const stepValid = Number.isInteger(stepCount) && stepCount >= 1 && stepCount <= 100000;
-  const busy = status === 'running' || status === 'loading';
-  const steppable = status === 'ready' || status === 'paused';
-  const activeHasStage1 = activeMethod && steppable ? usesStage1(activeMethod) && activeStage !== 2 : usesStage1(method);
+  const stepValid = validStepCount(stepCount);
   return (
     <section className="run-panel" aria-label="Run">
       <div className="run-panel__row">
         <div className="button-group">
-          <button type="button" className="button button--primary" data-testid="run-button" disabled={!canRun || busy} onClick={startRun} title="Train both stages (Space)">
+          <ControlButton action="run" testId="run-button" primary>
             ▶ Run
-          </button>
-          <button type="button" className="button" data-testid="pause-button" disabled={status !== 'running'} onClick={pauseRun} title="Pause after the step in flight (Space)">
+          </ControlButton>
+          <ControlButton action="pause" testId="pause-button">
             ❚❚ Pause
-          </button>
-          <button type="button" className="button" data-testid="resume-button" disabled={!steppable} onClick={resumeRun} title="Continue to the end (Space)">
+          </ControlButton>
+          <ControlButton action="resume" testId="resume-button">
             ▶ Resume
-          </button>
-          <button type="button" className="button" data-testid="stop-button" disabled={!isLive(status)} onClick={stopRun} title="End the run; its charts stay">
+          </ControlButton>
+          <ControlButton action="stop" testId="stop-button">
             ■ Stop
-          </button>
-          <button type="button" className="button" data-testid="reset-button" disabled={runId === null} onClick={resetRun} title="Stop and free the run">
+          </ControlButton>
+          <ControlButton action="reset" testId="reset-button">
             ↺ Reset
-          </button>
+          </ControlButton>
         </div>
         {!hideStep && (
           <div className="button-group step-group">
@@ -57,12 +78,12 @@ export function RunPanel() {
               aria-invalid={!stepValid}
               onChange={(e) => setStepText(e.target.value)}
             />
-            <button type="button" className="button" data-testid="step1-button" disabled={busy || !stepValid || !activeHasStage1 || (!steppable && !canRun)} onClick={() => stepRun(1, stepCount)}>
-              Stage 1 +{stepValid ? stepCount : 'N'}
-            </button>
-            <button type="button" className="button" data-testid="step2-button" disabled={busy || !stepValid || (!steppable && !canRun)} onClick={() => stepRun(2, stepCount)}>
-              Stage 2 +{stepValid ? stepCount : 'N'}
-            </button>
+            <ControlButton action="step1" steps={stepCount} testId="step1-button">
+              {`Stage 1 +${stepValid ? stepCount : 'N'}`}
+            </ControlButton>
+            <ControlButton action="step2" steps={stepCount} testId="step2-button">
+              {`Stage 2 +${stepValid ? stepCount : 'N'}`}
+            </ControlButton>
           </div>
         )}
       </div>
@@ -73,15 +94,19 @@ export function RunPanel() {
       )}
       <ProgressBars>
         <div className="run-status">
-          <span className={`status status--${status ?? 'idle'}`} data-testid="run-status">
-            {status ?? 'idle'}
+          <span className={`status status--${status ?? 'idle'}`} data-testid="run-status" data-status={status ?? 'idle'}>
+            {statusText}
           </span>
           <span className="run-status__run">{runId !== null ? `run #${runId}` : 'no run yet'}</span>
         </div>
-        {detail && (
-          <div className="run-status__detail" title={detail} data-testid="run-detail">
-            {detail}
-          </div>
+        {status === 'loading' ? (
+          <LoadingPhases />
+        ) : (
+          detail && (
+            <div className="run-status__detail" title={detail} data-testid="run-detail">
+              {detail}
+            </div>
+          )
         )}
       </ProgressBars>
     </section>

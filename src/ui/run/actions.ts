@@ -1,55 +1,24 @@
 /**
  * What the run buttons do, in one place: the only UI module that calls the bridge for a run.
- * Reads the current config from the config store and the run state from the run store.
+ * The run buttons go through the run-controls table (bridge/controls.ts); this module adds
+ * the comparison and the backend switch.
  */
 import { bridge } from '../../bridge/bridge';
+import { performControl, performSpace } from '../../bridge/controls';
 import { selectCanRun, useConfigStore } from '../../state/configStore';
-import { selectActiveRun, useRunStore } from '../../state/runStore';
+import type { ControlAction } from '../../state/controls/runControls';
+import { useRunStore } from '../../state/runStore';
 import type { BackendName, RunStatus } from '../../protocol/messages';
 
 const LIVE: readonly RunStatus[] = ['loading', 'ready', 'running', 'paused'];
 
 export const isLive = (status: RunStatus | undefined): boolean => status !== undefined && LIVE.includes(status);
 
-function activeStatus(): RunStatus | undefined {
-  return selectActiveRun(useRunStore.getState())?.status;
-}
+/** A run button: what the table says for the active run's state. */
+export const pressControl = (action: ControlAction, steps = 0): void => void performControl(bridge, action, steps);
 
-function runLabel(): string {
-  return useConfigStore.getState().config.method;
-}
-
-export function startRun(): void {
-  if (!selectCanRun(useConfigStore.getState())) return;
-  bridge.run(useConfigStore.getState().config, runLabel());
-}
-
-/**
- * Steps the active run if it can take steps; otherwise configures a new run and steps it once
- * it is ready (the worker takes steps only after its data and teacher have loaded).
- */
-export function stepRun(stage: 1 | 2, steps: number): void {
-  const status = activeStatus();
-  if (status === 'ready' || status === 'paused') {
-    bridge.step(stage, steps);
-    return;
-  }
-  if (!selectCanRun(useConfigStore.getState())) return;
-  const runId = bridge.configure(useConfigStore.getState().config, runLabel());
-  const unsubscribe = useRunStore.subscribe((s) => {
-    const run = s.runs.find((r) => r.runId === runId);
-    if (!run || s.activeRunId !== runId || !isLive(run.status)) return unsubscribe();
-    if (run.status === 'ready') {
-      unsubscribe();
-      bridge.step(stage, steps);
-    }
-  });
-}
-
-export const pauseRun = (): void => bridge.pause();
-export const resumeRun = (): void => bridge.resume();
-export const stopRun = (): void => bridge.stop();
-export const resetRun = (): void => bridge.reset();
+/** Run (autorun and the Run button). */
+export const startRun = (): void => pressControl('run');
 
 export function compareMethods(): void {
   if (!selectCanRun(useConfigStore.getState())) return;
@@ -57,12 +26,9 @@ export function compareMethods(): void {
   bridge.compare(config, compareSeeds);
 }
 
-/** Space bar: pause a running run, resume a paused one, otherwise start one. */
+/** Space bar: pause a running run, resume a paused one, otherwise start one (the table's Space row). */
 export function toggleRunPause(): void {
-  const status = activeStatus();
-  if (status === 'running') pauseRun();
-  else if (status === 'paused' || status === 'ready') resumeRun();
-  else if (status !== 'loading') startRun();
+  performSpace(bridge);
 }
 
 /**
