@@ -36,7 +36,7 @@ describe('CLI arguments', () => {
   });
 
   it('rejects bad input with the validator messages', async () => {
-    await expect(parseArgs(['--set', 'stage1.tau1=abc'], noFiles)).rejects.toThrow(/stage1.tau1 must be a number/);
+    await expect(parseArgs(['--set', 'stage1.tau1=abc'], noFiles)).rejects.toThrow(/τ₁ \(stage1\.tau1\) must be a number from 0\.05 to 100/);
     await expect(parseArgs(['--set', 'nope=1'], noFiles)).rejects.toThrow(/unknown key "nope"/);
     await expect(parseArgs(['--set', 'method=kd'], noFiles)).rejects.toThrow(ConfigError);
     await expect(parseArgs(['--set', 'method=kd'], noFiles)).rejects.toThrow(/kd \(Hinton\) needs/);

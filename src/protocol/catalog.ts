@@ -6,10 +6,13 @@
 export const DATASETS = {
   'fashion-mnist': {
     title: 'Fashion-MNIST',
+    /** Images of each class in the shipped `pool` split (train + validation draw from it; see its manifest). */
+    poolImagesPerClass: 300,
     classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
   },
   mnist: {
     title: 'MNIST digits',
+    poolImagesPerClass: 300,
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   },
 } as const;

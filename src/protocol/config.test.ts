@@ -32,7 +32,7 @@ describe('config', () => {
     const bad = setField(setField(setField(DEFAULT_CONFIG, 'stage1.tau1', -1), 'shotsPerClass', 0), 'studentWidth', 0.3);
     const keys = validateConfig(bad).map((e) => e.key);
     expect(keys).toEqual(expect.arrayContaining(['stage1.tau1', 'shotsPerClass', 'studentWidth']));
-    expect(validateConfig(bad).find((e) => e.key === 'stage1.tau1')?.message).toBe('stage1.tau1 must be between 0.05 and 100');
+    expect(validateConfig(bad).find((e) => e.key === 'stage1.tau1')?.message).toBe('τ₁ (stage1.tau1) must be between 0.05 and 100 (it is -1): raise it.');
   });
 
   it('checks combinations across fields', () => {

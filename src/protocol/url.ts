@@ -4,7 +4,7 @@
  * name, class lists as ranges. Reading is lenient: a field that is malformed or out of range
  * falls back to its default and produces a notice naming it; nothing throws.
  */
-import { CONFIG_VERSION, DEFAULT_CONFIG, FIELDS, applyPreset, formatClassList, getField, parseFieldText, setField, validateConfig, type ExperimentConfig, type Preset, PRESETS } from './config';
+import { CONFIG_VERSION, DEFAULT_CONFIG, FIELDS, applyPreset, fieldSubject, formatClassList, getField, parseFieldText, setField, validateConfig, type ExperimentConfig, type Preset, PRESETS } from './config';
 import { teacherInfo } from './catalog';
 
 /** Parameters of a link that are not part of the configuration. */
@@ -84,7 +84,7 @@ export function decodeConfigHash(input: string): DecodedUrl {
     try {
       config = setField(config, key, parseFieldText(spec, raw));
     } catch (e) {
-      notices.push(`${spec.label} (${key}) ${(e as Error).message}; using the default ${fieldText(DEFAULT_CONFIG, key)}.`);
+      notices.push(`${fieldSubject(spec)} ${(e as Error).message}; using the default ${fieldText(DEFAULT_CONFIG, key)}.`);
     }
   }
   if (preset !== null && !(PRESETS as readonly string[]).includes(preset)) {
@@ -108,7 +108,7 @@ function repair(config: ExperimentConfig, notices: string[]): ExperimentConfig {
     for (const error of errors) {
       const key = FIELDS.some((f) => f.key === error.key) ? error.key : null;
       if (key === null) continue;
-      notices.push(`${error.message}; using the default ${fieldText(DEFAULT_CONFIG, key)}.`);
+      notices.push(`${error.problem ?? error.message}; using the default ${fieldText(DEFAULT_CONFIG, key)}.`);
       current = setField(current, key, structuredClone(getField(DEFAULT_CONFIG, key)));
       if (key === 'teacher' || key === 'dataset') {
         current = setField(setField(current, 'dataset', DEFAULT_CONFIG.dataset), 'teacher', DEFAULT_CONFIG.teacher);

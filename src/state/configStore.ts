@@ -11,6 +11,8 @@ import {
   PRESET_VALUES,
   applyPreset as applyPresetValues,
   detectPreset,
+  fieldSpec,
+  shotsLimit,
   setField as setConfigField,
   usesStage1,
   validateConfig,
@@ -156,7 +158,17 @@ export function hashOf(s: Pick<ConfigState, 'config' | 'autorun' | 'backend' | '
 
 /** The first validation (or input) error of a field, or undefined. */
 export function fieldError(s: Pick<ConfigState, 'errors' | 'inputErrors'>, key: string): string | undefined {
-  return s.inputErrors[key] ?? s.errors.find((e) => e.key === key)?.message;
+  const error = s.errors.find((e) => e.key === key);
+  return s.inputErrors[key] ?? error?.text ?? error?.message;
+}
+
+/** A field's one-line help; for shots per class, with the limit the data set gives (known before a run). */
+export function fieldHelp(s: Pick<ConfigState, 'config'>, key: string): string {
+  const spec = fieldSpec(key);
+  if (!spec) return '';
+  if (key !== 'shotsPerClass') return spec.help;
+  const limit = shotsLimit(s.config);
+  return `${spec.help} Here 1 to ${limit.max}, or all: ${limit.pool} images per class, ${limit.validation} held out for validation.`;
 }
 
 /** Whether the config can be run: no validation errors and no half-typed values. */

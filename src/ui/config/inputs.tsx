@@ -1,6 +1,6 @@
 /** The bare inputs of the field kinds; each writes through the config store. */
 import { useState } from 'react';
-import type { FieldSpec } from '../../protocol/config';
+import { fieldTitle, formatLimit, type FieldSpec } from '../../protocol/config';
 import { useConfigStore } from '../../state/configStore';
 import { optionLabel } from './optionLabels';
 
@@ -45,13 +45,16 @@ export function BooleanInput({ spec, value }: InputProps<'boolean'>) {
   );
 }
 
-/** Parses what was typed: a value, or the sentence that says why it is not one. */
+/** Parses what was typed: a value, or the sentence that says why it is not one and what to type. */
 export function parseTyped(spec: FieldSpec, text: string): { value: unknown } | { error: string } {
   const trimmed = text.trim();
   if (spec.kind === 'shots' && trimmed.toLowerCase() === 'all') return { value: 'all' };
   const n = Number(trimmed);
   if (trimmed === '' || !Number.isFinite(n)) {
-    return { error: spec.kind === 'shots' ? `${spec.label} must be a whole number or "all"` : `${spec.label} must be a number` };
+    const title = fieldTitle(spec);
+    if (spec.kind === 'shots') return { error: `${title} must be a whole number or "all": type how many images each class gets, such as 10.` };
+    if (spec.kind === 'number') return { error: `${title} must be a number from ${formatLimit(spec.min)} to ${formatLimit(spec.max)}: type digits, such as ${formatLimit(spec.max <= 1 ? spec.max / 2 : Math.max(spec.min, 1))}.` };
+    return { error: `${title} must be a number: type digits.` };
   }
   return { value: n };
 }
