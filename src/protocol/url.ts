@@ -15,7 +15,16 @@ export interface UrlExtras {
   backend: 'webgpu' | 'webgl' | 'cpu' | 'wasm' | null;
   /** Controls hidden with `<control>_hide=1`. */
   hidden: string[];
+  /** `layout=present`: the projector view (large type, the headline numbers first, no sidebar). */
+  layout?: PageLayout;
+  /** `theme=light|dark|contrast`: the colour theme for whoever opens the link (else their own choice). */
+  theme?: ThemeName;
 }
+
+export const LAYOUTS = ['default', 'present'] as const;
+export type PageLayout = (typeof LAYOUTS)[number];
+export const THEMES = ['light', 'dark', 'contrast'] as const;
+export type ThemeName = (typeof THEMES)[number];
 
 export interface DecodedUrl {
   config: ExperimentConfig;
@@ -40,6 +49,8 @@ export function encodeConfigHash(config: ExperimentConfig, extras: Partial<UrlEx
   if (extras.autorun) params.set('autorun', '1');
   if (extras.backend) params.set('backend', extras.backend);
   for (const control of extras.hidden ?? []) params.set(`${control}_hide`, '1');
+  if (extras.layout && extras.layout !== 'default') params.set('layout', extras.layout);
+  if (extras.theme) params.set('theme', extras.theme);
   // URLSearchParams escapes ',' as %2C; class lists stay readable with it unescaped.
   return params.toString().replace(/%2C/g, ',');
 }
@@ -70,6 +81,17 @@ export function decodeConfigHash(input: string): DecodedUrl {
     if (key === 'backend') {
       if ((BACKENDS as readonly string[]).includes(raw)) extras.backend = raw as UrlExtras['backend'];
       else notices.push(`backend "${raw}" is not one of ${BACKENDS.join(', ')}; the best available backend is used.`);
+      continue;
+    }
+    if (key === 'layout') {
+      if ((LAYOUTS as readonly string[]).includes(raw)) {
+        if (raw !== 'default') extras.layout = raw as PageLayout;
+      } else notices.push(`layout "${raw}" is not one of ${LAYOUTS.join(', ')}; the default layout is used.`);
+      continue;
+    }
+    if (key === 'theme') {
+      if ((THEMES as readonly string[]).includes(raw)) extras.theme = raw as ThemeName;
+      else notices.push(`theme "${raw}" is not one of ${THEMES.join(', ')}; your own theme is used.`);
       continue;
     }
     if (key.endsWith('_hide')) {

@@ -21,7 +21,7 @@ import {
   type Method,
   type Preset,
 } from '../protocol/config';
-import { decodeConfigHash, encodeConfigHash, type UrlExtras } from '../protocol/url';
+import { decodeConfigHash, encodeConfigHash, type PageLayout, type ThemeName, type UrlExtras } from '../protocol/url';
 
 export interface ConfigState {
   config: ExperimentConfig;
@@ -35,6 +35,10 @@ export interface ConfigState {
   hidden: string[];
   autorun: boolean;
   backend: UrlExtras['backend'];
+  /** `layout=present`: the projector view. */
+  layout: PageLayout;
+  /** The link's theme (`theme=`), or null: the viewer's own choice applies. */
+  linkTheme: ThemeName | null;
 
   setField(key: string, value: unknown): void;
   applyPreset(preset: Preset): void;
@@ -48,6 +52,8 @@ export interface ConfigState {
   setAutorun(autorun: boolean): void;
   /** The link's forced backend (`backend=`); null: the best available. */
   setBackend(backend: UrlExtras['backend']): void;
+  setLayout(layout: PageLayout): void;
+  setLinkTheme(theme: ThemeName | null): void;
   /** Replaces everything with what a hash says (the link's notices replace the old ones). */
   loadHash(hash: string): void;
   resetConfig(): void;
@@ -70,6 +76,8 @@ export function createConfigStore(): UseBoundStore<StoreApi<ConfigState>> {
     hidden: [],
     autorun: false,
     backend: null,
+    layout: 'default',
+    linkTheme: null,
 
     setField: (key, value) => {
       if (key === 'preset') return get().applyPreset(value as Preset);
@@ -129,6 +137,8 @@ export function createConfigStore(): UseBoundStore<StoreApi<ConfigState>> {
     dismissNotices: () => set({ notices: [] }),
     setAutorun: (autorun) => set({ autorun }),
     setBackend: (backend) => set({ backend }),
+    setLayout: (layout) => set({ layout }),
+    setLinkTheme: (linkTheme) => set({ linkTheme }),
 
     loadHash: (hash) => {
       const decoded = decodeConfigHash(hash.startsWith('#') ? hash : `#${hash}`);
@@ -139,6 +149,8 @@ export function createConfigStore(): UseBoundStore<StoreApi<ConfigState>> {
         hidden: decoded.extras.hidden,
         autorun: decoded.extras.autorun,
         backend: decoded.extras.backend,
+        layout: decoded.extras.layout ?? 'default',
+        linkTheme: decoded.extras.theme ?? null,
       });
     },
 
@@ -152,8 +164,8 @@ export const useConfigStore = createConfigStore();
 // Selectors (one value each, so components re-render only when theirs changes).
 
 /** The hash (without '#') that describes the store: the config plus the link's extras. */
-export function hashOf(s: Pick<ConfigState, 'config' | 'autorun' | 'backend' | 'hidden'>): string {
-  return encodeConfigHash(s.config, { autorun: s.autorun, backend: s.backend, hidden: s.hidden });
+export function hashOf(s: Pick<ConfigState, 'config' | 'autorun' | 'backend' | 'hidden'> & Partial<Pick<ConfigState, 'layout' | 'linkTheme'>>): string {
+  return encodeConfigHash(s.config, { autorun: s.autorun, backend: s.backend, hidden: s.hidden, layout: s.layout, theme: s.linkTheme ?? undefined });
 }
 
 /** The first validation (or input) error of a field, or undefined. */
@@ -176,6 +188,12 @@ export const selectCanRun = (s: ConfigState): boolean => s.errors.length === 0 &
 
 /** Whether a control or panel was hidden by the link. */
 export const isHidden = (s: Pick<ConfigState, 'hidden'>, control: string): boolean => s.hidden.includes(control);
+
+/** The panels of the configuration sidebar (`<panel>_hide=1`): with all three hidden, the sidebar goes. */
+export const SIDEBAR_PANELS = ['task', 'student', 'advanced'] as const;
+
+/** Whether the sidebar is shown: some panel of it is not hidden, and the page is not in the projector view. */
+export const selectSidebarShown = (s: Pick<ConfigState, 'hidden' | 'layout'>): boolean => s.layout !== 'present' && SIDEBAR_PANELS.some((panel) => !s.hidden.includes(panel));
 
 const REFILLED_STAGE1 = new Set(['stage1.mining', 'stage1.margin', 'stage1.form', 'stage1.tau1', 'stage1.w1']);
 const RKD_STAGE1 = new Set(['stage1.rkdDistanceWeight', 'stage1.rkdAngleWeight']);
@@ -218,7 +236,7 @@ export function bindUrlSync(host: UrlHost, store: UseBoundStore<StoreApi<ConfigS
   if (written !== current()) host.history.replaceState(null, '', `#${written}`);
 
   const unsubscribe = store.subscribe((s, prev) => {
-    if (s.config === prev.config && s.autorun === prev.autorun && s.backend === prev.backend && s.hidden === prev.hidden) return;
+    if (s.config === prev.config && s.autorun === prev.autorun && s.backend === prev.backend && s.hidden === prev.hidden && s.layout === prev.layout && s.linkTheme === prev.linkTheme) return;
     const hash = hashOf(s);
     if (hash === written) return;
     written = hash;

@@ -3,6 +3,7 @@ import type { RunRecord } from '../../state/runStore';
 import type { LineView } from './chartData';
 import { ChartFrame } from './ChartFrame';
 import { StepLineChart, type AxisSpec, type SeriesSpec } from './StepLineChart';
+import { useLineSummary } from './summary';
 
 interface Props {
   /** A module-level view of the active run (see chartData): rows, stage boundary, total steps. */
@@ -19,8 +20,9 @@ interface Props {
 /** A live line chart of fixed series over training steps, in its titled frame. */
 export function LiveLineChart({ view, series, left, right, ...frame }: Props) {
   const { rows, boundary, totalSteps } = useLiveRun(view);
+  const summary = useLineSummary(rows, series, left, right);
   return (
-    <ChartFrame {...frame} points={rows.length}>
+    <ChartFrame {...frame} points={rows.length} summary={summary}>
       <StepLineChart rows={rows} series={series} left={left} right={right} boundary={boundary} totalSteps={totalSteps} />
     </ChartFrame>
   );

@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { AXIS_TICK, CHART_FONT_PX } from '../palette';
-import { MARGIN, boundaryProps, gridProps, legendProps, stepDomain, tooltipProps } from './axes';
+import { AXIS_TICK, CHART_FONT_PX, CHART_INK } from '../palette';
+import { MARGIN, boundaryProps, compactNumber, gridProps, legendProps, stepDomain, tooltipProps } from './axes';
 
 export interface SeriesSpec {
   key: string;
@@ -25,6 +25,7 @@ interface Props {
   left: AxisSpec;
   right?: AxisSpec;
   boundary: number | null;
+  /** Where the step axis ends: the run's last step, or stage 1's for a stage-1 chart. */
   totalSteps?: number;
   xKey?: string;
   xLabel?: string;
@@ -34,9 +35,9 @@ interface Props {
 }
 
 const AUTO_DOMAIN: [string, string] = ['auto', 'auto'];
-const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(Math.round(v * 1000) / 1000));
+const fmt = compactNumber;
 const stepLabel = (l: unknown) => `step ${l}`;
-const AXIS_LABEL_STYLE = { fontSize: CHART_FONT_PX, fill: '#1a1a1a' } as const;
+const AXIS_LABEL_STYLE = { fontSize: CHART_FONT_PX, fill: CHART_INK } as const;
 const MIDDLE = { textAnchor: 'middle' } as const;
 const SMALL_DOT = { r: 3 } as const;
 const RIGHT_PADDING = { top: 14 } as const;
@@ -79,7 +80,7 @@ export const StepLineChart = memo(function StepLineChart({
         domain={xKey === 'step' ? stepDomain(totalSteps) : DATA_DOMAIN}
         allowDecimals={false}
         tick={AXIS_TICK}
-        label={{ value: xLabel, position: 'insideBottom', offset: -14, ...AXIS_LABEL_STYLE }}
+        label={{ value: xLabel, position: 'insideBottom', offset: -16, ...AXIS_LABEL_STYLE }}
       />
     ),
     [xKey, xLabel, totalSteps],
@@ -93,8 +94,9 @@ export const StepLineChart = memo(function StepLineChart({
         allowDataOverflow={left.scale === 'log'}
         tick={AXIS_TICK}
         tickFormatter={left.format ?? fmt}
-        width={68}
-        label={{ value: left.label, angle: -90, position: 'insideLeft', offset: 6, ...AXIS_LABEL_STYLE, style: MIDDLE }}
+        // Wide enough for the longest tick and the title beside it: they never overlap.
+        width="auto"
+        label={{ value: left.label, angle: -90, position: 'insideLeft', offset: 0, ...AXIS_LABEL_STYLE, style: MIDDLE }}
       />
     ),
     [left],
@@ -109,8 +111,8 @@ export const StepLineChart = memo(function StepLineChart({
           padding={RIGHT_PADDING}
           tick={AXIS_TICK}
           tickFormatter={right.format ?? fmt}
-          width={68}
-          label={{ value: right.label, angle: 90, position: 'insideRight', offset: 6, ...AXIS_LABEL_STYLE, style: MIDDLE }}
+          width="auto"
+          label={{ value: right.label, angle: 90, position: 'insideRight', offset: 0, ...AXIS_LABEL_STYLE, style: MIDDLE }}
         />
       ),
     [right],
@@ -123,7 +125,7 @@ export const StepLineChart = memo(function StepLineChart({
     };
     return <Tooltip {...tooltipProps} formatter={valueFormat} labelFormatter={stepLabel} />;
   }, [series, left, right]);
-  const boundaryLine = useMemo(() => boundary !== null && <ReferenceLine yAxisId="left" {...boundaryProps(boundary)} />, [boundary]);
+  const boundaryLine = useMemo(() => boundary !== null && <ReferenceLine yAxisId="left" {...boundaryProps(boundary, totalSteps)} />, [boundary, totalSteps]);
   const referenceLine = useMemo(
     () => referenceY !== null && <ReferenceLine yAxisId="left" y={referenceY} stroke={referenceColour} strokeWidth={2.5} strokeDasharray="8 5" ifOverflow="extendDomain" />,
     [referenceY, referenceColour],
@@ -149,7 +151,7 @@ export const StepLineChart = memo(function StepLineChart({
   );
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <LineChart data={rows as object[]} margin={margin}>
+      <LineChart data={rows as object[]} margin={margin} accessibilityLayer={false}>
         {GRID}
         {xAxis}
         {leftAxis}

@@ -3,6 +3,7 @@ import { ChartFrame } from '../charts/ChartFrame';
 import { StepLineChart, type AxisSpec, type SeriesSpec } from '../charts/StepLineChart';
 import { pct } from '../charts/axes';
 import { createComparisonCurvesSelector } from '../charts/chartData';
+import { useLineSummary } from '../charts/summary';
 import { useLiveRuns } from '../hooks/useLiveRun';
 import { METHOD_COLOURS } from '../palette';
 
@@ -18,9 +19,10 @@ export const CompareChart = memo(function CompareChart() {
     return curves.series.map((s): SeriesSpec => {
       const count = seen.get(s.method) ?? 0;
       seen.set(s.method, count + 1);
-      return { key: s.key, name: `#${s.runId} ${s.label}`, colour: METHOD_COLOURS[s.method] ?? '#777', dashed: count > 0 };
+      return { key: s.key, name: `#${s.runId} ${s.label}`, colour: METHOD_COLOURS[s.method] ?? '#777777', dashed: count > 0 };
     });
   }, [curves]);
+  const summary = useLineSummary(curves.rows, series, ACCURACY_AXIS, undefined, 'stage2Step', 'stage-2 step');
   return (
     <ChartFrame
       testId="chart-compare"
@@ -29,6 +31,7 @@ export const CompareChart = memo(function CompareChart() {
       points={curves.rows.length}
       empty="Finished or running runs with stage-2 validation appear here."
       height={300}
+      summary={summary}
     >
       <StepLineChart rows={curves.rows} xKey="stage2Step" xLabel="stage-2 step" series={series} left={ACCURACY_AXIS} boundary={null} />
     </ChartFrame>

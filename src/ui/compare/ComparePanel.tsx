@@ -4,8 +4,8 @@ import { compareMethods } from '../run/actions';
 import { CompareChart } from './CompareChart';
 import { ResultsTable } from './ResultsTable';
 
-/** Runs vanilla, stage-1-only and REFILLED on the same split and puts them side by side. */
-export function ComparePanel() {
+/** Runs vanilla, stage-1-only and REFILLED on the same split and puts them side by side (the chart elsewhere when `withChart` is false). */
+export function ComparePanel({ withChart = true }: { withChart?: boolean }) {
   const hidden = useConfigStore((s) => isHidden(s, 'compare'));
   const canRun = useConfigStore(selectCanRun);
   const comparing = useRunStore((s) => (s.comparison?.pending.length ?? 0) > 0);
@@ -31,7 +31,7 @@ export function ComparePanel() {
       </div>
       <div className="compare__body">
         <ResultsTable />
-        <CompareChart />
+        {withChart && <CompareChart />}
       </div>
     </section>
   );

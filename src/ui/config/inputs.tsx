@@ -20,6 +20,8 @@ export function EnumInput({ spec, value, invalid }: InputProps<'enum'>) {
       data-testid={`field-${spec.key}`}
       aria-invalid={invalid}
       aria-describedby={`${inputId(spec.key)}-help`}
+      // The whole name on hover, where the box is too narrow for a long option (a teacher's title).
+      title={optionLabel(spec.key, String(value))}
       value={String(value)}
       onChange={(e) => setField(spec.key, spec.values.find((v) => String(v) === e.target.value))}
     >
