@@ -15,6 +15,8 @@ const LABEL_STYLE = { fontSize: CHART_FONT_PX, fill: CHART_INK };
 export const PerClassChart = memo(function PerClassChart() {
   const rows = useLiveRun(selectPerClassRows);
   const summary = useMemo(() => rows.map((r) => `${r.name}: ${formatPercent(r.accuracy)}`).join('; '), [rows]);
+  // Room for the longest class name in full ("Ankle boot", "T-shirt/top"), never cut.
+  const nameWidth = useMemo(() => Math.ceil(Math.max(24, ...rows.map((r) => r.name.length * CHART_FONT_PX * 0.6)) + 14), [rows]);
   return (
     <ChartFrame
       testId="chart-per-class"
@@ -29,7 +31,7 @@ export const PerClassChart = memo(function PerClassChart() {
         <BarChart data={rows as PerClassRow[]} layout="vertical" margin={MARGIN} accessibilityLayer={false}>
           <CartesianGrid {...gridProps} horizontal={false} />
           <XAxis type="number" domain={[0, 1]} tick={AXIS_TICK} tickFormatter={pct} />
-          <YAxis type="category" dataKey="name" tick={AXIS_TICK} width="auto" interval={0} />
+          <YAxis type="category" dataKey="name" tick={AXIS_TICK} width={nameWidth} interval={0} />
           <Tooltip {...tooltipProps} formatter={percent} />
           <Bar dataKey="accuracy" name="accuracy" isAnimationActive={false}>
             {rows.map((_, i) => (

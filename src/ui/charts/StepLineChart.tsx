@@ -44,6 +44,36 @@ const RIGHT_PADDING = { top: 14 } as const;
 const DATA_DOMAIN = ['dataMin', 'dataMax'] as const;
 const GRID = <CartesianGrid {...gridProps} />;
 const LEGEND = <Legend {...legendProps} />;
+/** Average width of a tick character at CHART_FONT_PX (digits, '.', '%', 'k'), in px. */
+const CHAR_PX = CHART_FONT_PX * 0.62;
+
+/**
+ * Width of a y axis that holds its widest tick label and, beside it, its rotated title with a
+ * gap: ticks are "nice" numbers within the data's (or the domain's) extremes, so the extremes,
+ * formatted, bound their length. Rounded up to 8 px so small changes do not rebuild the axis.
+ */
+export function yAxisWidth(rows: readonly object[], series: readonly SeriesSpec[], side: 'left' | 'right', axis: AxisSpec): number {
+  const keys = series.filter((s) => (s.axis ?? 'left') === side).map((s) => s.key);
+  const values: number[] = [];
+  for (const d of axis.domain ?? []) if (typeof d === 'number') values.push(d);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const row of rows) {
+    for (const key of keys) {
+      const v = (row as Record<string, unknown>)[key];
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  if (Number.isFinite(lo)) values.push(lo, hi, (lo + hi) / 2);
+  const format = axis.format ?? fmt;
+  // One character more than the extremes: a nice tick between them can have one more digit.
+  const chars = Math.max(3, ...values.map((v) => format(v).length)) + 1;
+  const px = chars * CHAR_PX + 8 /* tick mark and gap */ + CHART_FONT_PX + 8 /* title and gap */;
+  return Math.ceil(px / 8) * 8;
+}
+
 /** Dots only while a line is short enough for them to be read one by one. */
 const MAX_DOTTED_ROWS = 16;
 
@@ -80,11 +110,17 @@ export const StepLineChart = memo(function StepLineChart({
         domain={xKey === 'step' ? stepDomain(totalSteps) : DATA_DOMAIN}
         allowDecimals={false}
         tick={AXIS_TICK}
-        label={{ value: xLabel, position: 'insideBottom', offset: -16, ...AXIS_LABEL_STYLE }}
+        // Tall enough for the ticks and the title under them, so the legend below never meets the title.
+        height={50}
+        label={{ value: xLabel, position: 'insideBottom', offset: 0, ...AXIS_LABEL_STYLE }}
       />
     ),
     [xKey, xLabel, totalSteps],
   );
+  // Wide enough for the longest tick and the title beside it, so the two never overlap. Only a
+  // change of width (not every new row) rebuilds an axis.
+  const leftWidth = useMemo(() => yAxisWidth(rows, series, 'left', left), [rows, series, left]);
+  const rightWidth = useMemo(() => (right ? yAxisWidth(rows, series, 'right', right) : 0), [rows, series, right]);
   const leftAxis = useMemo(
     () => (
       <YAxis
@@ -94,12 +130,11 @@ export const StepLineChart = memo(function StepLineChart({
         allowDataOverflow={left.scale === 'log'}
         tick={AXIS_TICK}
         tickFormatter={left.format ?? fmt}
-        // Wide enough for the longest tick and the title beside it: they never overlap.
-        width="auto"
+        width={leftWidth}
         label={{ value: left.label, angle: -90, position: 'insideLeft', offset: 0, ...AXIS_LABEL_STYLE, style: MIDDLE }}
       />
     ),
-    [left],
+    [left, leftWidth],
   );
   const rightAxis = useMemo(
     () =>
@@ -111,11 +146,11 @@ export const StepLineChart = memo(function StepLineChart({
           padding={RIGHT_PADDING}
           tick={AXIS_TICK}
           tickFormatter={right.format ?? fmt}
-          width="auto"
+          width={rightWidth}
           label={{ value: right.label, angle: 90, position: 'insideRight', offset: 0, ...AXIS_LABEL_STYLE, style: MIDDLE }}
         />
       ),
-    [right],
+    [right, rightWidth],
   );
   const tooltip = useMemo(() => {
     const valueFormat = (v: unknown, name: unknown) => {

@@ -1,13 +1,13 @@
 /** Shared axis, grid and legend settings: large type, the step axis and the stage boundary. */
 import { CHART_FONT_PX, CHART_INK, GRID_STROKE, SERIES } from '../palette';
 
-/** Room above the plot for the stage label, below it for the axis title; the legend goes under all. */
-export const MARGIN = { top: 26, right: 16, bottom: 22, left: 4 };
+/** Room above the plot for the stage label; the x axis holds its title, and the legend goes under it. */
+export const MARGIN = { top: 26, right: 16, bottom: 4, left: 4 };
 
 export const gridProps = { stroke: GRID_STROKE, strokeDasharray: '3 3' } as const;
 
 export const legendProps = {
-  wrapperStyle: { fontSize: CHART_FONT_PX, paddingTop: 10 },
+  wrapperStyle: { fontSize: CHART_FONT_PX, paddingTop: 4 },
   iconSize: 14,
   // Below the axis title: a legend in the plot's corner sat on top of curves and the stage label.
   verticalAlign: 'bottom' as const,
