@@ -58,13 +58,30 @@ test.describe('at 1024×768', () => {
     }
   });
 
-  test('Advanced starts closed, and Tab reaches Run after the task and method fields only', async ({ playground }) => {
+  test('Advanced starts closed; Tab reaches Run past the task and method only, or at once by the skip link', async ({ playground, page }) => {
     await playground.open(`/${TINY_WASM}`);
-    const config = new ConfigPanel(playground.page);
+    const config = new ConfigPanel(page);
     await expect(config.advanced).not.toHaveAttribute('open');
     await expect(config.field('stage1.tau1')).toBeHidden();
-    const height = await playground.page.locator('aside.config').evaluate((el) => el.scrollHeight);
+    const height = await page.locator('aside.config').evaluate((el) => el.scrollHeight);
     expect(height).toBeLessThan(2200);
+
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
+    let stops = 0;
+    while ((await focused()) !== 'run-button' && stops < 80) {
+      await page.keyboard.press('Tab');
+      stops++;
+    }
+    console.log(`[layout] Tab stops to reach Run: ${stops}`);
+    expect(stops).toBeLessThanOrEqual(35);
+
+    await page.reload();
+    await page.waitForFunction(() => window.__refilledTest !== undefined);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('skip-link');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('run-button');
   });
 
   test('with every sidebar panel hidden there is no sidebar, and the run takes the width', async ({ playground }) => {
@@ -190,6 +207,7 @@ test.describe('at 1280×800', () => {
     await expect(error).toHaveCount(0);
     await config.type('stage1.learningRate', '20');
     await expect(page.getByTestId('error-stage1.learningRate')).toHaveText('Stage 1 learning rate must be between 0.000001 and 10 (it is 20): lower it.');
+    await config.type('stage1.learningRate', '0.1');
     for (const c of [5, 6, 7, 8, 9]) await config.classChip(c).click();
     await expect(page.getByTestId('relation-badge')).toHaveText('pick classes');
     await expect(page.getByTestId('relation-line')).toContainText('Click at least two class chips');

@@ -20,6 +20,9 @@ export function App() {
   const sidebar = useConfigStore(selectSidebarShown);
   return (
     <div className={`app${present ? ' app--present' : ''}`} data-testid="app" data-layout={present ? 'present' : 'default'}>
+      <a className="skip-link" href="#main" data-testid="skip-link">
+        Skip to the run
+      </a>
       <header className="topbar">
         <div className="topbar__title">
           <h1>REFILLED Playground</h1>

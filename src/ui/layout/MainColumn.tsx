@@ -17,7 +17,7 @@ export function MainColumn() {
   const hideCompare = useConfigStore((s) => isHidden(s, 'compare'));
   if (!present) {
     return (
-      <main className="main">
+      <main className="main" id="main" tabIndex={-1}>
         <RunPanel />
         <ErrorBanner />
         <LiveCharts />
@@ -26,7 +26,7 @@ export function MainColumn() {
     );
   }
   return (
-    <main className="main main--present">
+    <main className="main main--present" id="main" tabIndex={-1}>
       <RunPanel />
       <ErrorBanner />
       {!(hideResults && hideCompare) && (
