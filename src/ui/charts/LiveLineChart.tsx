@@ -15,15 +15,17 @@ interface Props {
   series: readonly SeriesSpec[];
   left: AxisSpec;
   right?: AxisSpec;
+  /** Title of the step axis (a stage-1 chart's axis covers stage 1 only). */
+  xLabel?: string;
 }
 
 /** A live line chart of fixed series over training steps, in its titled frame. */
-export function LiveLineChart({ view, series, left, right, ...frame }: Props) {
+export function LiveLineChart({ view, series, left, right, xLabel, ...frame }: Props) {
   const { rows, boundary, totalSteps } = useLiveRun(view);
   const summary = useLineSummary(rows, series, left, right);
   return (
     <ChartFrame {...frame} points={rows.length} summary={summary}>
-      <StepLineChart rows={rows} series={series} left={left} right={right} boundary={boundary} totalSteps={totalSteps} />
+      <StepLineChart rows={rows} series={series} left={left} right={right} boundary={boundary} totalSteps={totalSteps} xLabel={xLabel} />
     </ChartFrame>
   );
 }

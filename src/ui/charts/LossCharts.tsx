@@ -3,7 +3,7 @@ import { useLiveRun } from '../hooks/useLiveRun';
 import { OKABE_ITO, SERIES } from '../palette';
 import { stage1LossView, stage2LossView } from './chartData';
 import { ChartFrame } from './ChartFrame';
-import { StepLineChart, type AxisSpec, type SeriesSpec } from './StepLineChart';
+import { STAGE1_STEP, StepLineChart, type AxisSpec, type SeriesSpec } from './StepLineChart';
 import { useLineSummary } from './summary';
 
 const LOSS_AXIS: AxisSpec = { label: 'loss' };
@@ -39,7 +39,7 @@ export const Stage1LossChart = memo(function Stage1LossChart() {
       empty={method && method !== 'refilled' && method !== 'stage1-only' && !rkd ? `No stage 1 for ${method}.` : 'Run or step stage 1 to see the loss.'}
       summary={summary}
     >
-      <StepLineChart rows={rows} series={series} left={LOSS_AXIS} boundary={boundary} totalSteps={totalSteps} />
+      <StepLineChart rows={rows} series={series} left={LOSS_AXIS} boundary={boundary} totalSteps={totalSteps} xLabel={STAGE1_STEP} />
     </ChartFrame>
   );
 });

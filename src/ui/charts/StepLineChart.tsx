@@ -34,6 +34,9 @@ interface Props {
   referenceColour?: string;
 }
 
+/** The step axis of a stage-1 chart. */
+export const STAGE1_STEP = 'training step (stage 1)';
+
 const AUTO_DOMAIN: [string, string] = ['auto', 'auto'];
 const fmt = compactNumber;
 const stepLabel = (l: unknown) => `step ${l}`;
