@@ -17,12 +17,21 @@ export class ConfigPanel {
     return this.page.getByTestId(`class-chip-${datasetClass}`);
   }
 
+  /** Opens Advanced (closed when the page opens) if the field's control is inside it. */
+  async reveal(key: string): Promise<void> {
+    if ((await this.advanced.count()) === 0) return;
+    const inside = (await this.advanced.getByTestId(`field-${key}`).count()) > 0;
+    if (inside && !(await this.advanced.evaluate((d) => (d as HTMLDetailsElement).open))) await this.advanced.locator('summary').click();
+  }
+
   /** Types into a number (or shots) box, replacing what it held. */
   async type(key: string, text: string): Promise<void> {
+    await this.reveal(key);
     await this.field(key).fill(text);
   }
 
   async choose(key: string, value: string): Promise<void> {
+    await this.reveal(key);
     await this.field(key).selectOption(value);
   }
 

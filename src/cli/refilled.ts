@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { nodeFetchBytes } from '../core/data/node-fs';
 import { DEFAULT_EPISODES } from '../core/eval';
 import { AssetCache, createExperiment } from '../core/run';
-import { ConfigError, DEFAULT_CONFIG, fieldSpec, flatten, flattenConfig, parseFieldText, resolveConfig, type ExperimentConfig } from '../protocol/config';
+import { ConfigError, DEFAULT_CONFIG, fieldSpec, fieldSubject, flatten, flattenConfig, parseFieldText, resolveConfig, type ExperimentConfig } from '../protocol/config';
 import type { ExperimentResult } from '../protocol/results';
 import { decodeConfigHash } from '../protocol/url';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
@@ -112,7 +112,7 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
     try {
       flat[key] = parseFieldText(spec, text);
     } catch (e) {
-      errors.push({ key, message: `${key} ${(e as Error).message}` });
+      errors.push({ key, message: `${fieldSubject(spec)} ${(e as Error).message}` });
     }
   }
   if (errors.length > 0) throw new ConfigError(errors);

@@ -8,12 +8,15 @@ export const DATASETS = {
     title: 'Fashion-MNIST',
     /** A mirrored shirt, shoe or bag is still one: horizontal flips keep every class. */
     flipKeepsClass: true,
+    /** Images of each class in the shipped `pool` split (train + validation draw from it; see its manifest). */
+    poolImagesPerClass: 300,
     classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
   },
   mnist: {
     title: 'MNIST digits',
     /** A mirrored 2, 3, 4, 5, 6, 7 or 9 is no longer that digit: flips are refused. */
     flipKeepsClass: false,
+    poolImagesPerClass: 300,
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   },
 } as const;

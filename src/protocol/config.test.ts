@@ -32,7 +32,7 @@ describe('config', () => {
     const bad = setField(setField(setField(DEFAULT_CONFIG, 'stage1.tau1', -1), 'shotsPerClass', 0), 'studentWidth', 0.3);
     const keys = validateConfig(bad).map((e) => e.key);
     expect(keys).toEqual(expect.arrayContaining(['stage1.tau1', 'shotsPerClass', 'studentWidth']));
-    expect(validateConfig(bad).find((e) => e.key === 'stage1.tau1')?.message).toBe('stage1.tau1 must be between 0.05 and 100');
+    expect(validateConfig(bad).find((e) => e.key === 'stage1.tau1')?.message).toBe('τ₁ (stage1.tau1) must be between 0.05 and 100 (it is -1): raise it.');
   });
 
   it('checks combinations across fields', () => {
@@ -50,11 +50,11 @@ describe('config', () => {
   it('takes augmentation off by default, shifts of 0–4 pixels, and refuses flips for digits', () => {
     expect(DEFAULT_CONFIG.augment).toEqual({ shift: 0, flip: false });
     expect(resolveConfig({ augment: { shift: 4, flip: true } }).augment).toEqual({ shift: 4, flip: true });
-    expect(validateConfig(setField(DEFAULT_CONFIG, 'augment.shift', 5)).map((e) => e.message)).toEqual(['augment.shift must be between 0 and 4']);
-    expect(validateConfig(setField(DEFAULT_CONFIG, 'augment.shift', 1.5)).map((e) => e.message)).toEqual(['augment.shift must be a whole number']);
+    expect(validateConfig(setField(DEFAULT_CONFIG, 'augment.shift', 5)).map((e) => e.message)).toEqual(['Random shift (augment.shift) must be between 0 and 4 (it is 5): lower it.']);
+    expect(validateConfig(setField(DEFAULT_CONFIG, 'augment.shift', 1.5)).map((e) => e.message)).toEqual(['Random shift (augment.shift) must be a whole number from 0 to 4 (it is 1.5): drop the decimals.']);
     const digits = { dataset: 'mnist', teacher: 'mnist-0-4' };
     expect(resolveConfig({ ...digits, augment: { shift: 2 } }).augment.shift).toBe(2);
-    expect(() => resolveConfig({ ...digits, augment: { flip: true } })).toThrow(/augment.flip is not allowed for MNIST digits: a mirrored image can be another class/);
+    expect(() => resolveConfig({ ...digits, augment: { flip: true } })).toThrow(/Random flip \(augment\.flip\) must be off for MNIST digits: a mirrored image can be another class/);
     const errors = validateConfig(setField(resolveConfig(digits), 'augment.flip', true));
     expect(errors.map((e) => e.key)).toEqual(['augment.flip']);
   });

@@ -322,7 +322,46 @@ export function detectPreset(config: ExperimentConfig): Preset {
 
 export interface FieldError {
   key: string;
+  /** The whole sentence, naming the field by label and key: "Learning rate (stage1.learningRate) must be…" (CLI, link notices). */
   message: string;
+  /** The same sentence without the key, for a control that already shows the field (the UI). */
+  text?: string;
+  /** `message` without what to do, for a link notice that says what it did instead. */
+  problem?: string;
+}
+
+/** Labels that more than one field carries (the per-stage schedules): their messages say the stage. */
+const SHARED_LABELS: ReadonlySet<string> = new Set(FIELDS.map((f) => f.label).filter((label, i, all) => all.indexOf(label) !== i));
+
+/** What a message calls a field: its label, with the stage when another field shares the label ("Stage 1 learning rate"). */
+export function fieldTitle(spec: FieldSpec): string {
+  if (!SHARED_LABELS.has(spec.label) || (spec.group !== 'stage1' && spec.group !== 'stage2')) return spec.label;
+  const label = /^[A-Z][a-z]/.test(spec.label) ? spec.label[0].toLowerCase() + spec.label.slice(1) : spec.label;
+  return `Stage ${spec.group === 'stage1' ? 1 : 2} ${label}`;
+}
+
+/** The field as the CLI and links name it: "Learning rate (stage1.learningRate)". */
+export function fieldSubject(spec: FieldSpec): string {
+  return `${fieldTitle(spec)} (${spec.key})`;
+}
+
+/** A limit as people write it: 0.000001 rather than 1e-6, 100,000 rather than 1e5. */
+export function formatLimit(n: number): string {
+  return n.toLocaleString('en-GB', { maximumFractionDigits: 12, useGrouping: Math.abs(n) >= 10000 });
+}
+
+/** What is wrong and what to do about it: "must be between 1 and 10 (it is 20)", "lower it". */
+interface Problem {
+  is: string;
+  fix: string;
+}
+
+/** A field's error: the field's name, what is wrong, and what to do ("… must be between 1 and 10 (it is 20): lower it."). */
+function fieldProblem(key: string, { is, fix }: Problem): FieldError {
+  const spec = fieldSpec(key);
+  const subject = spec ? fieldSubject(spec) : key;
+  const title = spec ? fieldTitle(spec) : key;
+  return { key, message: `${subject} ${is}: ${fix}.`, text: `${title} ${is}: ${fix}.`, problem: `${subject} ${is}` };
 }
 
 /** Parses a text value of a field (from a URL or `--set key=value`); throws a readable Error. */
@@ -336,7 +375,7 @@ export function parseFieldText(spec: FieldSpec, text: string): unknown {
     case 'number': {
       if (spec.auto && text.trim().toLowerCase() === 'auto') return 'auto';
       const n = Number(text);
-      if (text.trim() === '' || !Number.isFinite(n)) throw new Error(`must be a number (got "${text}")`);
+      if (text.trim() === '' || !Number.isFinite(n)) throw new Error(`must be a number from ${formatLimit(spec.min)} to ${formatLimit(spec.max)} (got "${text}")`);
       return n;
     }
     case 'boolean':
@@ -378,61 +417,107 @@ export function formatClassList(classes: readonly number[]): string {
   return parts.join(',');
 }
 
-function checkField(spec: FieldSpec, value: unknown): string | null {
+/** What is wrong with one field's value on its own (its kind and range), with what to do; null when fine. */
+function checkField(spec: FieldSpec, value: unknown): Problem | null {
   switch (spec.kind) {
     case 'enum':
-      return spec.values.includes(value as string | number) ? null : `must be one of ${spec.values.join(', ')}`;
+      return spec.values.includes(value as string | number) ? null : { is: `must be one of ${spec.values.join(', ')}`, fix: 'pick one of these' };
     case 'number': {
       if (spec.auto && value === 'auto') return null;
-      if (typeof value !== 'number' || !Number.isFinite(value)) return spec.auto ? 'must be a number or "auto"' : 'must be a number';
-      if (spec.integer && !Number.isInteger(value)) return 'must be a whole number';
-      if (value < spec.min || value > spec.max) return `must be between ${spec.min} and ${spec.max}`;
+      const range = `${formatLimit(spec.min)} to ${formatLimit(spec.max)}`;
+      if (typeof value !== 'number' || !Number.isFinite(value)) return { is: `must be a number from ${range}${spec.auto ? ' or "auto"' : ''}`, fix: 'enter one' };
+      if (spec.integer && !Number.isInteger(value)) return { is: `must be a whole number from ${range} (it is ${value})`, fix: 'drop the decimals' };
+      const between = `must be between ${formatLimit(spec.min)} and ${formatLimit(spec.max)} (it is ${formatLimit(value)})`;
+      if (value < spec.min) return { is: between, fix: 'raise it' };
+      if (value > spec.max) return { is: between, fix: 'lower it' };
       return null;
     }
     case 'boolean':
-      return typeof value === 'boolean' ? null : 'must be true or false';
+      return typeof value === 'boolean' ? null : { is: 'must be on or off (true or false)', fix: 'tick or untick it' };
     case 'shots':
       if (value === 'all') return null;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > spec.max) return `must be a whole number from 1 to ${spec.max}, or "all"`;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > spec.max) {
+        return { is: `must be a whole number from 1 to ${spec.max}, or "all"`, fix: 'enter how many training images each class gets' };
+      }
       return null;
     case 'classes':
-      if (!Array.isArray(value) || value.some((c) => !Number.isInteger(c) || c < 0)) return 'must be a list of class indices';
-      if (new Set(value).size !== value.length) return 'lists a class twice';
+      if (!Array.isArray(value) || value.some((c) => !Number.isInteger(c) || c < 0)) return { is: 'must be a list of class indices such as 5-9 or 0,2,5', fix: 'list the classes' };
+      if (new Set(value).size !== value.length) return { is: 'lists a class twice', fix: 'remove the repeat' };
       return null;
   }
+}
+
+/** How many training shots per class the shipped data allow: each class's pool less its validation share. */
+export interface ShotsLimit {
+  /** The largest `shotsPerClass` a run accepts (what `'all'` gives). */
+  max: number;
+  /** Pool images of each class. */
+  pool: number;
+  /** Of those, held out for validation: round(validationFraction · pool), as the split draws them. */
+  validation: number;
+}
+
+/**
+ * The shots limit of a config's dataset and validation fraction, from the catalog (no data
+ * loaded): the same rule as `core/data/splits` applies when it draws the split.
+ */
+export function shotsLimit(config: Pick<ExperimentConfig, 'dataset' | 'validationFraction'>): ShotsLimit {
+  const pool = DATASETS[config.dataset].poolImagesPerClass;
+  const validation = Math.round(config.validationFraction * pool);
+  return { max: pool - validation, pool, validation };
 }
 
 /** Every problem of a config, per field, in words a user can act on. Empty when valid. */
 export function validateConfig(config: ExperimentConfig): FieldError[] {
   const errors: FieldError[] = [];
-  if (config.version !== CONFIG_VERSION) errors.push({ key: 'version', message: `version must be ${CONFIG_VERSION}` });
+  if (config.version !== CONFIG_VERSION) {
+    const is = `Configuration version must be ${CONFIG_VERSION} (it is ${String(config.version)})`;
+    errors.push({ key: 'version', message: `${is}: make the link or file again with this app.`, problem: is });
+  }
   for (const spec of FIELDS) {
     const problem = checkField(spec, getField(config, spec.key));
-    if (problem) errors.push({ key: spec.key, message: `${spec.key} ${problem}` });
+    if (problem) errors.push(fieldProblem(spec.key, problem));
   }
   if (errors.length > 0) return errors;
 
-  const numClasses = DATASETS[config.dataset].classNames.length;
+  const dataset = DATASETS[config.dataset];
+  const numClasses = dataset.classNames.length;
   const teacher = teacherInfo(config.teacher);
   if (teacher && teacher.dataset !== config.dataset) {
-    errors.push({ key: 'teacher', message: `teacher ${config.teacher} was trained on ${teacher.dataset}, not ${config.dataset}` });
+    errors.push(fieldProblem('teacher', { is: `${config.teacher} was trained on ${DATASETS[teacher.dataset].title}, not ${dataset.title}`, fix: `pick a teacher of ${dataset.title}, or switch the dataset` }));
   }
   if (teacher && formatClassList(teacher.classes) !== formatClassList(config.teacherClasses)) {
-    errors.push({ key: 'teacherClasses', message: `teacherClasses must be ${formatClassList(teacher.classes)}, the classes teacher ${config.teacher} was trained on` });
+    errors.push(fieldProblem('teacherClasses', { is: `must be ${formatClassList(teacher.classes)}, the classes teacher ${config.teacher} was trained on`, fix: "leave them out and the teacher's are used" }));
   }
-  if (config.studentClasses.length < 2) errors.push({ key: 'studentClasses', message: 'studentClasses needs at least 2 classes' });
+  const picked = config.studentClasses.length;
+  if (picked < 2) errors.push(fieldProblem('studentClasses', { is: `must hold at least 2 classes (${picked} picked)`, fix: 'pick two or more for the student to tell apart' }));
   const outside = config.studentClasses.filter((c) => c >= numClasses);
-  if (outside.length > 0) errors.push({ key: 'studentClasses', message: `studentClasses ${outside.join(',')} not in ${config.dataset} (classes 0-${numClasses - 1})` });
+  if (outside.length > 0) errors.push(fieldProblem('studentClasses', { is: `lists ${outside.join(', ')}, not classes of ${dataset.title} (0 to ${numClasses - 1})`, fix: `remove ${outside.length === 1 ? 'it' : 'them'}` }));
   if (config.method === 'kd' && formatClassList([...config.studentClasses].sort((a, b) => a - b)) !== formatClassList([...config.teacherClasses].sort((a, b) => a - b))) {
-    errors.push({ key: 'method', message: "method kd (Hinton) needs the student's classes to be the teacher's classes; pick the all-classes teacher or another method" });
+    errors.push(fieldProblem('method', { is: "kd (Hinton) needs the student's classes to be the teacher's", fix: "pick the teacher's classes, the all-classes teacher, or another method" }));
   }
   if (config.augment.flip && !DATASETS[config.dataset].flipKeepsClass) {
-    errors.push({ key: 'augment.flip', message: `augment.flip is not allowed for ${DATASETS[config.dataset].title}: a mirrored image can be another class (a mirrored 2 is not a 2); turn flips off or use shifts only` });
+    errors.push(fieldProblem('augment.flip', { is: `must be off for ${DATASETS[config.dataset].title}: a mirrored image can be another class (a mirrored 2 is not a 2)`, fix: 'turn flips off, or use shifts only' }));
   }
-  if (config.stage2.learningRateMin > config.stage2.learningRate) errors.push({ key: 'stage2.learningRateMin', message: 'stage2.learningRateMin must not exceed stage2.learningRate' });
-  if (config.stage1.learningRateMin > config.stage1.learningRate) errors.push({ key: 'stage1.learningRateMin', message: 'stage1.learningRateMin must not exceed stage1.learningRate' });
-  if (usesStage1(config.method) && config.stage1.epochs === 0) errors.push({ key: 'stage1.epochs', message: `method ${config.method} needs stage1.epochs ≥ 1` });
-  if (config.stage2.epochs === 0) errors.push({ key: 'stage2.epochs', message: 'stage2.epochs must be at least 1 (stage 2 trains the classifier)' });
+  const limit = shotsLimit(config);
+  if (typeof config.shotsPerClass === 'number' && config.shotsPerClass > limit.max) {
+    errors.push(
+      fieldProblem('shotsPerClass', {
+        is: `must be at most ${limit.max} here (it is ${config.shotsPerClass}): ${dataset.title} has ${limit.pool} images per class, and validation fraction ${config.validationFraction} holds ${limit.validation} of them out`,
+        fix: `lower the shots, choose "all" (${limit.max}), or lower the validation fraction`,
+      }),
+    );
+  }
+  for (const stage of ['stage1', 'stage2'] as const) {
+    const { learningRate, learningRateMin } = config[stage];
+    if (learningRateMin > learningRate) {
+      errors.push(fieldProblem(`${stage}.learningRateMin`, { is: `must not exceed the initial learning rate, ${formatLimit(learningRate)} (it is ${formatLimit(learningRateMin)})`, fix: 'lower it, or raise the initial rate' }));
+    }
+  }
+  if (usesStage1(config.method) && config.stage1.epochs === 0) {
+    errors.push(fieldProblem('stage1.epochs', { is: `must be at least 1 for method ${config.method}, which trains stage 1`, fix: 'raise it, or pick a method without stage 1 (vanilla, kd)' }));
+  }
+  if (config.stage2.epochs === 0) errors.push(fieldProblem('stage2.epochs', { is: 'must be at least 1, since stage 2 trains the classifier', fix: 'raise it' }));
   return errors;
 }
 

@@ -60,4 +60,16 @@ describe('URL hash codec', () => {
     const v2 = decodeConfigHash('#v=2&seed=3');
     expect(v2.notices[0]).toMatch(/version 2/);
   });
+
+  it('carries the page layout and the theme, and names a bad one', () => {
+    const hash = encodeConfigHash(DEFAULT_CONFIG, { layout: 'present', theme: 'contrast' });
+    expect(hash).toContain('layout=present');
+    expect(hash).toContain('theme=contrast');
+    expect(decodeConfigHash(hash).extras).toMatchObject({ layout: 'present', theme: 'contrast' });
+    expect(encodeConfigHash(DEFAULT_CONFIG, { layout: 'default' })).not.toContain('layout=');
+    const bad = decodeConfigHash('#layout=cinema&theme=neon');
+    expect(bad.extras.layout).toBeUndefined();
+    expect(bad.extras.theme).toBeUndefined();
+    expect(bad.notices.join(' ')).toMatch(/layout "cinema".*theme "neon"/);
+  });
 });

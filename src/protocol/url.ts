@@ -4,7 +4,7 @@
  * name, class lists as ranges. Reading is lenient: a field that is malformed or out of range
  * falls back to its default and produces a notice naming it; nothing throws.
  */
-import { CONFIG_VERSION, DEFAULT_CONFIG, FIELDS, applyPreset, formatClassList, getField, parseFieldText, setField, validateConfig, type ExperimentConfig, type Preset, PRESETS } from './config';
+import { CONFIG_VERSION, DEFAULT_CONFIG, FIELDS, applyPreset, fieldSubject, formatClassList, getField, parseFieldText, setField, validateConfig, type ExperimentConfig, type Preset, PRESETS } from './config';
 import { teacherInfo } from './catalog';
 
 /** Parameters of a link that are not part of the configuration. */
@@ -17,10 +17,19 @@ export interface UrlExtras {
   hidden: string[];
   /** Seeds a comparison runs each method on (`compareSeeds=`, COMPARE_SEEDS.min…max). */
   compareSeeds: number;
+  /** `layout=present`: the projector view (large type, the headline numbers first, no sidebar). */
+  layout?: PageLayout;
+  /** `theme=light|dark|contrast`: the colour theme for whoever opens the link (else their own choice). */
+  theme?: ThemeName;
 }
 
 /** How many seeds *Compare* runs each method on: the default and the allowed range. */
 export const COMPARE_SEEDS = { default: 3, min: 1, max: 10 } as const;
+
+export const LAYOUTS = ['default', 'present'] as const;
+export type PageLayout = (typeof LAYOUTS)[number];
+export const THEMES = ['light', 'dark', 'contrast'] as const;
+export type ThemeName = (typeof THEMES)[number];
 
 export interface DecodedUrl {
   config: ExperimentConfig;
@@ -47,6 +56,8 @@ export function encodeConfigHash(config: ExperimentConfig, extras: Partial<UrlEx
   for (const control of extras.hidden ?? []) params.set(`${control}_hide`, '1');
   // Written only when not the default, like the other extras.
   if (extras.compareSeeds !== undefined && extras.compareSeeds !== COMPARE_SEEDS.default) params.set('compareSeeds', String(extras.compareSeeds));
+  if (extras.layout && extras.layout !== 'default') params.set('layout', extras.layout);
+  if (extras.theme) params.set('theme', extras.theme);
   // URLSearchParams escapes ',' as %2C; class lists stay readable with it unescaped.
   return params.toString().replace(/%2C/g, ',');
 }
@@ -85,6 +96,17 @@ export function decodeConfigHash(input: string): DecodedUrl {
       else notices.push(`compareSeeds "${raw}" is not a whole number from ${COMPARE_SEEDS.min} to ${COMPARE_SEEDS.max}; Compare uses ${COMPARE_SEEDS.default} seeds.`);
       continue;
     }
+    if (key === 'layout') {
+      if ((LAYOUTS as readonly string[]).includes(raw)) {
+        if (raw !== 'default') extras.layout = raw as PageLayout;
+      } else notices.push(`layout "${raw}" is not one of ${LAYOUTS.join(', ')}; the default layout is used.`);
+      continue;
+    }
+    if (key === 'theme') {
+      if ((THEMES as readonly string[]).includes(raw)) extras.theme = raw as ThemeName;
+      else notices.push(`theme "${raw}" is not one of ${THEMES.join(', ')}; your own theme is used.`);
+      continue;
+    }
     if (key.endsWith('_hide')) {
       if (raw === '1' || raw === 'true') extras.hidden.push(key.slice(0, -'_hide'.length));
       continue;
@@ -97,7 +119,7 @@ export function decodeConfigHash(input: string): DecodedUrl {
     try {
       config = setField(config, key, parseFieldText(spec, raw));
     } catch (e) {
-      notices.push(`${spec.label} (${key}) ${(e as Error).message}; using the default ${fieldText(DEFAULT_CONFIG, key)}.`);
+      notices.push(`${fieldSubject(spec)} ${(e as Error).message}; using the default ${fieldText(DEFAULT_CONFIG, key)}.`);
     }
   }
   if (preset !== null && !(PRESETS as readonly string[]).includes(preset)) {
@@ -121,7 +143,7 @@ function repair(config: ExperimentConfig, notices: string[]): ExperimentConfig {
     for (const error of errors) {
       const key = FIELDS.some((f) => f.key === error.key) ? error.key : null;
       if (key === null) continue;
-      notices.push(`${error.message}; using the default ${fieldText(DEFAULT_CONFIG, key)}.`);
+      notices.push(`${error.problem ?? error.message}; using the default ${fieldText(DEFAULT_CONFIG, key)}.`);
       current = setField(current, key, structuredClone(getField(DEFAULT_CONFIG, key)));
       if (key === 'teacher' || key === 'dataset') {
         current = setField(setField(current, 'dataset', DEFAULT_CONFIG.dataset), 'teacher', DEFAULT_CONFIG.teacher);

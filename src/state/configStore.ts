@@ -11,6 +11,8 @@ import {
   PRESET_VALUES,
   applyPreset as applyPresetValues,
   detectPreset,
+  fieldSpec,
+  shotsLimit,
   setField as setConfigField,
   usesStage1,
   validateConfig,
@@ -19,7 +21,7 @@ import {
   type Method,
   type Preset,
 } from '../protocol/config';
-import { COMPARE_SEEDS, decodeConfigHash, encodeConfigHash, type UrlExtras } from '../protocol/url';
+import { COMPARE_SEEDS, decodeConfigHash, encodeConfigHash, type PageLayout, type ThemeName, type UrlExtras } from '../protocol/url';
 
 export interface ConfigState {
   config: ExperimentConfig;
@@ -35,6 +37,10 @@ export interface ConfigState {
   backend: UrlExtras['backend'];
   /** Seeds *Compare* runs each method on (`compareSeeds=`). */
   compareSeeds: number;
+  /** `layout=present`: the projector view. */
+  layout: PageLayout;
+  /** The link's theme (`theme=`), or null: the viewer's own choice applies. */
+  linkTheme: ThemeName | null;
 
   setField(key: string, value: unknown): void;
   applyPreset(preset: Preset): void;
@@ -50,6 +56,8 @@ export interface ConfigState {
   setBackend(backend: UrlExtras['backend']): void;
   /** Clamped to COMPARE_SEEDS.min…max and rounded. */
   setCompareSeeds(seeds: number): void;
+  setLayout(layout: PageLayout): void;
+  setLinkTheme(theme: ThemeName | null): void;
   /** Replaces everything with what a hash says (the link's notices replace the old ones). */
   loadHash(hash: string): void;
   resetConfig(): void;
@@ -73,6 +81,8 @@ export function createConfigStore(): UseBoundStore<StoreApi<ConfigState>> {
     autorun: false,
     backend: null,
     compareSeeds: COMPARE_SEEDS.default,
+    layout: 'default',
+    linkTheme: null,
 
     setField: (key, value) => {
       if (key === 'preset') return get().applyPreset(value as Preset);
@@ -136,6 +146,8 @@ export function createConfigStore(): UseBoundStore<StoreApi<ConfigState>> {
       const n = Number.isFinite(seeds) ? Math.round(seeds) : COMPARE_SEEDS.default;
       set({ compareSeeds: Math.min(COMPARE_SEEDS.max, Math.max(COMPARE_SEEDS.min, n)) });
     },
+    setLayout: (layout) => set({ layout }),
+    setLinkTheme: (linkTheme) => set({ linkTheme }),
 
     loadHash: (hash) => {
       const decoded = decodeConfigHash(hash.startsWith('#') ? hash : `#${hash}`);
@@ -147,6 +159,8 @@ export function createConfigStore(): UseBoundStore<StoreApi<ConfigState>> {
         autorun: decoded.extras.autorun,
         backend: decoded.extras.backend,
         compareSeeds: decoded.extras.compareSeeds,
+        layout: decoded.extras.layout ?? 'default',
+        linkTheme: decoded.extras.theme ?? null,
       });
     },
 
@@ -160,13 +174,23 @@ export const useConfigStore = createConfigStore();
 // Selectors (one value each, so components re-render only when theirs changes).
 
 /** The hash (without '#') that describes the store: the config plus the link's extras. */
-export function hashOf(s: Pick<ConfigState, 'config' | 'autorun' | 'backend' | 'hidden'> & Partial<Pick<ConfigState, 'compareSeeds'>>): string {
-  return encodeConfigHash(s.config, { autorun: s.autorun, backend: s.backend, hidden: s.hidden, compareSeeds: s.compareSeeds });
+export function hashOf(s: Pick<ConfigState, 'config' | 'autorun' | 'backend' | 'hidden'> & Partial<Pick<ConfigState, 'compareSeeds' | 'layout' | 'linkTheme'>>): string {
+  return encodeConfigHash(s.config, { autorun: s.autorun, backend: s.backend, hidden: s.hidden, compareSeeds: s.compareSeeds, layout: s.layout, theme: s.linkTheme ?? undefined });
 }
 
 /** The first validation (or input) error of a field, or undefined. */
 export function fieldError(s: Pick<ConfigState, 'errors' | 'inputErrors'>, key: string): string | undefined {
-  return s.inputErrors[key] ?? s.errors.find((e) => e.key === key)?.message;
+  const error = s.errors.find((e) => e.key === key);
+  return s.inputErrors[key] ?? error?.text ?? error?.message;
+}
+
+/** A field's one-line help; for shots per class, with the limit the data set gives (known before a run). */
+export function fieldHelp(s: Pick<ConfigState, 'config'>, key: string): string {
+  const spec = fieldSpec(key);
+  if (!spec) return '';
+  if (key !== 'shotsPerClass') return spec.help;
+  const limit = shotsLimit(s.config);
+  return `${spec.help} Here 1 to ${limit.max}, or all: ${limit.pool} images per class, ${limit.validation} held out for validation.`;
 }
 
 /** Whether the config can be run: no validation errors and no half-typed values. */
@@ -174,6 +198,12 @@ export const selectCanRun = (s: ConfigState): boolean => s.errors.length === 0 &
 
 /** Whether a control or panel was hidden by the link. */
 export const isHidden = (s: Pick<ConfigState, 'hidden'>, control: string): boolean => s.hidden.includes(control);
+
+/** The panels of the configuration sidebar (`<panel>_hide=1`): with all three hidden, the sidebar goes. */
+export const SIDEBAR_PANELS = ['task', 'student', 'advanced'] as const;
+
+/** Whether the sidebar is shown: some panel of it is not hidden, and the page is not in the projector view. */
+export const selectSidebarShown = (s: Pick<ConfigState, 'hidden' | 'layout'>): boolean => s.layout !== 'present' && SIDEBAR_PANELS.some((panel) => !s.hidden.includes(panel));
 
 const REFILLED_STAGE1 = new Set(['stage1.mining', 'stage1.margin', 'stage1.form', 'stage1.tau1', 'stage1.w1']);
 const RKD_STAGE1 = new Set(['stage1.rkdDistanceWeight', 'stage1.rkdAngleWeight']);
@@ -216,7 +246,7 @@ export function bindUrlSync(host: UrlHost, store: UseBoundStore<StoreApi<ConfigS
   if (written !== current()) host.history.replaceState(null, '', `#${written}`);
 
   const unsubscribe = store.subscribe((s, prev) => {
-    if (s.config === prev.config && s.autorun === prev.autorun && s.backend === prev.backend && s.hidden === prev.hidden && s.compareSeeds === prev.compareSeeds) return;
+    if (s.config === prev.config && s.autorun === prev.autorun && s.backend === prev.backend && s.hidden === prev.hidden && s.compareSeeds === prev.compareSeeds && s.layout === prev.layout && s.linkTheme === prev.linkTheme) return;
     const hash = hashOf(s);
     if (hash === written) return;
     written = hash;

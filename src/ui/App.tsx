@@ -1,22 +1,28 @@
-import { ErrorBanner } from './banners/ErrorBanner';
+import { selectSidebarShown, useConfigStore } from '../state/configStore';
 import { SoftwareGpuNotice } from './banners/SoftwareGpuNotice';
 import { UrlNotices } from './banners/UrlNotices';
-import { LiveCharts } from './charts/LiveCharts';
-import { ComparePanel } from './compare/ComparePanel';
 import { ConfigPanel } from './config/ConfigPanel';
-import { HealthBanner } from './health/HealthBanner';
-import { RunCaption } from './labels/RunCaption';
 import { RuntimeBadge } from './header/RuntimeBadge';
 import { ShareControls } from './header/ShareControls';
 import { useSpaceToggle } from './hooks/useSpaceToggle';
-import { RunPanel } from './run/RunPanel';
+import { MainColumn } from './layout/MainColumn';
+import { ViewControls } from './layout/ViewControls';
 import { toggleRunPause } from './run/actions';
+import { ShortcutsDialog, useHelpKey } from './shortcuts/ShortcutsDialog';
+import { useThemeOnDocument } from './theme/theme';
 
-/** The playground: configuration on the left, the run and its charts on the right. */
+/** The playground: configuration on the left (unless every panel of it is hidden), the run and its charts on the right. */
 export function App() {
   useSpaceToggle(toggleRunPause);
+  useHelpKey();
+  useThemeOnDocument();
+  const present = useConfigStore((s) => s.layout === 'present');
+  const sidebar = useConfigStore(selectSidebarShown);
   return (
-    <div className="app" data-testid="app">
+    <div className={`app${present ? ' app--present' : ''}`} data-testid="app" data-layout={present ? 'present' : 'default'}>
+      <a className="skip-link" href="#main" data-testid="skip-link">
+        Skip to the run
+      </a>
       <header className="topbar">
         <div className="topbar__title">
           <h1>REFILLED Playground</h1>
@@ -24,20 +30,15 @@ export function App() {
         </div>
         <RuntimeBadge />
         <ShareControls />
+        <ViewControls />
       </header>
       <UrlNotices />
       <SoftwareGpuNotice />
-      <div className="layout">
-        <ConfigPanel />
-        <main className="main">
-          <RunPanel />
-          <ErrorBanner />
-          <HealthBanner />
-          <RunCaption />
-          <LiveCharts />
-          <ComparePanel />
-        </main>
+      <div className={`layout${sidebar ? '' : ' layout--no-sidebar'}`} data-testid="layout">
+        {sidebar && <ConfigPanel />}
+        <MainColumn />
       </div>
+      <ShortcutsDialog />
     </div>
   );
 }

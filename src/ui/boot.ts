@@ -6,6 +6,7 @@
 import { bridge } from '../bridge/bridge';
 import { bindUrlSync, useConfigStore } from '../state/configStore';
 import { startRun } from './run/actions';
+import { initTheme } from './theme/theme';
 
 let booted = false;
 
@@ -13,6 +14,7 @@ export function boot(): void {
   if (booted) return;
   booted = true;
   bindUrlSync(window);
+  initTheme();
   const { backend, autorun } = useConfigStore.getState();
   bridge.init(backend);
   if (autorun) startRun();

@@ -57,7 +57,7 @@ describe('config panel', () => {
   it('shows a validation error at its control', () => {
     useConfigStore.getState().setField('stage1.tau1', 0);
     const html = renderToStaticMarkup(<ConfigPanel />);
-    expect(html).toMatch(/data-testid="error-stage1.tau1"[^>]*>stage1.tau1 must be between/);
+    expect(html).toMatch(/data-testid="error-stage1.tau1"[^>]*>τ₁ must be between 0.05 and 100 \(it is 0\): raise it.</);
   });
 
   it('hides the controls and panels a link hides', () => {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DatasetManifest } from './format';
 import { DEFAULT_DATA_DIR, loadDatasetFromDisk } from './node-fs';
-import { sampleExperimentSplits } from './splits';
+import { shotsLimit } from '../../protocol/config';
+import { maxShotsPerClass, sampleExperimentSplits, SplitError } from './splits';
 
 const counts = (labels: Uint8Array, classes: number): number[] => {
   const out = new Array<number>(classes).fill(0);
@@ -40,5 +41,16 @@ describe('shipped data sets', () => {
     const manifest = JSON.parse(await readFile(path.join(DEFAULT_DATA_DIR, 'mnist', 'manifest.json'), 'utf8')) as DatasetManifest;
     const test = new Set(manifest.splits.test.sourceIndices);
     expect(manifest.splits.pool.sourceIndices.filter((i) => test.has(i))).toEqual([]);
+  });
+
+  it('the UI\'s shots limit (from the catalog) is what the split allows on the real data', async () => {
+    const ds = await loadDatasetFromDisk('fashion-mnist');
+    for (const validationFraction of [0.05, 0.125, 0.25, 0.5]) {
+      const { max } = shotsLimit({ dataset: 'fashion-mnist', validationFraction });
+      expect(max).toBe(maxShotsPerClass(ds, [5, 6, 7, 8, 9], validationFraction));
+      const opts = { studentClasses: [5, 6], validationFraction, seed: 1 };
+      expect(sampleExperimentSplits(ds, { ...opts, shotsPerClass: max }).train.count).toBe(2 * max);
+      expect(() => sampleExperimentSplits(ds, { ...opts, shotsPerClass: max + 1 })).toThrow(SplitError);
+    }
   });
 });

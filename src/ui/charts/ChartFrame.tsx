@@ -16,14 +16,17 @@ interface Props {
   className?: string;
   /** A reference shown next to the title (e.g. the teacher's accuracy), always visible. */
   reference?: ReactNode;
+  /** The chart in words, for screen readers (the drawing itself is hidden from them). */
+  summary?: string;
 }
 
 /**
  * A titled chart card: the chart, or a line saying why there is nothing to plot yet. The chart
  * is mounted (in its turn, see `useMountedInTurn`) even while empty, and only hidden: the
- * first points of a run then update a chart rather than build one.
+ * first points of a run then update a chart rather than build one. With a `summary`, screen
+ * readers get the words instead of the drawing.
  */
-export function ChartFrame({ testId, title, caption, points, empty, height = 260, children, className, reference }: Props) {
+export function ChartFrame({ testId, title, caption, points, empty, height = 260, children, className, reference, summary }: Props) {
   const mounted = useMountedInTurn();
   return (
     <figure className={`chart${className ? ` ${className}` : ''}`} data-testid={testId} data-points={points}>
@@ -31,10 +34,15 @@ export function ChartFrame({ testId, title, caption, points, empty, height = 260
         <h3 className="chart__title">{title}</h3>
         <p className="chart__caption">{caption}</p>
         {reference && <div className="chart__reference">{reference}</div>}
+        {summary !== undefined && (
+          <p className="visually-hidden" data-testid={`${testId}-summary`}>
+            {points > 0 ? summary : empty}
+          </p>
+        )}
       </figcaption>
       <div className="chart__body" style={{ height }}>
         {mounted && (
-          <div className="chart__plot" style={points > 0 ? undefined : HIDDEN} aria-hidden={points === 0}>
+          <div className="chart__plot" style={points > 0 ? undefined : HIDDEN} aria-hidden={summary !== undefined || points === 0}>
             {children}
           </div>
         )}

@@ -4,7 +4,23 @@ import { useLiveRun } from '../hooks/useLiveRun';
 import { selectConfusion } from './chartData';
 
 /** Blue ramp from white: the share of a true class predicted as each class. */
-const cellColour = (rate: number) => `rgb(${Math.round(255 - 255 * rate)}, ${Math.round(255 - 141 * rate)}, ${Math.round(255 - 77 * rate)})`;
+const cellRgb = (rate: number): [number, number, number] => [Math.round(255 - 255 * rate), Math.round(255 - 141 * rate), Math.round(255 - 77 * rate)];
+const cellColour = (rate: number) => `rgb(${cellRgb(rate).join(', ')})`;
+
+/**
+ * White or near-black, whichever stands out more from the cell (WCAG relative luminance): one
+ * of the two always reaches 4.5:1 against any shade of the ramp.
+ */
+function cellInk(rate: number): string {
+  const [r, g, b] = cellRgb(rate).map((c) => {
+    const v = c / 255;
+    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  const onWhite = 1.05 / (luminance + 0.05);
+  const onBlack = (luminance + 0.05) / 0.05;
+  return onWhite > onBlack ? '#fff' : '#000';
+}
 
 export const ConfusionMatrix = memo(function ConfusionMatrix() {
   const table = useLiveRun(selectConfusion);
@@ -41,7 +57,7 @@ export const ConfusionMatrix = memo(function ConfusionMatrix() {
                   {row.map((cell, j) => (
                     <td
                       key={j}
-                      style={{ background: cellColour(cell.rate), color: cell.rate > 0.55 ? '#fff' : '#111', fontWeight: i === j ? 700 : 400 }}
+                      style={{ background: cellColour(cell.rate), color: cellInk(cell.rate), fontWeight: i === j ? 700 : 400 }}
                       title={`${table.classNames[i]} predicted as ${table.classNames[j]}: ${cell.count} (${formatPercent(cell.rate)})`}
                     >
                       {cell.count}

@@ -12,7 +12,7 @@ const Picture = memo(function Picture({ title, picture, names }: { title: string
     <div className="embedding__pane">
       <h4>{title}</h4>
       <div className="embedding__plot">
-        {groups.length === 0 ? <div className="chart__empty">Appears at the first validation.</div> : <ScatterCanvas groups={groups} label={`${title}: validation images in the first two principal components`} />}
+        {groups.length === 0 ? <div className="chart__empty">Appears at the first validation.</div> : <ScatterCanvas groups={groups} label={`${title}: ${groups.reduce((n, g) => n + g.points.length, 0)} validation images of ${groups.length} classes (${groups.map((g) => g.name).join(', ')}) in the first two principal components`} />}
       </div>
       {groups.length > 0 && <MarkerLegend groups={groups} />}
     </div>

@@ -11,9 +11,10 @@ import { TripletChart } from './TripletChart';
 
 /**
  * The active run's charts. Each chart selects its own rows from the throttled live run
- * (`useLiveRun`), so this layout never re-renders while a run streams.
+ * (`useLiveRun`), so this layout never re-renders while a run streams. Without the headline
+ * (the projector view shows it above), the results section holds the per-class charts only.
  */
-export function LiveCharts() {
+export function LiveCharts({ withHeadline = true }: { withHeadline?: boolean }) {
   const hideEmbedding = useConfigStore((s) => isHidden(s, 'embedding'));
   const hideResults = useConfigStore((s) => isHidden(s, 'results'));
   return (
@@ -28,8 +29,8 @@ export function LiveCharts() {
       </section>
       {!hideEmbedding && <EmbeddingChart />}
       {!hideResults && (
-        <section className="results-grid" aria-label="Final result">
-          <FinalResults />
+        <section className="results-grid" aria-label="Test results">
+          {withHeadline && <FinalResults />}
           <PerClassChart />
           <ConfusionMatrix />
           <EmbeddingQualityCard />

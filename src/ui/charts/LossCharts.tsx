@@ -3,7 +3,8 @@ import { useLiveRun } from '../hooks/useLiveRun';
 import { OKABE_ITO, SERIES } from '../palette';
 import { stage1LossView, stage2LossView } from './chartData';
 import { ChartFrame } from './ChartFrame';
-import { StepLineChart, type AxisSpec, type SeriesSpec } from './StepLineChart';
+import { STAGE1_STEP, StepLineChart, type AxisSpec, type SeriesSpec } from './StepLineChart';
+import { useLineSummary } from './summary';
 
 const LOSS_AXIS: AxisSpec = { label: 'loss' };
 const LAMBDA_AXIS: AxisSpec = { label: 'λ', domain: [0, 'auto'] };
@@ -27,6 +28,8 @@ const CE_AND_KD: readonly SeriesSpec[] = [
 export const Stage1LossChart = memo(function Stage1LossChart() {
   const { rows, method, boundary, totalSteps } = useLiveRun(stage1LossView);
   const rkd = method === 'rkd';
+  const series = rkd ? RKD_STAGE1 : REFILLED_STAGE1;
+  const summary = useLineSummary(rows, series, LOSS_AXIS);
   return (
     <ChartFrame
       testId="chart-stage1-loss"
@@ -34,8 +37,9 @@ export const Stage1LossChart = memo(function Stage1LossChart() {
       caption={rkd ? 'Distance- and angle-wise relations matched to the teacher’s.' : 'w₁ · KL of teacher vs student triplet probabilities; 0 when they agree.'}
       points={rows.length}
       empty={method && method !== 'refilled' && method !== 'stage1-only' && !rkd ? `No stage 1 for ${method}.` : 'Run or step stage 1 to see the loss.'}
+      summary={summary}
     >
-      <StepLineChart rows={rows} series={rkd ? RKD_STAGE1 : REFILLED_STAGE1} left={LOSS_AXIS} boundary={boundary} totalSteps={totalSteps} />
+      <StepLineChart rows={rows} series={series} left={LOSS_AXIS} boundary={boundary} totalSteps={totalSteps} xLabel={STAGE1_STEP} />
     </ChartFrame>
   );
 });
@@ -43,6 +47,7 @@ export const Stage1LossChart = memo(function Stage1LossChart() {
 export const Stage2LossChart = memo(function Stage2LossChart() {
   const { rows, boundary, totalSteps } = useLiveRun(stage2LossView);
   const hasKd = useMemo(() => rows.some((r) => r.weightedKd !== undefined), [rows]);
+  const summary = useLineSummary(rows, hasKd ? CE_AND_KD : CE_ONLY, LOSS_AXIS, hasKd ? LAMBDA_AXIS : undefined);
   return (
     <ChartFrame
       testId="chart-stage2-loss"
@@ -50,6 +55,7 @@ export const Stage2LossChart = memo(function Stage2LossChart() {
       caption="CE + λ · KL(q ‖ p) over the batch’s classes, q from the teacher’s centres."
       points={rows.length}
       empty="Stage 2 has not started."
+      summary={summary}
     >
       <StepLineChart
         rows={rows}

@@ -6,12 +6,15 @@ import { pct } from './axes';
 import { ncmView } from './chartData';
 import { ChartFrame } from './ChartFrame';
 import { StepLineChart, type AxisSpec, type SeriesSpec } from './StepLineChart';
+import { useLineSummary } from './summary';
 
 const NCM_AXIS: AxisSpec = { label: 'accuracy', domain: [0, 1], format: pct };
 const NCM_SERIES: readonly SeriesSpec[] = [{ key: 'ncm', name: 'student NCM', colour: SERIES.ncm }];
 
 export const NcmChart = memo(function NcmChart() {
   const { rows, teacher, boundary, totalSteps } = useLiveRun(ncmView);
+  const curves = useLineSummary(rows, NCM_SERIES, NCM_AXIS);
+  const summary = teacher === null ? curves : `${curves} Teacher’s NCM ${formatPercent(teacher)}.`;
   return (
     <ChartFrame
       testId="chart-ncm"
@@ -19,6 +22,7 @@ export const NcmChart = memo(function NcmChart() {
       caption="Nearest-class-mean on the student’s embedding; dashed: on the teacher’s."
       points={rows.length}
       empty="No validation yet."
+      summary={summary}
       reference={
         teacher !== null && (
           <span data-testid="teacher-ncm">

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { EmbeddingGroup } from '../../state/selectors';
-import { CLASS_COLOURS, CLASS_SHAPES, GRID_STROKE } from '../palette';
+import { CHART_INK, CLASS_COLOURS, CLASS_SHAPES, GRID_STROKE, resolveColour } from '../palette';
+import { useTheme } from '../theme/theme';
 import { markerPath } from './markers';
 
 const MARKER_RADIUS = 4.5;
@@ -15,6 +16,8 @@ const GRID_LINES = 4;
  */
 export function ScatterCanvas({ groups, label }: { groups: readonly EmbeddingGroup[]; label: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
+  // Colours come from the theme (resolved at draw time): redraw when it changes.
+  const theme = useTheme();
   useEffect(() => {
     const canvas = ref.current;
     if (!canvas) return;
@@ -23,7 +26,7 @@ export function ScatterCanvas({ groups, label }: { groups: readonly EmbeddingGro
     const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(draw);
     observer?.observe(canvas);
     return () => observer?.disconnect();
-  }, [groups]);
+  }, [groups, theme]);
   return <canvas ref={ref} className="scatter-canvas" role="img" aria-label={label} />;
 }
 
@@ -57,7 +60,7 @@ function drawScatter(canvas: HTMLCanvasElement, groups: readonly EmbeddingGroup[
   const sx = (x: number) => inset + ((x - xMin + PAD * xSpan) / (xSpan * (1 + 2 * PAD))) * (width - 2 * inset);
   const sy = (y: number) => height - inset - ((y - yMin + PAD * ySpan) / (ySpan * (1 + 2 * PAD))) * (height - 2 * inset);
 
-  ctx.strokeStyle = GRID_STROKE;
+  ctx.strokeStyle = resolveColour(canvas, GRID_STROKE);
   ctx.lineWidth = 1;
   ctx.setLineDash([3, 3]);
   ctx.beginPath();
@@ -73,10 +76,10 @@ function drawScatter(canvas: HTMLCanvasElement, groups: readonly EmbeddingGroup[
   ctx.setLineDash([]);
 
   ctx.lineWidth = 0.6;
-  ctx.strokeStyle = '#000';
+  ctx.strokeStyle = resolveColour(canvas, CHART_INK);
   for (const g of groups) {
     const marker = new Path2D(markerPath(CLASS_SHAPES[g.label % CLASS_SHAPES.length], MARKER_RADIUS));
-    ctx.fillStyle = CLASS_COLOURS[g.label % CLASS_COLOURS.length];
+    ctx.fillStyle = resolveColour(canvas, CLASS_COLOURS[g.label % CLASS_COLOURS.length]);
     for (const p of g.points) {
       ctx.setTransform(ratio, 0, 0, ratio, sx(p.x) * ratio, sy(p.y) * ratio);
       ctx.fill(marker);
@@ -93,7 +96,7 @@ export function MarkerLegend({ groups }: { groups: readonly EmbeddingGroup[] }) 
       {groups.map((g) => (
         <li key={g.label}>
           <svg width={18} height={18} viewBox="-9 -9 18 18" aria-hidden>
-            <path d={markerPath(CLASS_SHAPES[g.label % CLASS_SHAPES.length], 6)} fill={CLASS_COLOURS[g.label % CLASS_COLOURS.length]} stroke="#000" strokeWidth={0.6} />
+            <path d={markerPath(CLASS_SHAPES[g.label % CLASS_SHAPES.length], 6)} fill={CLASS_COLOURS[g.label % CLASS_COLOURS.length]} stroke={CHART_INK} strokeWidth={0.6} />
           </svg>
           {g.name}
         </li>

@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { AXIS_TICK, CHART_FONT_PX } from '../palette';
-import { MARGIN, boundaryProps, gridProps, legendProps, stepDomain, tooltipProps } from './axes';
+import { AXIS_TICK, CHART_FONT_PX, CHART_INK } from '../palette';
+import { MARGIN, boundaryProps, compactNumber, gridProps, legendProps, stepDomain, tooltipProps } from './axes';
 
 export interface SeriesSpec {
   key: string;
@@ -25,6 +25,7 @@ interface Props {
   left: AxisSpec;
   right?: AxisSpec;
   boundary: number | null;
+  /** Where the step axis ends: the run's last step, or stage 1's for a stage-1 chart. */
   totalSteps?: number;
   xKey?: string;
   xLabel?: string;
@@ -33,16 +34,49 @@ interface Props {
   referenceColour?: string;
 }
 
+/** The step axis of a stage-1 chart. */
+export const STAGE1_STEP = 'training step (stage 1)';
+
 const AUTO_DOMAIN: [string, string] = ['auto', 'auto'];
-const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(Math.round(v * 1000) / 1000));
+const fmt = compactNumber;
 const stepLabel = (l: unknown) => `step ${l}`;
-const AXIS_LABEL_STYLE = { fontSize: CHART_FONT_PX, fill: '#1a1a1a' } as const;
+const AXIS_LABEL_STYLE = { fontSize: CHART_FONT_PX, fill: CHART_INK } as const;
 const MIDDLE = { textAnchor: 'middle' } as const;
 const SMALL_DOT = { r: 3 } as const;
 const RIGHT_PADDING = { top: 14 } as const;
 const DATA_DOMAIN = ['dataMin', 'dataMax'] as const;
 const GRID = <CartesianGrid {...gridProps} />;
 const LEGEND = <Legend {...legendProps} />;
+/** Average width of a tick character at CHART_FONT_PX (digits, '.', '%', 'k'), in px. */
+const CHAR_PX = CHART_FONT_PX * 0.62;
+
+/**
+ * Width of a y axis that holds its widest tick label and, beside it, its rotated title with a
+ * gap: ticks are "nice" numbers within the data's (or the domain's) extremes, so the extremes,
+ * formatted, bound their length. Rounded up to 8 px so small changes do not rebuild the axis.
+ */
+export function yAxisWidth(rows: readonly object[], series: readonly SeriesSpec[], side: 'left' | 'right', axis: AxisSpec): number {
+  const keys = series.filter((s) => (s.axis ?? 'left') === side).map((s) => s.key);
+  const values: number[] = [];
+  for (const d of axis.domain ?? []) if (typeof d === 'number') values.push(d);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const row of rows) {
+    for (const key of keys) {
+      const v = (row as Record<string, unknown>)[key];
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  if (Number.isFinite(lo)) values.push(lo, hi, (lo + hi) / 2);
+  const format = axis.format ?? fmt;
+  // One character more than the extremes: a nice tick between them can have one more digit.
+  const chars = Math.max(3, ...values.map((v) => format(v).length)) + 1;
+  const px = chars * CHAR_PX + 8 /* tick mark and gap */ + CHART_FONT_PX + 8 /* title and gap */;
+  return Math.ceil(px / 8) * 8;
+}
+
 /** Dots only while a line is short enough for them to be read one by one. */
 const MAX_DOTTED_ROWS = 16;
 
@@ -79,11 +113,17 @@ export const StepLineChart = memo(function StepLineChart({
         domain={xKey === 'step' ? stepDomain(totalSteps) : DATA_DOMAIN}
         allowDecimals={false}
         tick={AXIS_TICK}
-        label={{ value: xLabel, position: 'insideBottom', offset: -14, ...AXIS_LABEL_STYLE }}
+        // Tall enough for the ticks and the title under them, so the legend below never meets the title.
+        height={50}
+        label={{ value: xLabel, position: 'insideBottom', offset: 0, ...AXIS_LABEL_STYLE }}
       />
     ),
     [xKey, xLabel, totalSteps],
   );
+  // Wide enough for the longest tick and the title beside it, so the two never overlap. Only a
+  // change of width (not every new row) rebuilds an axis.
+  const leftWidth = useMemo(() => yAxisWidth(rows, series, 'left', left), [rows, series, left]);
+  const rightWidth = useMemo(() => (right ? yAxisWidth(rows, series, 'right', right) : 0), [rows, series, right]);
   const leftAxis = useMemo(
     () => (
       <YAxis
@@ -93,11 +133,11 @@ export const StepLineChart = memo(function StepLineChart({
         allowDataOverflow={left.scale === 'log'}
         tick={AXIS_TICK}
         tickFormatter={left.format ?? fmt}
-        width={68}
-        label={{ value: left.label, angle: -90, position: 'insideLeft', offset: 6, ...AXIS_LABEL_STYLE, style: MIDDLE }}
+        width={leftWidth}
+        label={{ value: left.label, angle: -90, position: 'insideLeft', offset: 0, ...AXIS_LABEL_STYLE, style: MIDDLE }}
       />
     ),
-    [left],
+    [left, leftWidth],
   );
   const rightAxis = useMemo(
     () =>
@@ -109,11 +149,11 @@ export const StepLineChart = memo(function StepLineChart({
           padding={RIGHT_PADDING}
           tick={AXIS_TICK}
           tickFormatter={right.format ?? fmt}
-          width={68}
-          label={{ value: right.label, angle: 90, position: 'insideRight', offset: 6, ...AXIS_LABEL_STYLE, style: MIDDLE }}
+          width={rightWidth}
+          label={{ value: right.label, angle: 90, position: 'insideRight', offset: 0, ...AXIS_LABEL_STYLE, style: MIDDLE }}
         />
       ),
-    [right],
+    [right, rightWidth],
   );
   const tooltip = useMemo(() => {
     const valueFormat = (v: unknown, name: unknown) => {
@@ -123,7 +163,7 @@ export const StepLineChart = memo(function StepLineChart({
     };
     return <Tooltip {...tooltipProps} formatter={valueFormat} labelFormatter={stepLabel} />;
   }, [series, left, right]);
-  const boundaryLine = useMemo(() => boundary !== null && <ReferenceLine yAxisId="left" {...boundaryProps(boundary)} />, [boundary]);
+  const boundaryLine = useMemo(() => boundary !== null && <ReferenceLine yAxisId="left" {...boundaryProps(boundary, totalSteps)} />, [boundary, totalSteps]);
   const referenceLine = useMemo(
     () => referenceY !== null && <ReferenceLine yAxisId="left" y={referenceY} stroke={referenceColour} strokeWidth={2.5} strokeDasharray="8 5" ifOverflow="extendDomain" />,
     [referenceY, referenceColour],
@@ -149,7 +189,7 @@ export const StepLineChart = memo(function StepLineChart({
   );
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <LineChart data={rows as object[]} margin={margin}>
+      <LineChart data={rows as object[]} margin={margin} accessibilityLayer={false}>
         {GRID}
         {xAxis}
         {leftAxis}

@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { SERIES } from '../palette';
 import { tripletView } from './chartData';
 import { LiveLineChart } from './LiveLineChart';
-import type { AxisSpec, SeriesSpec } from './StepLineChart';
+import { STAGE1_STEP, type AxisSpec, type SeriesSpec } from './StepLineChart';
 
 const TRIPLET_AXIS: AxisSpec = { label: 'triplets', domain: [0, 'auto'] };
 const PROBABILITY_AXIS: AxisSpec = { label: 'probability', domain: [0, 1] };
@@ -25,6 +25,7 @@ export const TripletChart = memo(function TripletChart() {
       series={TRIPLET_SERIES}
       left={TRIPLET_AXIS}
       right={PROBABILITY_AXIS}
+      xLabel={STAGE1_STEP}
     />
   );
 });

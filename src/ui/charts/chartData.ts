@@ -112,9 +112,17 @@ function lineView<Row>(rowsOf: (r: RunRecord | undefined) => readonly Row[]): (r
   return (r) => ({ rows: rowsOf(r), boundary: stageBoundaryStep(r), totalSteps: r?.prepared?.totalSteps });
 }
 
-export const stage1LossView = (r: RunRecord | undefined) => ({ ...lineView(selectStage1LossRows)(r), method: r?.config.method });
+/**
+ * A stage-1 chart: its axis ends where stage 1 does (stage-1 points only; over the whole run's
+ * axis most of it was empty), so it has no boundary to mark.
+ */
+function stage1LineView<Row>(rowsOf: (r: RunRecord | undefined) => readonly Row[]): (r: RunRecord | undefined) => LineView<Row> {
+  return (r) => ({ rows: rowsOf(r), boundary: null, totalSteps: r?.prepared?.stage1Steps });
+}
+
+export const stage1LossView = (r: RunRecord | undefined) => ({ ...stage1LineView(selectStage1LossRows)(r), method: r?.config.method });
 export const stage2LossView = lineView(selectStage2LossRows);
-export const tripletView = lineView(selectTripletRows);
+export const tripletView = stage1LineView(selectTripletRows);
 export const stepTimeView = lineView(selectStepTimeRows);
 export const accuracyView = lineView(selectAccuracyRows);
 export const ncmView = (r: RunRecord | undefined) => ({ ...lineView(selectNcmRows)(r), teacher: teacherNcmReference(r) });

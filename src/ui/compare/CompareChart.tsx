@@ -6,6 +6,7 @@ import { pct } from '../charts/axes';
 import { createComparisonCurvesSelector } from '../charts/chartData';
 import { createRunLabelsSelector } from '../../state/labels';
 import type { RunRecord } from '../../state/runStore';
+import { useLineSummary } from '../charts/summary';
 import { useLiveRuns } from '../hooks/useLiveRun';
 import { METHOD_COLOURS } from '../palette';
 import { BandChart, type BandSeriesSpec } from './BandChart';
@@ -40,8 +41,9 @@ const CurvesChart = memo(function CurvesChart({ select, testId, title, caption, 
       return { key: s.key, name, colour: METHOD_COLOURS[s.method] ?? '#777', dashed: count > 0, ...(s.bandKey ? { bandKey: s.bandKey } : {}) };
     });
   }, [curves, labels]);
+  const summary = useLineSummary(curves.rows, series, axis, undefined, 'stage2Step', 'stage-2 step');
   return (
-    <ChartFrame testId={testId} title={title} caption={caption} points={curves.rows.length} empty="Finished or running runs with stage-2 points appear here." height={300}>
+    <ChartFrame testId={testId} title={title} caption={caption} points={curves.rows.length} empty="Finished or running runs with stage-2 points appear here." height={300} summary={summary}>
       <BandChart rows={curves.rows} series={series} left={axis} />
     </ChartFrame>
   );

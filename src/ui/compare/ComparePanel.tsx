@@ -9,8 +9,8 @@ import { ResultsTable } from './ResultsTable';
 
 const SEED_CHOICES = Array.from({ length: COMPARE_SEEDS.max - COMPARE_SEEDS.min + 1 }, (_, i) => COMPARE_SEEDS.min + i);
 
-/** Runs vanilla, stage-1-only and REFILLED over several seeds and puts them side by side. */
-export function ComparePanel() {
+/** Runs vanilla, stage-1-only and REFILLED over several seeds and puts them side by side (the chart elsewhere when `withChart` is false). */
+export function ComparePanel({ withChart = true }: { withChart?: boolean }) {
   const hidden = useConfigStore((s) => isHidden(s, 'compare'));
   const canRun = useConfigStore(selectCanRun);
   const seeds = useConfigStore((s) => s.compareSeeds);
@@ -54,8 +54,12 @@ export function ComparePanel() {
       <div className="compare__body">
         <ComparisonSummary />
         <ResultsTable />
-        <CompareChart />
-        <CompareLossChart />
+        {withChart && (
+          <>
+            <CompareChart />
+            <CompareLossChart />
+          </>
+        )}
       </div>
     </section>
   );

@@ -15,7 +15,7 @@ export function AdvancedSection() {
   const hidden = useConfigStore((s) => isHidden(s, 'advanced'));
   if (hidden) return null;
   return (
-    <details className="panel-section advanced" open data-testid="advanced">
+    <details className="panel-section advanced" data-testid="advanced">
       <summary>
         <h2>Advanced</h2>
         <span className="summary-hint">every hyperparameter</span>

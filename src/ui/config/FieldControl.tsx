@@ -1,5 +1,5 @@
 import { fieldSpec, getField, type FieldSpec } from '../../protocol/config';
-import { fieldError, fieldUsedBy, isHidden, useConfigStore } from '../../state/configStore';
+import { fieldError, fieldHelp, fieldUsedBy, isHidden, useConfigStore } from '../../state/configStore';
 import { FieldRow } from './FieldRow';
 import { BooleanInput, EnumInput, NumberInput, inputId } from './inputs';
 
@@ -8,13 +8,14 @@ export function FieldControl({ fieldKey }: { fieldKey: string }) {
   const spec = fieldSpec(fieldKey) as FieldSpec;
   const value = useConfigStore((s) => getField(s.config, fieldKey));
   const error = useConfigStore((s) => fieldError(s, fieldKey));
+  const help = useConfigStore((s) => fieldHelp(s, fieldKey));
   const hidden = useConfigStore((s) => isHidden(s, fieldKey));
   const method = useConfigStore((s) => s.config.method);
   if (hidden || spec.kind === 'classes') return null;
   const unusedNote = fieldUsedBy(method, fieldKey) ? undefined : `not used by ${method}`;
   const invalid = error !== undefined;
   return (
-    <FieldRow id={inputId(fieldKey)} label={spec.label} help={spec.help} error={error} unusedNote={unusedNote} inline={spec.kind === 'boolean'}>
+    <FieldRow id={inputId(fieldKey)} label={spec.label} help={help} error={error} unusedNote={unusedNote} inline={spec.kind === 'boolean'}>
       {spec.kind === 'enum' && <EnumInput spec={spec} value={value} invalid={invalid} />}
       {spec.kind === 'boolean' && <BooleanInput spec={spec} value={value} invalid={invalid} />}
       {(spec.kind === 'number' || spec.kind === 'shots') && <NumberInput spec={spec} value={value} invalid={invalid} />}

@@ -7,10 +7,22 @@ const TEXT: Record<TaskRelation, { title: string; line: string }> = {
   'partial-overlap': { title: 'partial-overlap', line: 'Some classes shared: the generalised setting.' },
 };
 
-/** How the student's classes relate to the teacher's, said plainly. */
+/** How the student's classes relate to the teacher's, said plainly; with fewer than two picked, what to do. */
 export function RelationBadge() {
   const teacherClasses = useConfigStore((s) => s.config.teacherClasses);
   const studentClasses = useConfigStore((s) => s.config.studentClasses);
+  if (studentClasses.length < 2) {
+    return (
+      <div className="relation relation--none">
+        <span className="relation__badge" data-testid="relation-badge">
+          pick classes
+        </span>
+        <span className="relation__line" data-testid="relation-line">
+          {studentClasses.length === 0 ? 'No class picked yet.' : 'One class picked.'} Click at least two class chips above (or a quick pick) to give the student its task.
+        </span>
+      </div>
+    );
+  }
   const relation = taskRelation(teacherClasses, studentClasses);
   const teacher = new Set(teacherClasses);
   const shared = studentClasses.filter((c) => teacher.has(c)).length;
@@ -19,7 +31,7 @@ export function RelationBadge() {
       <span className="relation__badge" data-testid="relation-badge">
         {TEXT[relation].title}
       </span>
-      <span className="relation__line">
+      <span className="relation__line" data-testid="relation-line">
         {TEXT[relation].line} {shared} of {studentClasses.length} student classes are the teacher’s.
       </span>
     </div>

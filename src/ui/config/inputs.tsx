@@ -1,6 +1,6 @@
 /** The bare inputs of the field kinds; each writes through the config store. */
 import { useState } from 'react';
-import type { FieldSpec } from '../../protocol/config';
+import { fieldTitle, formatLimit, type FieldSpec } from '../../protocol/config';
 import { useConfigStore } from '../../state/configStore';
 import { optionLabel } from './optionLabels';
 
@@ -20,6 +20,8 @@ export function EnumInput({ spec, value, invalid }: InputProps<'enum'>) {
       data-testid={`field-${spec.key}`}
       aria-invalid={invalid}
       aria-describedby={`${inputId(spec.key)}-help`}
+      // The whole name on hover, where the box is too narrow for a long option (a teacher's title).
+      title={optionLabel(spec.key, String(value))}
       value={String(value)}
       onChange={(e) => setField(spec.key, spec.values.find((v) => String(v) === e.target.value))}
     >
@@ -45,15 +47,17 @@ export function BooleanInput({ spec, value }: InputProps<'boolean'>) {
   );
 }
 
-/** Parses what was typed: a value, or the sentence that says why it is not one. */
+/** Parses what was typed: a value, or the sentence that says why it is not one and what to type. */
 export function parseTyped(spec: FieldSpec, text: string): { value: unknown } | { error: string } {
   const trimmed = text.trim();
   if (spec.kind === 'shots' && trimmed.toLowerCase() === 'all') return { value: 'all' };
   if (spec.kind === 'number' && spec.auto && trimmed.toLowerCase() === 'auto') return { value: 'auto' };
   const n = Number(trimmed);
   if (trimmed === '' || !Number.isFinite(n)) {
-    const expected = spec.kind === 'shots' ? 'a whole number or "all"' : spec.kind === 'number' && spec.auto ? 'a number or "auto"' : 'a number';
-    return { error: `${spec.label} must be ${expected}` };
+    const title = fieldTitle(spec);
+    if (spec.kind === 'shots') return { error: `${title} must be a whole number or "all": type how many images each class gets, such as 10.` };
+    if (spec.kind === 'number') return { error: `${title} must be a number from ${formatLimit(spec.min)} to ${formatLimit(spec.max)}${spec.auto ? ' or "auto"' : ''}: type digits, such as ${formatLimit(spec.max <= 1 ? spec.max / 2 : Math.max(spec.min, 1))}.` };
+    return { error: `${title} must be a number: type digits.` };
   }
   return { value: n };
 }

@@ -1,0 +1,48 @@
+import { isHidden, useConfigStore } from '../../state/configStore';
+import { ErrorBanner } from '../banners/ErrorBanner';
+import { HealthBanner } from '../health/HealthBanner';
+import { RunCaption } from '../labels/RunCaption';
+import { FinalResults } from '../charts/FinalResults';
+import { LiveCharts } from '../charts/LiveCharts';
+import { CompareChart } from '../compare/CompareChart';
+import { ComparePanel } from '../compare/ComparePanel';
+import { RunPanel } from '../run/RunPanel';
+
+/**
+ * The right-hand column. In the projector view (`layout=present`) the headline numbers and the
+ * comparison come first, side by side, so that they show at 1280×720 without scrolling; the
+ * training curves follow.
+ */
+export function MainColumn() {
+  const present = useConfigStore((s) => s.layout === 'present');
+  const hideResults = useConfigStore((s) => isHidden(s, 'results'));
+  const hideCompare = useConfigStore((s) => isHidden(s, 'compare'));
+  if (!present) {
+    return (
+      <main className="main" id="main" tabIndex={-1}>
+        <RunPanel />
+        <ErrorBanner />
+        <HealthBanner />
+        <RunCaption />
+        <LiveCharts />
+        <ComparePanel />
+      </main>
+    );
+  }
+  return (
+    <main className="main main--present" id="main" tabIndex={-1}>
+      <RunPanel />
+      <ErrorBanner />
+      <HealthBanner />
+      {!(hideResults && hideCompare) && (
+        <section className="present-top" aria-label="Headline">
+          {!hideResults && <FinalResults />}
+          {!hideCompare && <CompareChart />}
+        </section>
+      )}
+      <RunCaption />
+      <LiveCharts withHeadline={false} />
+      <ComparePanel withChart={false} />
+    </main>
+  );
+}
