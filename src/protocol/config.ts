@@ -115,6 +115,11 @@ export const PRESET_VALUES: Record<Exclude<Preset, 'custom'>, Record<string, str
     'stage2.lambdaSchedule': 'exp-decay',
     'stage2.lambdaDecay': 0.05,
     'stage2.klReduction': 'elementwise',
+    // Adapted by readable rules (docs/results.md): the teacher's scores on their own scale, and a
+    // step that λ = 1000 does not multiply. Published: τ₂ = 2 on both and the plain rate.
+    'stage2.teacherTau': 'auto',
+    'stage2.lambdaLr': 'scaled',
+    'stage2.targets': 'teacher',
   },
   current: {
     'stage1.mining': 'semihard-margin',
@@ -129,6 +134,10 @@ export const PRESET_VALUES: Record<Exclude<Preset, 'custom'>, Record<string, str
     'stage2.lambda': 100,
     'stage2.lambdaSchedule': 'constant',
     'stage2.klReduction': 'batchmean',
+    // Adapted as CVPR 2020 (λ = 100).
+    'stage2.teacherTau': 'auto',
+    'stage2.lambdaLr': 'scaled',
+    'stage2.targets': 'teacher',
   },
   tpami: {
     'stage1.mining': 'semihard-margin',
@@ -143,6 +152,10 @@ export const PRESET_VALUES: Record<Exclude<Preset, 'custom'>, Record<string, str
     'stage2.lambda': 1,
     'stage2.lambdaSchedule': 'constant',
     'stage2.klReduction': 'batchmean',
+    // As published: the suite chose these on validation (docs/results.md).
+    'stage2.teacherTau': 'tau2',
+    'stage2.lambdaLr': 'fixed',
+    'stage2.targets': 'teacher',
   },
 };
 
