@@ -23,3 +23,19 @@ test('the embedding-quality card shows NMI, NCM and the episodic accuracy ± its
   await expect(card).toContainText('15 queries per class in every task');
   expect(playground.pageErrors).toEqual([]);
 });
+
+test('the teacher card shows the local classifier stage 2 distilled; the preset note says what to expect', async ({ playground }) => {
+  test.setTimeout(5 * 60_000);
+  await playground.open(`/${hashFor({ ...RUN, preset: 'current' })}&autorun=1`);
+  const page = playground.page;
+  // current: λ = 100, so the note warns; the run calibrates the teacher (τ* instead of τ₂ = 2).
+  await expect(page.getByTestId('preset-note')).toHaveAttribute('data-tone', 'caution');
+  const card = page.getByTestId('teacher-local');
+  await expect(card).toBeVisible({ timeout: 4 * 60_000 });
+  const tau = Number(await card.getAttribute('data-teacher-tau'));
+  expect(tau).toBeGreaterThan(0);
+  expect(tau).toBeLessThan(2);
+  await expect(card.getByTestId('teacher-local-uniform')).toContainText('0.50');
+  await expect(card.getByTestId('teacher-local-calibrated')).toContainText(/τ\* = \d\.\d{3}/);
+  expect(playground.pageErrors).toEqual([]);
+});

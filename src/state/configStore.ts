@@ -207,7 +207,7 @@ export const selectSidebarShown = (s: Pick<ConfigState, 'hidden' | 'layout'>): b
 
 const REFILLED_STAGE1 = new Set(['stage1.mining', 'stage1.margin', 'stage1.form', 'stage1.tau1', 'stage1.w1']);
 const RKD_STAGE1 = new Set(['stage1.rkdDistanceWeight', 'stage1.rkdAngleWeight']);
-const REFILLED_STAGE2 = new Set(['stage2.centres', 'stage2.score', 'stage2.tau2', 'stage2.temperatureOn', 'stage2.lambdaSchedule', 'stage2.lambdaDecay', 'stage2.scope', 'stage2.klReduction']);
+const REFILLED_STAGE2 = new Set(['stage2.centres', 'stage2.score', 'stage2.tau2', 'stage2.teacherTau', 'stage2.temperatureOn', 'stage2.lambdaSchedule', 'stage2.lambdaDecay', 'stage2.scope', 'stage2.klReduction', 'stage2.lambdaLr', 'stage2.targets']);
 
 /**
  * Whether `method` reads the field at `key`; the UI dims the ones it ignores (they stay

@@ -1,6 +1,7 @@
 import { isHidden, useConfigStore } from '../../state/configStore';
 import { AdvancedSection } from './AdvancedSection';
 import { ClassChips } from './ClassChips';
+import { PresetNote } from '../science/PresetNote';
 import { FieldControl } from './FieldControl';
 import { ShotsPicks } from './ShotsPicks';
 import { TeacherCard } from './TeacherCard';
@@ -27,6 +28,7 @@ export function ConfigPanel() {
           <h2>Student and method</h2>
           <FieldControl fieldKey="method" />
           <FieldControl fieldKey="preset" />
+          <PresetNote />
           <div className="field-pair">
             <FieldControl fieldKey="studentWidth" />
             <FieldControl fieldKey="seed" />

@@ -7,6 +7,7 @@ import { LiveCharts } from '../charts/LiveCharts';
 import { CompareChart } from '../compare/CompareChart';
 import { ComparePanel } from '../compare/ComparePanel';
 import { RunPanel } from '../run/RunPanel';
+import { TeacherLocalCard } from '../science/TeacherLocalCard';
 
 /**
  * The right-hand column. In the projector view (`layout=present`) the headline numbers and the
@@ -25,6 +26,7 @@ export function MainColumn() {
         <HealthBanner />
         <RunCaption />
         <LiveCharts />
+        <TeacherLocalCard />
         <ComparePanel />
       </main>
     );
@@ -42,6 +44,7 @@ export function MainColumn() {
       )}
       <RunCaption />
       <LiveCharts withHeadline={false} />
+      <TeacherLocalCard />
       <ComparePanel withChart={false} />
     </main>
   );
