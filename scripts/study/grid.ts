@@ -62,6 +62,9 @@ export const ARMS: readonly ArmSpec[] = [
   { id: 'refilled-current', label: 'REFILLED (current)', sets: { method: 'refilled', preset: 'current', ...published } },
   { id: 'refilled-cvpr2020', label: 'REFILLED (CVPR 2020)', sets: { method: 'refilled', preset: 'cvpr2020', ...published } },
   { id: 'rkd', label: 'RKD, then CE', sets: { method: 'rkd' } },
+  // Augmentation: random shifts of up to 2 pixels (valid for both datasets; flips are not for digits).
+  { id: 'vanilla-aug', label: 'Vanilla student, shifts ±2', sets: { method: 'vanilla', 'augment.shift': 2 } },
+  { id: 'refilled-tpami-aug', label: 'REFILLED (TPAMI), shifts ±2', sets: { method: 'refilled', preset: 'tpami', ...published, 'augment.shift': 2 } },
 ];
 
 export function armSpec(id: string): ArmSpec {

@@ -32,10 +32,20 @@ export interface RunSummary {
   commit?: string;
 }
 
-/** The arm whose settings are the app's default (REFILLED, TPAMI preset, calibrated teacher). */
-export const DEFAULT_ARM = 'refilled-tpami-cal';
+/** The arm whose settings are the app's default (REFILLED, TPAMI preset, as published): chosen on validation below. */
+export const DEFAULT_ARM = 'refilled-tpami';
 /** Arms compared with the vanilla student in the suite tables, in this order. */
-const SUITE_ARMS = ['refilled-tpami-cal', 'refilled-tpami', 'refilled-tpami-uniform', 'refilled-current-cal', 'refilled-cvpr2020-cal', 'stage1-only'];
+const SUITE_ARMS = ['refilled-tpami', 'refilled-tpami-uniform', 'stage1-only', 'refilled-tpami-cal', 'refilled-current-cal', 'refilled-cvpr2020-cal'];
+/** What each stage adds: pairs (arm − base) that isolate one ingredient. */
+const INGREDIENTS: { arm: string; base: string; what: string }[] = [
+  { arm: 'stage1-only', base: 'vanilla', what: 'stage 1 (the teacher\'s relations), then plain CE' },
+  { arm: 'refilled-tpami-uniform', base: 'stage1-only', what: 'stage 2 with uniform targets (label smoothing) instead of CE alone' },
+  { arm: 'refilled-tpami', base: 'refilled-tpami-uniform', what: 'the teacher\'s local classifier instead of uniform targets' },
+  { arm: 'refilled-tpami-cal', base: 'refilled-tpami', what: 'the calibrated teacher (τ*) instead of τ₂ = 1' },
+  { arm: 'vanilla-aug', base: 'vanilla', what: 'random shifts of ±2 pixels, vanilla student' },
+  { arm: 'refilled-tpami-aug', base: 'refilled-tpami', what: 'random shifts of ±2 pixels, REFILLED' },
+  { arm: 'refilled-tpami-aug', base: 'vanilla-aug', what: 'REFILLED over vanilla, both with shifts' },
+];
 
 const pct = (x: number) => (Number.isFinite(x) ? (x * 100).toFixed(1) : '–');
 const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}` : '–');
@@ -47,9 +57,9 @@ type Pick = { split?: string; arm?: string; width?: number; shots?: number };
 const select = (runs: RunSummary[], p: Pick) => runs.filter((r) => (p.split === undefined || r.split === p.split) && (p.arm === undefined || r.arm === p.arm) && (p.width === undefined || r.width === p.width) && (p.shots === undefined || r.shots === p.shots));
 const bySeed = (runs: RunSummary[], field: 'testAccuracy' | 'valAccuracy') => new Map(runs.map((r) => [r.seed, r[field]]));
 
-/** Paired gain of `arm` over vanilla in one (split, width, shots) cell. */
-function gainIn(runs: RunSummary[], p: Required<Omit<Pick, 'arm'>>, arm: string, field: 'testAccuracy' | 'valAccuracy' = 'testAccuracy'): PairedGain {
-  return pairedGain(bySeed(select(runs, { ...p, arm }), field), bySeed(select(runs, { ...p, arm: 'vanilla' }), field));
+/** Paired gain of `arm` over `base` (the vanilla student) in one (split, width, shots) cell. */
+function gainIn(runs: RunSummary[], p: Required<Omit<Pick, 'arm'>>, arm: string, field: 'testAccuracy' | 'valAccuracy' = 'testAccuracy', base = 'vanilla'): PairedGain {
+  return pairedGain(bySeed(select(runs, { ...p, arm }), field), bySeed(select(runs, { ...p, arm: base }), field));
 }
 
 const gainCell = (g: PairedGain) => (g.n === 0 ? '–' : `${signed(g.mean)} [${signed(g.low)}, ${signed(g.high)}] ${g.wins}/${g.n}${g.verdict === 'above' ? ' ✔' : g.verdict === 'below' ? ' ✘' : ''}`);
@@ -132,6 +142,18 @@ function suiteSection(runs: RunSummary[], root: string, files: Map<string, strin
     return `### ${armLabel(arm)} − vanilla student\n\n${table(['split', ...shots.map((k) => `${k} shots`)], rows)}\n\n${summary}\n`;
   });
 
+  // What each ingredient adds, pooled over every cell where both arms ran: mean of the cells' paired gains.
+  const ingredientRows = INGREDIENTS.filter((i) => suiteRuns.some((r) => r.arm === i.arm) && suiteRuns.some((r) => r.arm === i.base)).map((i) => {
+    const per = (k: number) => {
+      const gains = splits.map((s) => gainIn(suiteRuns, { split: s.id, width: 0.5, shots: k }, i.arm, 'testAccuracy', i.base)).filter((g) => g.n > 0);
+      const m = meanInterval(gains.map((g) => g.mean));
+      const above = gains.filter((g) => g.verdict === 'above').length;
+      const below = gains.filter((g) => g.verdict === 'below').length;
+      return gains.length === 0 ? '–' : `${signed(m.mean)} [${signed(m.low)}, ${signed(m.high)}] (${above}↑ ${below}↓ of ${gains.length})`;
+    };
+    return [`${armLabel(i.arm)} − ${armLabel(i.base)}`, i.what, ...shots.map(per)];
+  });
+
   // Defaults are chosen on validation: the mean paired validation gain over every suite cell.
   const choiceRows = arms.map((arm) => {
     const val: number[] = [];
@@ -174,6 +196,14 @@ the seeds won (✔: the interval lies above zero; ✘: below). Reproduce:
 ![paired gain of the default vs shots, one line per split](results-suite-gain.svg)
 
 ${armTables.join('\n')}
+### What each ingredient adds
+
+Each row isolates one ingredient: the paired gain of an arm over the arm without it, averaged
+over the splits (95 % interval over splits; ↑/↓: splits whose own interval lies above/below
+zero). Test accuracy, points.
+
+${table(['comparison', 'ingredient', ...shots.map((k) => `${k} shots`)], ingredientRows)}
+
 ### Choosing the default on validation
 
 The default is the arm with the largest mean paired gain in **validation** accuracy over
