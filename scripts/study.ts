@@ -68,6 +68,8 @@ async function runOne(cell: Cell, backend: 'cpu' | 'wasm', commit: string): Prom
     valAccuracy: result.final.valAccuracy,
     ncmTestAccuracy: result.final.ncmTestAccuracy,
     stage1NcmAccuracy: result.stage1?.ncmAccuracy ?? null,
+    stage1Nmi: result.stage1?.nmi ?? null,
+    finalNmi: result.final.nmi ?? null,
     teacherBaselines: result.teacherBaselines ?? null,
     teacherNcmValAccuracy: result.teacherNcmValAccuracy,
     teacherLocal: result.teacherLocal ?? null,

@@ -22,6 +22,9 @@ export interface RunSummary {
   valAccuracy: number;
   ncmTestAccuracy: number;
   stage1NcmAccuracy: number | null;
+  /** NMI of the student's test embedding after stage 1 and at the end (absent in runs from before it was recorded). */
+  stage1Nmi?: number | null;
+  finalNmi?: number | null;
   teacherBaselines: ExperimentResult['teacherBaselines'] | null;
   teacherNcmValAccuracy: number;
   teacherLocal?: TeacherLocalClassifier | null;
