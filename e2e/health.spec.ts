@@ -65,9 +65,10 @@ test.describe('run health', () => {
     await expect(playground.page.getByTestId('health-banner')).toContainText('(now 10)');
   });
 
-  test('the cvpr2020 preset that collapses to one class ends "failed" with its banner', async ({ playground, runPanel }) => {
+  test('the cvpr2020 preset as published (flat targets, λ = 1000 at the plain rate) collapses to one class and ends "failed" with its banner', async ({ playground, runPanel }) => {
     test.setTimeout(6 * 60_000);
-    await playground.open(`/${hashFor({ ...SHORT, preset: 'cvpr2020', 'stage1.epochs': 10 })}`);
+    // The preset's published form: the teacher at τ₂ = 2 and the step not scaled by 1 + λ.
+    await playground.open(`/${hashFor({ ...SHORT, preset: 'cvpr2020', 'stage2.teacherTau': 'tau2', 'stage2.lambdaLr': 'fixed', 'stage1.epochs': 10 })}`);
     await playground.backend();
     await runPanel.run();
     await expect.poll(async () => (await playground.activeRun())?.runId).toBeDefined();
@@ -78,6 +79,7 @@ test.describe('run health', () => {
     await expectFlagged(playground, runId);
     await expect(playground.page.getByTestId('health-title')).toHaveText(/predicts one class/);
     await expect(playground.page.getByTestId('health-banner')).toContainText('or the tpami preset');
+    await expect(playground.page.getByTestId('health-banner')).toContainText('set the learning rate for λ to scaled');
   });
 });
 

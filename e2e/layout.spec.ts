@@ -20,7 +20,8 @@ async function runToDone(playground: Playground): Promise<void> {
   const run = playground.page.getByTestId('run-button');
   await expect(run).toBeEnabled();
   await run.click();
-  await expect(playground.page.getByTestId('run-status')).toHaveText('done', { timeout: 4 * 60_000 });
+  // A tiny run may end "failed: trained to chance" (the health check): finished either way.
+  await expect(playground.page.getByTestId('run-status')).toHaveAttribute('data-status', /^(done|failed)$/, { timeout: 4 * 60_000 });
   await expect(new Charts(playground.page).testAccuracy).toHaveText(PERCENT);
 }
 

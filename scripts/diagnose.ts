@@ -20,28 +20,11 @@ import { applyPreset, resolveConfig, setField, type ExperimentConfig, type Prese
 import { TEACHERS } from '../src/protocol/catalog';
 import { mean } from '../src/protocol/stats';
 import { DATA_ROOT } from './paths';
+import type { DiagnosisRow } from './study/report';
 
 const SEEDS = (process.env.DIAGNOSE_SEEDS ?? '1,2,3').split(',').map(Number);
 const PRESETS: Exclude<Preset, 'custom'>[] = ['cvpr2020', 'current', 'tpami'];
 
-export interface DiagnosisRow {
-  teacher: string;
-  studentClasses: number[];
-  preset: string;
-  teacherTau: 'tau2' | 'auto';
-  seeds: number;
-  meanEmbeddingNorm: number;
-  calibratedTau: number;
-  /** Temperatures stage 2 uses for the teacher and the student. */
-  teacherTauValue: number;
-  studentTauValue: number;
-  meanMaxProb: number;
-  meanEntropy: number;
-  argmaxAccuracy: number;
-  lambda: number;
-  ceGradNorm: number;
-  kdGradNorm: number;
-}
 
 function splitOf(teacherId: string): { dataset: ExperimentConfig['dataset']; teacherClasses: number[]; studentClasses: number[] } {
   const info = TEACHERS.find((t) => t.id === teacherId);

@@ -74,11 +74,12 @@ function table(head: string[], rows: string[][]): string {
 // ---------------------------------------------------------------------------------------------
 // The preset diagnosis.
 
-interface DiagnosisRow {
+/** One row of docs/diagnosis.json (`npm run diagnose`): a teacher, a preset, a teacher temperature, means over seeds. */
+export interface DiagnosisRow {
   teacher: string;
   studentClasses: number[];
   preset: string;
-  teacherTau: string;
+  teacherTau: 'tau2' | 'auto';
   seeds: number;
   meanEmbeddingNorm: number;
   calibratedTau: number;
