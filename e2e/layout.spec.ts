@@ -43,19 +43,19 @@ test.describe('at 1024×768', () => {
     const view = new View(playground.page);
     await playground.open(`/${TINY_WASM}`);
     await expect(view.sidebar).toBeVisible();
-    expect(await view.sidewaysOverflow()).toEqual([]);
+    await expect.poll(() => view.sidewaysOverflow(), { timeout: 10_000 }).toEqual([]);
     const copy = playground.page.getByTestId('copy-link-button');
     expect((await view.inFirstScreen(copy)).right).toBeLessThanOrEqual(1024);
 
     await runToDone(playground);
-    expect(await view.sidewaysOverflow()).toEqual([]);
+    await expect.poll(() => view.sidewaysOverflow(), { timeout: 10_000 }).toEqual([]);
     await new ConfigPanel(playground.page).reveal('stage1.tau1');
     await expect(playground.page.getByTestId('field-stage1.tau1')).toBeVisible();
-    expect(await view.sidewaysOverflow()).toEqual([]);
+    await expect.poll(() => view.sidewaysOverflow(), { timeout: 10_000 }).toEqual([]);
 
     for (const [width, height] of [[1280, 800], [1920, 1080], [2560, 1440]]) {
       await playground.page.setViewportSize({ width, height });
-      expect(await view.sidewaysOverflow(), `${width}×${height}`).toEqual([]);
+      await expect.poll(() => view.sidewaysOverflow(), { message: `${width}×${height}`, timeout: 10_000 }).toEqual([]);
     }
   });
 
@@ -107,10 +107,10 @@ test.describe('at 150 % zoom of a 1024-px screen (683 px at 1.5 device pixels pe
     const view = new View(playground.page);
     await playground.open(`/${TINY_WASM}`);
     expect(await playground.page.evaluate(() => window.devicePixelRatio)).toBe(1.5);
-    expect(await view.sidewaysOverflow()).toEqual([]);
+    await expect.poll(() => view.sidewaysOverflow(), { timeout: 10_000 }).toEqual([]);
     await expect(playground.page.getByTestId('copy-link-button')).toBeInViewport({ ratio: 1 });
     await runToDone(playground);
-    expect(await view.sidewaysOverflow()).toEqual([]);
+    await expect.poll(() => view.sidewaysOverflow(), { timeout: 10_000 }).toEqual([]);
   });
 });
 
@@ -135,7 +135,7 @@ test.describe('the projector view at 1280×720', () => {
     }
     // Large type: the headline number is bigger than in the default view's 48 px.
     expect(await accuracy.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(72);
-    expect(await view.sidewaysOverflow()).toEqual([]);
+    await expect.poll(() => view.sidewaysOverflow(), { timeout: 10_000 }).toEqual([]);
     await playground.page.screenshot({ path: testInfo.outputPath('present-1280x720.png') });
 
     await view.presentButton.click();
@@ -219,7 +219,7 @@ test.describe('at 1280×800', () => {
     const view = new View(playground.page);
     await playground.open(`/#backend=wasm&method=${'x'.repeat(300)}`);
     await expect(playground.page.getByTestId('url-notice')).toBeVisible();
-    expect(await view.sidewaysOverflow()).toEqual([]);
+    await expect.poll(() => view.sidewaysOverflow(), { timeout: 10_000 }).toEqual([]);
   });
 
   test('axe-core finds no serious or critical violation, in each theme, after a run', async ({ playground }) => {

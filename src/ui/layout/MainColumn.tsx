@@ -35,13 +35,14 @@ export function MainColumn() {
     <main className="main main--present" id="main" tabIndex={-1}>
       <RunPanel />
       <ErrorBanner />
-      <HealthBanner />
       {!(hideResults && hideCompare) && (
         <section className="present-top" aria-label="Headline">
           {!hideResults && <FinalResults />}
           {!hideCompare && <CompareChart />}
         </section>
       )}
+      {/* The run panel's status already says "failed: …" above the fold; the banner's advice follows the headline. */}
+      <HealthBanner />
       <RunCaption />
       <LiveCharts withHeadline={false} />
       <TeacherLocalCard />
