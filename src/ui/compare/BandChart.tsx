@@ -81,7 +81,7 @@ export const BandChart = memo(function BandChart({ rows, series, left }: Props) 
   );
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <ComposedChart data={rows as object[]} margin={MARGIN}>
+      <ComposedChart data={rows as object[]} margin={MARGIN} accessibilityLayer={false}>
         {GRID}
         {xAxis}
         {yAxis}
