@@ -263,7 +263,9 @@ test.describe('in a production build', () => {
     const tasks = after.longTasks.filter((t) => t.startTime >= before.now).map((t) => Math.round(t.duration));
     const cpuMs = traced.map((t) => Math.round(t.cpuMs));
     const [load] = loadavg();
-    const oversubscribed = load > 2 * cpus().length;
+    // More runnable threads than cores (the worker trains flat out on one of two): wall-clock
+    // spikes of a task are then the scheduler's, not the page's; its CPU time is asserted below.
+    const oversubscribed = load > cpus().length;
     const summary =
       `${seconds.toFixed(1)} s run; ${fps.toFixed(1)} frames/s; long tasks (> 50 ms wall): ${tasks.length}, longest ${Math.max(0, ...tasks)} ms [${tasks.join(', ')}]; ` +
       `their main-thread CPU time: longest ${Math.max(0, ...cpuMs)} ms [${cpuMs.join(', ')}]; load average ${load.toFixed(1)} on ${cpus().length} cores`;
@@ -273,8 +275,9 @@ test.describe('in a production build', () => {
     // The page's own work: no task uses much of the main thread, however busy the machine is.
     expect(traced.length, 'the trace saw the long tasks the observer saw').toBeGreaterThanOrEqual(Math.min(1, tasks.length));
     expect(traced.filter((t) => t.cpuMs > TASK_CPU_MS), `main-thread tasks using over ${TASK_CPU_MS} ms of CPU`).toEqual([]);
-    // What a user feels: no long task over 200 ms. On an oversubscribed machine (other jobs
-    // running) a 40 ms task can take 200 ms of wall time; then the long tasks are reported only.
+    // What a user feels: no long task over 200 ms. On an oversubscribed machine (more runnable
+    // threads than cores) an 80 ms task can take 200 ms of wall time; then the long tasks are
+    // reported only, and the CPU-time check above still holds the page to its budget.
     const janky = tasks.filter((d) => d > LONG_TASK_MS);
     if (oversubscribed) test.info().annotations.push({ type: 'not asserted', description: `load ${load.toFixed(1)} on ${cpus().length} cores; long tasks over ${LONG_TASK_MS} ms: [${janky.join(', ')}]` });
     else expect(janky, `main-thread tasks over ${LONG_TASK_MS} ms during training`).toEqual([]);
