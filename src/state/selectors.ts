@@ -4,7 +4,7 @@
  */
 import { usesStage1 } from '../protocol/config';
 import type { EmbeddingPicture, LoadingInfo } from '../protocol/messages';
-import type { TripletStats } from '../protocol/results';
+import type { EpisodicAccuracy, TripletStats } from '../protocol/results';
 import { adviceFor, describeIssue, verdictOf, type HealthSeverity } from '../protocol/health';
 import { etaRemainingMs } from './eta';
 import type { RunRecord } from './runStore';
@@ -277,15 +277,10 @@ export interface EmbeddingQualityRow {
   nmi: number | null;
 }
 
-export interface EpisodicRow {
+/** One episodic result as the card shows it: the protocol's figures with their label. */
+export interface EpisodicRow extends EpisodicAccuracy {
   /** "5-way 1-shot". */
   label: string;
-  ways: number;
-  shots: number;
-  queries: number;
-  tasks: number;
-  mean: number;
-  halfWidth: number;
 }
 
 export interface EmbeddingQuality {
