@@ -40,6 +40,10 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [noTfjs, noUi('src/protocol'), { group: ['**/core/*', '**/worker/*'], message: 'protocol is shared types and constants only.' }] }] },
   },
   {
+    files: ['src/storage/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noTfjs, noUi('src/storage'), { group: ['**/core/*', '**/worker/*'], message: 'storage keeps plain records; it knows the protocol only.' }] }] },
+  },
+  {
     files: ['src/worker/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [noUi('src/worker')] }] },
   },
