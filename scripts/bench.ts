@@ -181,11 +181,11 @@ print(json.dumps(out))
 const fmt = (x: number | undefined, digits = 1) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
 
 function printTable(entries: Entry[], torch: TorchReference): void {
-  const header = ['backend', 'conv grad', 'CE ms', 'stage-1 ms', 'stage-2 ms', 's1/CE', 's2/CE', 'readbacks/step', 'kernels/step (CE, s1, s2)', 'leaked/100 (over N)', 'teacher cache ms'];
+  const header = ['backend', 'conv grad', 'CE ms', 'stage-1 ms', 'stage-2 ms', 's1/CE', 's2/CE', 'readbacks/step', 'kernels/step (CE, s1, s2): all / computing', 'leaked/100 (over N)', 'teacher cache ms'];
   for (const e of entries) if (e.skipped) console.log(e.error);
   const rows = entries.filter((e) => !e.skipped).map((e) =>
     e.row
-      ? [e.row.backend + (e.adapter ? ` (${e.adapter})` : ''), e.row.convGradient, fmt(e.row.ceStepMs), fmt(e.row.stage1StepMs), fmt(e.row.stage2StepMs), fmt(e.row.stage1Ratio, 2), fmt(e.row.stage2Ratio, 2), `${e.row.readbacksPerStep.ce}/${e.row.readbacksPerStep.stage1}/${e.row.readbacksPerStep.stage2}`, `${e.row.kernelsPerStep.ce}, ${e.row.kernelsPerStep.stage1}, ${e.row.kernelsPerStep.stage2}`, `${e.row.tensorsLeakedPer100Steps} (${e.row.leakStepsMeasured})`, fmt(e.row.teacherCacheMs, 0)]
+      ? [e.row.backend + (e.adapter ? ` (${e.adapter})` : ''), e.row.convGradient, fmt(e.row.ceStepMs), fmt(e.row.stage1StepMs), fmt(e.row.stage2StepMs), fmt(e.row.stage1Ratio, 2), fmt(e.row.stage2Ratio, 2), `${e.row.readbacksPerStep.ce}/${e.row.readbacksPerStep.stage1}/${e.row.readbacksPerStep.stage2}`, `${e.row.kernelsPerStep.ce}, ${e.row.kernelsPerStep.stage1}, ${e.row.kernelsPerStep.stage2} / ${e.row.computeKernelsPerStep.ce}, ${e.row.computeKernelsPerStep.stage1}, ${e.row.computeKernelsPerStep.stage2}`, `${e.row.tensorsLeakedPer100Steps} (${e.row.leakStepsMeasured})`, fmt(e.row.teacherCacheMs, 0)]
       : [e.error ?? 'failed', '', '', '', '', '', '', '', '', '', ''],
   );
   const torchRow = (label: string, ms: number | undefined) => (ms === undefined ? [] : [[label, 'autograd', fmt(ms, 2), '', '', '', '', '', '', '', '']]);

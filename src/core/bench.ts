@@ -32,8 +32,10 @@ export interface BenchRow {
   rounds: number;
   /** Device → JS reads per step while no report or evaluation is due (target 0). */
   readbacksPerStep: Record<StepKind, number>;
-  /** Kernels dispatched by one step (tf.profile). */
+  /** Kernels run by one step (tf.profile), data-only ones included. */
   kernelsPerStep: Record<StepKind, number>;
+  /** Of those, the kernels that compute (DATA_ONLY_KERNELS excluded): what a GPU dispatches. */
+  computeKernelsPerStep: Record<StepKind, number>;
   /** The slowest kernels of one step of each kind, by total time where the backend reports it. */
   topKernels: Record<StepKind, KernelCost[]>;
   /** Tensors alive after the leak steps minus before, the worst of the three kinds, scaled to 100 steps (target 0). */
@@ -85,7 +87,7 @@ async function timeStep(exp: Experiment): Promise<{ ms: number; readbacks: numbe
   return { ms: performance.now() - t0, readbacks };
 }
 
-async function kernelsOfStep(exp: Experiment): Promise<{ count: number; top: KernelCost[] }> {
+async function kernelsOfStep(exp: Experiment): Promise<{ count: number; compute: number; top: KernelCost[] }> {
   await exp.sync();
   const info = await tf.profile(async () => {
     await exp.step();
@@ -100,8 +102,15 @@ async function kernelsOfStep(exp: Experiment): Promise<{ count: number; top: Ker
   }
   // The sync's own slice and read-back are not part of the step.
   const count = info.kernels.length - 1;
-  return { count, top: [...byName.values()].sort((a, b) => b.ms - a.ms).slice(0, 10) };
+  const compute = info.kernels.filter((k) => !DATA_ONLY_KERNELS.has(k.name)).length - 1;
+  return { count, compute, top: [...byName.values()].sort((a, b) => b.ms - a.ms).slice(0, 10) };
 }
+
+/**
+ * Kernels that only relabel a tensor's data (a new shape, another reference) and launch no
+ * program on any backend: tf.profile lists them, but they cost no dispatch.
+ */
+export const DATA_ONLY_KERNELS: ReadonlySet<string> = new Set(['Reshape', 'Identity', 'ExpandDims', 'Squeeze']);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -149,7 +158,8 @@ export async function benchmarkBackend(options: BenchOptions): Promise<BenchRow>
       log(`round ${round + 1}: ${STEP_KINDS.map((k) => `${k} ${ms[k][round].toFixed(0)} ms`).join(', ')}`);
     }
 
-    const kernels: Record<StepKind, { count: number; top: KernelCost[] }> = { ce: { count: 0, top: [] }, stage1: { count: 0, top: [] }, stage2: { count: 0, top: [] } };
+    const none = () => ({ count: 0, compute: 0, top: [] as KernelCost[] });
+    const kernels: Record<StepKind, { count: number; compute: number; top: KernelCost[] }> = { ce: none(), stage1: none(), stage2: none() };
     if (options.profile) for (const kind of STEP_KINDS) kernels[kind] = await kernelsOfStep(experiments[kind]);
 
     let leaked = 0;
@@ -176,6 +186,7 @@ export async function benchmarkBackend(options: BenchOptions): Promise<BenchRow>
       rounds: steps,
       readbacksPerStep: { ce: readbacks.ce / steps, stage1: readbacks.stage1 / steps, stage2: readbacks.stage2 / steps },
       kernelsPerStep: { ce: kernels.ce.count, stage1: kernels.stage1.count, stage2: kernels.stage2.count },
+      computeKernelsPerStep: { ce: kernels.ce.compute, stage1: kernels.stage1.compute, stage2: kernels.stage2.compute },
       topKernels: { ce: kernels.ce.top, stage1: kernels.stage1.top, stage2: kernels.stage2.top },
       tensorsLeakedPer100Steps: Math.round((leaked * 100) / Math.max(leakSteps, 1)),
       leakStepsMeasured: leakSteps,
