@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../src/cli/refilled';
 import { resolveConfig, type ExperimentConfig } from '../src/protocol/config';
 import { REPO_ROOT } from './paths';
-import { ARMS, armSpec, enumerateGrid, LEGACY_SPLIT, keyOf, mergeRuns, parseJsonLines, parseShard, shardOf, splitSpec, SUITE, type Cell } from './study/grid';
+import { ARMS, armSpec, teacherFolderOf, enumerateGrid, LEGACY_SPLIT, keyOf, mergeRuns, parseJsonLines, parseShard, shardOf, splitSpec, SUITE, type Cell } from './study/grid';
 import { writeReport, type RunSummary } from './study/report';
 
 const RESULTS_JSON = path.join(REPO_ROOT, 'docs/results.json');
@@ -60,7 +60,9 @@ function configFor(cell: Cell): ExperimentConfig {
 
 async function runOne(cell: Cell, backend: 'cpu' | 'wasm', commit: string): Promise<RunSummary> {
   const config = configFor(cell);
-  const result = await runCli({ config, backend, json: false, teacherBaselines: cell.arm === 'vanilla' }, () => undefined);
+  const arm = armSpec(cell.arm);
+  const teacherFolder = arm.teacherVariant ? teacherFolderOf(arm, splitSpec(cell.split)) : undefined;
+  const result = await runCli({ config, backend, json: false, teacherBaselines: arm.sets.method === 'vanilla', teacherFolder }, () => undefined);
   return {
     key: keyOf(cell),
     ...cell,

