@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { loadDatasetFromDisk } from '../src/core/data/node-fs';
 import { ncmPredict, accuracy } from '../src/core/losses';
+import type { ConvGradientMode } from '../src/core/model/conv';
 import { ConvNet, IMAGE_SHAPE } from '../src/core/model/convnet';
 import { layersModelFiles, teacherFromLayersModel, type TeacherMetadata } from '../src/core/model/teacher';
 import { mapInChunks } from '../src/core/trainer/evaluate';
@@ -58,18 +59,17 @@ const BUDGET_S = option('--budget-s') ? Number(option('--budget-s')) : undefined
 /** --backend webgpu,wasm: the first that starts here. */
 const BACKENDS = (option('--backend') ?? 'wasm').split(',') as NodeBackend[];
 let BACKEND: NodeBackend = BACKENDS[0];
-const CONV_GRADIENT = 'matmul' as const;
 
 /**
  * Times `steps` training steps (after `warmup` steps) of a throwaway network of the same
  * shape on the first images: ms per step, for fitting the epochs to a time budget.
  */
-async function measureMsPerStep(variant: TeacherVariant, numClasses: number, train: { images: Float32Array; labels: Int32Array }, augment: ReturnType<typeof variantAugment>, warmup = 3, steps = 6): Promise<number> {
+async function measureMsPerStep(variant: TeacherVariant, numClasses: number, train: { images: Float32Array; labels: Int32Array }, augment: ReturnType<typeof variantAugment>, convGradient: ConvGradientMode, warmup = 2, steps = 4): Promise<number> {
   const probe = new ConvNet({ widthMultiplier: variant.widthMultiplier, numClasses, seed: SEED + 1 });
   const take = async (n: number) => {
     const count = Math.min(train.labels.length, n * TRAINING.batchSize);
     const t0 = performance.now();
-    await trainSupervised(probe, train.images.subarray(0, count * 784), train.labels.subarray(0, count), { ...TRAINING, epochs: 1, seed: SEED, convGradient: CONV_GRADIENT, augment });
+    await trainSupervised(probe, train.images.subarray(0, count * 784), train.labels.subarray(0, count), { ...TRAINING, epochs: 1, seed: SEED, convGradient, augment });
     return (performance.now() - t0) / Math.floor(count / TRAINING.batchSize);
   };
   try {
@@ -111,11 +111,18 @@ async function trainTeacher(info: TeacherInfo): Promise<void> {
   const augment = variantAugment(VARIANT, info.dataset);
   const maxEpochs = Number(option('--max-epochs') ?? process.env.TEACHER_EPOCHS ?? EPOCHS[info.id] ?? 5);
   let epochs = maxEpochs;
+  // Convolution filter gradients: the shipped teachers used `matmul`; with --budget-s the probe
+  // also times `swapped` and the faster trains (the same function in another floating-point
+  // order; on a GPU which is faster is not known in advance).
+  let convGradient: ConvGradientMode = 'matmul';
   if (BUDGET_S !== undefined) {
     // The budget covers training; loading, the probe and the final evaluation come on top.
-    const msPerStep = await measureMsPerStep(VARIANT, info.classes.length, train, augment);
+    const timed: [ConvGradientMode, number][] = [];
+    for (const mode of ['matmul', 'swapped'] as const) timed.push([mode, await measureMsPerStep(VARIANT, info.classes.length, train, augment, mode)]);
+    const [mode, msPerStep] = timed.reduce((a, b) => (b[1] < a[1] ? b : a));
+    convGradient = mode;
     epochs = epochsForBudget(BUDGET_S * 1000, msPerStep, Math.floor(train.labels.length / TRAINING.batchSize), maxEpochs);
-    console.error(`[${folder}] ${msPerStep.toFixed(0)} ms per step measured: ${epochs} epochs fit ${BUDGET_S} s (at most ${maxEpochs})`);
+    console.error(`[${folder}] ms per step measured: ${timed.map(([m, t]) => `${m} ${t.toFixed(0)}`).join(', ')}; ${mode}: ${epochs} epochs fit ${BUDGET_S} s (at most ${maxEpochs})`);
   }
   console.error(`[${folder}] training on ${train.labels.length} images of classes ${info.classes.join(',')} for ${epochs} epochs on ${BACKEND}, width ${VARIANT.widthMultiplier}, shifts ±${augment.shift}${augment.flip ? ', flips' : ''}`);
 
@@ -125,12 +132,12 @@ async function trainTeacher(info: TeacherInfo): Promise<void> {
     ...TRAINING,
     epochs,
     seed: SEED,
-    convGradient: CONV_GRADIENT,
+    convGradient: convGradient,
     augment,
     onEpoch: (epoch, loss, ms) => console.error(`[${folder}] epoch ${epoch + 1}/${Math.ceil(epochs)} loss ${loss.toFixed(4)} (${(ms / 1000).toFixed(0)} s)`),
   });
   const trainingSeconds = (performance.now() - trainingStarted) / 1000;
-  const pred = await predictClasses(net, test.images, CONV_GRADIENT);
+  const pred = await predictClasses(net, test.images, convGradient);
   const testAccuracy = pred.reduce((n, p, i) => n + (p === test.labels[i] ? 1 : 0), 0) / pred.length;
 
   // Export, then measure NCM on the student's classes through the exported model itself.
@@ -160,7 +167,7 @@ async function trainTeacher(info: TeacherInfo): Promise<void> {
     embeddingLayer: teacher.embeddingLayer,
     embeddingSize: teacher.embeddingSize,
     trainingImages: train.labels.length,
-    training: { ...TRAINING, epochs, widthMultiplier: VARIANT.widthMultiplier, lrSchedule: 'cosine', loss: 'softmax cross-entropy', convGradient: CONV_GRADIENT, backend: BACKEND, augment },
+    training: { ...TRAINING, epochs, widthMultiplier: VARIANT.widthMultiplier, lrSchedule: 'cosine', loss: 'softmax cross-entropy', convGradient: convGradient, backend: BACKEND, augment },
     seed: SEED,
     testAccuracy,
     testImages: test.labels.length,
