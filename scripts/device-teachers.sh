@@ -10,7 +10,7 @@
 #   on the Fashion splits (then the MNIST split, where its teachers were built).
 #
 #   DEVICE=1 bash .extra/device-teachers.sh            # on the device (a copy of scripts/device-teachers.sh)
-#   DRY=1 bash .extra/device-teachers.sh               # here: tsx instead of the pack, tiny numbers
+#   DRY=1 bash .extra/device-teachers.sh               # here: tiny numbers, through tsx (PACKED=1: through the pack)
 set -u
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -29,19 +29,33 @@ if [ "$DRY" = 1 ]; then
   SHARDS_A=${SHARDS_A:-1}; SHARDS_B=${SHARDS_B:-1}; VARIANTS=${DRY_VARIANTS:-aug}; TEACHERS_A=${DRY_TEACHERS:-fashion-0-4}
   SPLITS_F=0; SHOTS=5; SEEDS=1; SPLIT_M=
   export TEACHER_LIMIT=${TEACHER_LIMIT:-200}
-  N="$REPO/node_modules/.bin/tsx"; TRAIN=scripts/train-teachers.ts; STUDY=scripts/study.ts
-  export FASHION_MNIST_DIR=$REPO/.extra/fashion
 else
-  # 300 s for the teachers: ~20 s unpacking and loading, ~20 s probe, BUDGET_S of training, ~20 s evaluation.
+  # 300 s for the teachers: ~20 s unpacking and loading, ~30 s probe, BUDGET_S of training, ~20 s evaluation.
   A_END=${A_END:-300}; B_END=${B_END:-520}; BUDGET_S=${BUDGET_S:-220}; MAX_EPOCHS=${MAX_EPOCHS:-12}
   SHARDS_A=${SHARDS_A:-8}; SHARDS_B=${SHARDS_B:-16}
   if ls .gl/*.deb >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && [ -n "${DEVICE:-}" ]; then for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig; fi
   [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ] && export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-  echo "[$(el)s] unpack"; bash scripts/device-bench.sh --unpack-only > "$RES/logs/unpack.log" 2>&1; tail -2 "$RES/logs/unpack.log"
-  N=/tmp/refilled-device/node; TRAIN=/tmp/refilled-device/train-teachers.mjs; STUDY=/tmp/refilled-device/study.mjs
-  export FASHION_MNIST_DIR=$REPO/.extra/fashion
+  # An NVIDIA driver without its ICD file: describe it, so that the Vulkan loader finds it (as device-bench.sh does).
+  if [ -z "${VK_DRIVER_FILES:-}" ] && ! ls /usr/share/vulkan/icd.d/nvidia*.json /etc/vulkan/icd.d/nvidia*.json >/dev/null 2>&1; then
+    lib=$(ls /usr/lib/x86_64-linux-gnu/libGLX_nvidia.so.0 /usr/lib64/libGLX_nvidia.so.0 2>/dev/null | head -1)
+    if [ -n "$lib" ]; then
+      printf '{"file_format_version":"1.0.1","ICD":{"library_path":"%s","api_version":"1.3"}}\n' "$lib" > /tmp/refilled_nvidia_icd.json
+      export VK_DRIVER_FILES=/tmp/refilled_nvidia_icd.json VK_ICD_FILENAMES=/tmp/refilled_nvidia_icd.json
+    fi
+  fi
+  echo "VK_DRIVER_FILES=${VK_DRIVER_FILES:-}"
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null
 fi
+# The pack (npm run device:pack -- --entry scripts/study.ts --entry scripts/train-teachers.ts --no-data),
+# always on the device; PACKED=0 runs the scripts through tsx instead (a dry run here).
+if [ "${PACKED:-$([ "$DRY" = 1 ] && echo 0 || echo 1)}" = 1 ]; then
+  export REFILLED_DEVICE_DIR=${REFILLED_DEVICE_DIR:-/tmp/refilled-device-teachers}
+  echo "[$(el)s] unpack"; bash scripts/device-bench.sh --unpack-only > "$RES/logs/unpack.log" 2>&1 || { cat "$RES/logs/unpack.log"; exit 1; }; tail -1 "$RES/logs/unpack.log"
+  N=$REFILLED_DEVICE_DIR/node; TRAIN=$REFILLED_DEVICE_DIR/train-teachers.mjs; STUDY=$REFILLED_DEVICE_DIR/study.mjs
+else
+  N="$REPO/node_modules/.bin/tsx"; TRAIN=scripts/train-teachers.ts; STUDY=scripts/study.ts
+fi
+export FASHION_MNIST_DIR=$REPO/.extra/fashion   # all 60,000 training images (the teachers' own classes are picked from them)
 # The study reads public/ and docs/results.json under REFILLED_ROOT: a scratch root, so that the
 # new teachers join the shipped ones without touching the checkout.
 ROOT=/tmp/teachers-root; rm -rf $ROOT; mkdir -p $ROOT/public/teachers $ROOT/docs
