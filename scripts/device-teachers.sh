@@ -5,7 +5,7 @@
 #   (webgpu on the GPU, wasm where no adapter starts), its epochs fitted to BUDGET_S by a
 #   timed probe; on the other cores, study shards rerun vanilla and REFILLED (TPAMI) with the
 #   shipped teachers under keys of their own (@shipped), so that every arm of the comparison
-#   runs on one code version.
+#   runs on one code version (these shards may go on into phase B, until B_END).
 # Phase B (A_END → B_END s): study shards on all cores, REFILLED (TPAMI) with each new teacher
 #   on the Fashion splits (then the MNIST split, where its teachers were built).
 #
@@ -31,7 +31,7 @@ if [ "$DRY" = 1 ]; then
   export TEACHER_LIMIT=${TEACHER_LIMIT:-200}
 else
   # 300 s for the teachers: ~20 s unpacking and loading, ~30 s probe, BUDGET_S of training, ~20 s evaluation.
-  A_END=${A_END:-300}; B_END=${B_END:-520}; BUDGET_S=${BUDGET_S:-220}; MAX_EPOCHS=${MAX_EPOCHS:-12}
+  A_END=${A_END:-300}; B_END=${B_END:-515}; BUDGET_S=${BUDGET_S:-220}; MAX_EPOCHS=${MAX_EPOCHS:-12}
   SHARDS_A=${SHARDS_A:-8}; SHARDS_B=${SHARDS_B:-16}
   if ls .gl/*.deb >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && [ -n "${DEVICE:-}" ]; then for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig; fi
   [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ] && export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
@@ -74,11 +74,11 @@ for t in $TEACHERS_A; do for v in $VARIANTS; do
 done; done
 echo "[$(el)s] phase A: $SHARDS_A shards rerun the shipped teachers' arms on splits $SPLITS_F"
 for i in $(seq 0 $((SHARDS_A - 1))); do
-  ( timeout $(( A_END - $(el) )) $N $STUDY --splits "$SPLITS_F" --arms vanilla@shipped,refilled-tpami@shipped --widths 0.5 --shots "$SHOTS" --seeds "$SEEDS" --shard "$i/$SHARDS_A" --out "$RES/shards/a-$i.jsonl" > "$RES/logs/a-$i.log" 2>&1 ) &
+  ( timeout $(( B_END - $(el) )) $N $STUDY --splits "$SPLITS_F" --arms vanilla@shipped,refilled-tpami@shipped --widths 0.5 --shots "$SHOTS" --seeds "$SEEDS" --shard "$i/$SHARDS_A" --out "$RES/shards/a-$i.jsonl" > "$RES/logs/a-$i.log" 2>&1 ) &
 done
 # Every teacher stops by itself: its budget, or the timeout at A_END + 60.
 for p in $TPIDS; do wait "$p"; done
-echo "[$(el)s] phase A done: $(cat "$RES"/shards/a-*.jsonl 2>/dev/null | wc -l) runs"
+echo "[$(el)s] teachers done; $(cat "$RES"/shards/a-*.jsonl 2>/dev/null | wc -l) @shipped runs so far"
 grep -h "GPU adapter\|ms per step\|test accuracy\|rror" "$RES"/logs/teacher-*.log
 cp -r "$RES"/teachers/. $ROOT/public/teachers/
 ARMS_F=""; ARMS_M=""
