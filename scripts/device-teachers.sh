@@ -55,7 +55,8 @@ if [ "${PACKED:-$([ "$DRY" = 1 ] && echo 0 || echo 1)}" = 1 ]; then
 else
   N="$REPO/node_modules/.bin/tsx"; TRAIN=scripts/train-teachers.ts; STUDY=scripts/study.ts
 fi
-export FASHION_MNIST_DIR=$REPO/.extra/fashion   # all 60,000 training images (the teachers' own classes are picked from them)
+export FASHION_MNIST_DIR=${FASHION_MNIST_DIR:-$REPO/.extra/fashion}   # all 60,000 training images (26 MB; each teacher picks its classes)
+[ "$(stat -c %s "$FASHION_MNIST_DIR/train-images-idx3-ubyte.gz" 2>/dev/null || echo 0)" -gt 20000000 ] || echo "WARNING: $FASHION_MNIST_DIR/train-images-idx3-ubyte.gz is not the full training set (copy /usr/share/datasets/fashion-mnist/train-*.gz there)"
 # The study reads public/ and docs/results.json under REFILLED_ROOT: a scratch root, so that the
 # new teachers join the shipped ones without touching the checkout.
 ROOT=/tmp/teachers-root; rm -rf $ROOT; mkdir -p $ROOT/public/teachers $ROOT/docs

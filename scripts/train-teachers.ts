@@ -54,7 +54,15 @@ const option = (name: string): string | undefined => {
 };
 const OPTIONS = ['--variant', '--budget-s', '--max-epochs', '--backend'];
 const positional = args.filter((a, i) => !OPTIONS.includes(a) && !OPTIONS.includes(args[i - 1]));
-const VARIANT = teacherVariant(option('--variant') ?? SHIPPED_VARIANT);
+/** The variant to build; an unknown name ends the script with the known ones. */
+const VARIANT = ((): TeacherVariant => {
+  try {
+    return teacherVariant(option('--variant') ?? SHIPPED_VARIANT);
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(2);
+  }
+})();
 const BUDGET_S = option('--budget-s') ? Number(option('--budget-s')) : undefined;
 /** --backend webgpu,wasm: the first that starts here. */
 const BACKENDS = (option('--backend') ?? 'wasm').split(',') as NodeBackend[];
