@@ -11,6 +11,14 @@
 #
 #   DEVICE=1 bash .extra/device-teachers.sh            # on the device (a copy of scripts/device-teachers.sh)
 #   DRY=1 bash .extra/device-teachers.sh               # here: tiny numbers, through tsx (PACKED=1: through the pack)
+#
+# Before the lease, in the checkout that is carried:
+#   cp /usr/share/datasets/fashion-mnist/train-*.gz .extra/fashion/   # all 60,000 training images
+#   cp scripts/device-teachers.sh .extra/
+#   npm run device:pack -- --entry scripts/study.ts --entry scripts/train-teachers.ts --no-data
+# Carry .device, .extra, .gl (about 59 MiB). The run: DEVICE=1 REFILLED_COMMIT=<sha> bash .extra/device-teachers.sh
+# (about 520 s). After it: tar xzf res.tgz -C /tmp && npm run study -- --merge /tmp/res/shards/*.jsonl --teachers /tmp/res/teachers
+# Times: A_END (teachers), B_END (the study), BUDGET_S (each teacher's training); VARIANTS, TEACHERS_A.
 set -u
 cd "$(dirname "$0")/.."
 REPO=$PWD
