@@ -38,8 +38,8 @@ if [ "$DRY" = 1 ]; then
   SPLITS_F=0; SHOTS=5; SEEDS=1; SPLIT_M=
   export TEACHER_LIMIT=${TEACHER_LIMIT:-200}
 else
-  # 300 s for the teachers: ~20 s unpacking and loading, ~30 s probe, BUDGET_S of training, ~20 s evaluation.
-  A_END=${A_END:-300}; B_END=${B_END:-515}; BUDGET_S=${BUDGET_S:-220}; MAX_EPOCHS=${MAX_EPOCHS:-12}
+  # 300 s for the teachers: ~20 s unpacking and loading, ~45 s probe (webgpu and wasm), BUDGET_S of training, ~20 s evaluation.
+  A_END=${A_END:-300}; B_END=${B_END:-515}; BUDGET_S=${BUDGET_S:-210}; MAX_EPOCHS=${MAX_EPOCHS:-12}
   SHARDS_A=${SHARDS_A:-8}; SHARDS_B=${SHARDS_B:-16}
   if ls .gl/*.deb >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && [ -n "${DEVICE:-}" ]; then for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig; fi
   [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ] && export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
