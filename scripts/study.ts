@@ -10,6 +10,8 @@
  *   npm run study -- --splits 0 --widths 0.5,1 --shots 5,10,20,50 --seeds 1,2,3   # the width study
  *   npm run study -- --suite --shard 3/16 --out shard-3.jsonl   # one shard of an array job
  *   npm run study -- --merge shard-*.jsonl         # join shard outputs into the cache and report
+ *   npm run study -- --merge res/shards/*.jsonl --teachers res/teachers   # also keep the new teachers' cards (docs/teachers.json)
+ *   npm run study -- --splits 0,1,2,3 --shots 5,10 --arms vanilla@shipped,refilled-tpami@shipped,refilled-tpami@wide   # teacher variants
  *   npm run study -- --report                      # rewrite the report only
  * --splits takes indices into the suite (see scripts/study/grid.ts) or "all". A shard appends
  * one JSON line per finished run to --out (stdout without it) and skips the runs already in
@@ -21,12 +23,16 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../src/cli/refilled';
+import type { TeacherMetadata } from '../src/core/model/teacher';
 import { resolveConfig, type ExperimentConfig } from '../src/protocol/config';
 import { REPO_ROOT } from './paths';
-import { ARMS, armSpec, enumerateGrid, LEGACY_SPLIT, keyOf, mergeRuns, parseJsonLines, parseShard, shardOf, splitSpec, SUITE, type Cell } from './study/grid';
+import { ARMS, armSpec, teacherFolderOf, enumerateGrid, LEGACY_SPLIT, keyOf, mergeRuns, parseJsonLines, parseShard, shardOf, splitSpec, SUITE, type Cell } from './study/grid';
 import { writeReport, type RunSummary } from './study/report';
+import { mergeTeacherCards, readTeacherCards } from './study/teachers-report';
 
 const RESULTS_JSON = path.join(REPO_ROOT, 'docs/results.json');
+/** Cards (teacher.json) of teachers that ran in the study but are not shipped under public/teachers/. */
+const TEACHERS_JSON = path.join(REPO_ROOT, 'docs/teachers.json');
 
 const args = process.argv.slice(2);
 const has = (name: string) => args.includes(name);
@@ -60,7 +66,9 @@ function configFor(cell: Cell): ExperimentConfig {
 
 async function runOne(cell: Cell, backend: 'cpu' | 'wasm', commit: string): Promise<RunSummary> {
   const config = configFor(cell);
-  const result = await runCli({ config, backend, json: false, teacherBaselines: cell.arm === 'vanilla' }, () => undefined);
+  const arm = armSpec(cell.arm);
+  const teacherFolder = arm.teacherVariant ? teacherFolderOf(arm, splitSpec(cell.split)) : undefined;
+  const result = await runCli({ config, backend, json: false, teacherBaselines: arm.sets.method === 'vanilla', teacherFolder }, () => undefined);
   return {
     key: keyOf(cell),
     ...cell,
@@ -115,7 +123,15 @@ function axes() {
 async function main(): Promise<void> {
   let cache = loadCache();
   if (has('--merge')) {
-    const files = args.slice(args.indexOf('--merge') + 1).filter((a) => !a.startsWith('--'));
+    const teachersDir = option('--teachers', '');
+    if (teachersDir) {
+      const kept = existsSync(TEACHERS_JSON) ? (JSON.parse(readFileSync(TEACHERS_JSON, 'utf8')) as { teachers: TeacherMetadata[] }).teachers : [];
+      const shipped = new Set(readTeacherCards(REPO_ROOT).filter((c) => !kept.some((k) => k.id === c.id)).map((c) => c.id));
+      const cards = mergeTeacherCards(kept, teachersDir).filter((c) => !shipped.has(c.id));
+      await writeFile(TEACHERS_JSON, `${JSON.stringify({ generatedBy: 'npm run study -- --merge --teachers', teachers: cards }, null, 1)}\n`);
+      console.error(`kept ${cards.length} teacher card(s) in docs/teachers.json`);
+    }
+    const files = args.slice(args.indexOf('--merge') + 1).filter((a, i, rest) => !a.startsWith('--') && rest[i - 1] !== '--teachers');
     const added = files.flatMap((f) => parseJsonLines<RunSummary>(readFileSync(f, 'utf8')));
     const before = cache.length;
     cache = mergeRuns(cache, added);

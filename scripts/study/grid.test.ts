@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ARMS, enumerateGrid, keyOf, mergeRuns, parseJsonLines, parseShard, shardOf, SUITE } from './grid';
+import { ARMS, armSpec, enumerateGrid, keyOf, splitSpec, teacherFolderOf, mergeRuns, parseJsonLines, parseShard, shardOf, SUITE } from './grid';
 import { resolveConfig } from '../../src/protocol/config';
 import { teacherInfo } from '../../src/protocol/catalog';
 
@@ -52,5 +52,21 @@ describe('study grid', () => {
         expect(() => resolveConfig({ dataset: split.dataset, teacher: split.teacher, studentClasses: split.studentClasses, ...arm.sets })).not.toThrow();
       }
     }
+  });
+
+  it('an arm with a teacher variant keeps the arm\'s settings, reads the variant\'s folder, and keys apart', () => {
+    const arm = armSpec('refilled-tpami@wide');
+    expect(arm.sets).toEqual(armSpec('refilled-tpami').sets);
+    expect(arm.teacherVariant).toBe('wide');
+    expect(teacherFolderOf(arm, splitSpec('fashion 5-9 > 0-4'))).toBe('fashion-5-9-wide');
+    expect(teacherFolderOf(armSpec('refilled-tpami'), splitSpec('fashion 5-9 > 0-4'))).toBe('fashion-5-9');
+    const cell = { split: 'fashion 0-4 > 5-9', width: 0.5, shots: 5, seed: 1 };
+    expect(keyOf({ ...cell, arm: arm.id })).not.toBe(keyOf({ ...cell, arm: 'refilled-tpami' }));
+    expect(() => armSpec('refilled-tpami@huge')).toThrow(/unknown teacher variant/);
+    expect(() => armSpec('vanilla@wide')).toThrow(/no teacher/);
+    expect(armSpec('vanilla@shipped').sets).toEqual({ method: 'vanilla' });
+    expect(teacherFolderOf(armSpec('refilled-tpami@shipped'), splitSpec('fashion 0-4 > 5-9'))).toBe('fashion-0-4');
+    expect(() => armSpec('refilled-tpami@wide@aug')).toThrow(/one variant/);
+    expect(() => armSpec('refilled-tpami@')).toThrow(/one variant/);
   });
 });

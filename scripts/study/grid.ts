@@ -5,6 +5,7 @@
  * shards of a grid are disjoint and together the whole grid.
  */
 import type { DatasetId } from '../../src/protocol/catalog';
+import { SHIPPED_VARIANT, teacherVariant, variantFolder } from '../teachers/variants';
 
 /** One teacher → student partition. */
 export interface SplitSpec {
@@ -42,6 +43,8 @@ export interface ArmSpec {
   id: string;
   label: string;
   sets: Record<string, string | number | boolean>;
+  /** The split's teacher is replaced by this variant of it (scripts/teachers/variants.ts); the shipped one when absent. */
+  teacherVariant?: string;
 }
 
 // Arms name every setting that a later default could change, so a cached run keeps its meaning.
@@ -67,10 +70,26 @@ export const ARMS: readonly ArmSpec[] = [
   { id: 'refilled-tpami-aug', label: 'REFILLED (TPAMI), shifts ±2', sets: { method: 'refilled', preset: 'tpami', ...published, 'augment.shift': 2 } },
 ];
 
+/**
+ * An arm by id. `<arm>@<variant>` is that arm with the split's teacher replaced by a stronger
+ * variant of it (e.g. `refilled-tpami@wide` reads public/teachers/fashion-0-4-wide/ on the
+ * split whose teacher is fashion-0-4), so that its runs pair by seed with the arm's own and
+ * with the shared vanilla runs.
+ */
 export function armSpec(id: string): ArmSpec {
-  const arm = ARMS.find((a) => a.id === id);
-  if (!arm) throw new Error(`unknown arm "${id}"; known: ${ARMS.map((a) => a.id).join(', ')}`);
-  return arm;
+  const [baseId, variant, ...rest] = id.split('@');
+  const arm = ARMS.find((a) => a.id === baseId);
+  if (!arm) throw new Error(`unknown arm "${baseId}"; known: ${ARMS.map((a) => a.id).join(', ')} (each also as <arm>@<teacher variant>)`);
+  if (variant === undefined) return arm;
+  if (rest.length > 0 || !variant) throw new Error(`arm "${id}": write <arm>@<teacher variant>, one variant`);
+  teacherVariant(variant);
+  if (arm.sets.method === 'vanilla' && variant !== SHIPPED_VARIANT) throw new Error(`arm "${id}": the vanilla student has no teacher to vary (vanilla@${SHIPPED_VARIANT} reruns it)`);
+  return { id, label: `${arm.label}, ${variant} teacher`, sets: arm.sets, teacherVariant: variant };
+}
+
+/** The folder under public/teachers/ an arm's runs on a split read their teacher from. */
+export function teacherFolderOf(arm: ArmSpec, split: SplitSpec): string {
+  return variantFolder(split.teacher, arm.teacherVariant ?? SHIPPED_VARIANT);
 }
 
 export function splitSpec(id: string): SplitSpec {

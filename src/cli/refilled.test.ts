@@ -100,4 +100,12 @@ describe('CLI run', () => {
     expect(json.final.episodic).toEqual(result.final.episodic);
     expect(json.stage1?.nmi).toBe(result.stage1?.nmi);
   });
+
+  it('reads the teacher from another folder when asked (a variant), and checks it like its own', async () => {
+    const o = await parseArgs(['--set', 'dataset=mnist', '--set', 'teacher=mnist-0-4', '--backend', 'wasm'], noFiles);
+    // mnist-5-9's files under the id mnist-0-4: read from that folder, refused for its classes.
+    await expect(runCli({ ...o, teacherFolder: 'mnist-5-9' }, () => undefined)).rejects.toThrow(/Teacher mnist-0-4 was trained on classes 5,6,7,8,9/);
+    await expect(runCli({ ...o, teacherFolder: 'mnist-0-4-missing' }, () => undefined)).rejects.toThrow(/mnist-0-4-missing[\\/]model\.json/);
+  });
 });
+

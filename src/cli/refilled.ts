@@ -42,6 +42,8 @@ export interface CliOptions {
   teacherBaselines: boolean;
   /** Episodic tasks per K (0: none; default DEFAULT_EPISODES). */
   episodes?: number;
+  /** Reads the configured teacher's files from this folder under public/teachers/ (a stronger variant of it) instead of its own. */
+  teacherFolder?: string;
 }
 
 export class UsageError extends Error {
@@ -142,9 +144,11 @@ export function episodicLines(result: ExperimentResult): string[] {
 export async function runCli(options: CliOptions, log: (line: string) => void): Promise<ExperimentResult> {
   const { adapter } = await useNodeBackend(options.backend);
   if (adapter) log(`GPU adapter: ${adapter}`);
-  const assets = new AssetCache({ data: nodeFetchBytes(path.join(PUBLIC_DIR, 'data')), teachers: nodeFetchBytes(path.join(PUBLIC_DIR, 'teachers')) });
-  const { config } = options;
-  log(`${config.method} (${config.preset}) · ${config.teacher} → classes ${config.studentClasses.join(',')} · ${config.shotsPerClass} shots · width ${config.studentWidth} · seed ${config.seed} · ${options.backend}`);
+  const { config, teacherFolder } = options;
+  const teacherFiles = nodeFetchBytes(path.join(PUBLIC_DIR, 'teachers'));
+  const teachers = teacherFolder ? (file: string) => teacherFiles(file.startsWith(`${config.teacher}/`) ? `${teacherFolder}/${file.slice(config.teacher.length + 1)}` : file) : teacherFiles;
+  const assets = new AssetCache({ data: nodeFetchBytes(path.join(PUBLIC_DIR, 'data')), teachers });
+  log(`${config.method} (${config.preset}) · ${teacherFolder ?? config.teacher} → classes ${config.studentClasses.join(',')} · ${config.shotsPerClass} shots · width ${config.studentWidth} · seed ${config.seed} · ${options.backend}`);
   const experiment = await createExperiment(
     config,
     assets,

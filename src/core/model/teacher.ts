@@ -49,6 +49,13 @@ export interface TeacherMetadata {
   studentClasses: number[];
   ncmAccuracyOnStudentClasses: number;
   trainedOn: string;
+  /** A stronger variant of a shipped teacher (scripts/teachers/variants.ts): its recipe and the teacher it replaces. */
+  variant?: string;
+  baseTeacher?: string;
+  /** Size of weights.bin, and the wall time of training and of the whole build (loading and evaluation included). */
+  weightBytes?: number;
+  trainingSeconds?: number;
+  buildSeconds?: number;
 }
 
 /**

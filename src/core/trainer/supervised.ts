@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
+import { augmentActive, augmentImages, drawAugmentation, type AugmentSpec } from '../data/augment';
 import type { ConvGradientMode } from '../model/conv';
 import { ConvNet, IMAGE_SHAPE, type BatchMoments } from '../model/convnet';
 import { shuffleInPlace, streamRng } from '../random';
 import { learningRateAt, Optimizer, type OptimizerSpec } from './optimizer';
 
 export interface SupervisedOptions {
+  /** Passes over the data; a fraction stops part-way through the last one (the cosine schedule spans exactly these steps). */
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -12,6 +14,8 @@ export interface SupervisedOptions {
   optimizer: OptimizerSpec;
   seed: number;
   convGradient: ConvGradientMode;
+  /** Random shifts (and flips) of each batch, drawn from the seed's `teacher-augment` stream; none when absent. */
+  augment?: AugmentSpec;
   /** Called after every epoch with its mean loss (one read-back per epoch). */
   onEpoch?: (epoch: number, meanLoss: number, elapsedMs: number) => void;
 }
@@ -19,7 +23,8 @@ export interface SupervisedOptions {
 /**
  * Trains `net` with softmax cross-entropy on images [N,784] in [0,1] and labels 0..C−1,
  * mini-batches of a fixed size (the remainder of each seeded permutation is dropped),
- * cosine learning rate. Used to train the shipped teachers.
+ * cosine learning rate over round(epochs × ⌊N / batch⌋) steps, optionally augmented batches.
+ * Used to train the shipped teachers and their variants.
  */
 export async function trainSupervised(net: ConvNet, images: Float32Array, labels: Int32Array, options: SupervisedOptions): Promise<void> {
   const n = labels.length;
@@ -30,23 +35,29 @@ export async function trainSupervised(net: ConvNet, images: Float32Array, labels
   const optimizer = new Optimizer(options.optimizer);
   const rng = streamRng(options.seed, 'teacher-batches');
   const stepsPerEpoch = Math.floor(n / options.batchSize);
-  const totalSteps = stepsPerEpoch * options.epochs;
+  if (stepsPerEpoch === 0) throw new Error(`${n} training images do not fill one batch of ${options.batchSize}`);
+  const totalSteps = Math.max(1, Math.round(stepsPerEpoch * options.epochs));
+  const augment = options.augment && augmentActive(options.augment) ? options.augment : undefined;
+  const augmentRng = streamRng(options.seed, 'teacher-augment');
   const schedule = { learningRate: options.learningRate, learningRateMin: options.learningRateMin, lrSchedule: 'cosine' as const };
   const start = performance.now();
   let step = 0;
   try {
-    for (let epoch = 0; epoch < options.epochs; epoch++) {
+    for (let epoch = 0; step < totalSteps; epoch++) {
       const order = shuffleInPlace(Array.from({ length: n }, (_, i) => i), rng);
       let lossSum = tf.scalar(0);
-      for (let s = 0; s < stepsPerEpoch; s++) {
+      const epochSteps = Math.min(stepsPerEpoch, totalSteps - step);
+      for (let s = 0; s < epochSteps; s++) {
         const lr = learningRateAt(schedule, step, totalSteps);
         const moments: BatchMoments = [];
         order.slice(s * options.batchSize, (s + 1) * options.batchSize).forEach((i, k) => {
           batchImages.set(images.subarray(i * 784, (i + 1) * 784), k * 784);
           batchLabels[k] = labels[i];
         });
+        const draws = augment ? drawAugmentation(augmentRng, options.batchSize, augment) : undefined;
         const loss = tf.tidy(() => {
-          const xb = tf.tensor4d(batchImages, [options.batchSize, ...IMAGE_SHAPE]);
+          const raw = tf.tensor4d(batchImages, [options.batchSize, ...IMAGE_SHAPE]);
+          const xb = draws ? augmentImages(raw, tf.tensor1d(draws.dy, 'int32'), tf.tensor1d(draws.dx, 'int32'), tf.tensor1d(draws.flip, 'int32')) : raw;
           const yb = tf.tensor1d(batchLabels, 'int32');
           const variables = net.trainableVariables();
           const { value, grads } = tf.variableGrads(() => {
@@ -71,7 +82,7 @@ export async function trainSupervised(net: ConvNet, images: Float32Array, labels
         lossSum = next as tf.Scalar;
         step += 1;
       }
-      const meanLoss = (await lossSum.data())[0] / stepsPerEpoch;
+      const meanLoss = (await lossSum.data())[0] / epochSteps;
       lossSum.dispose();
       options.onEpoch?.(epoch, meanLoss, performance.now() - start);
     }
