@@ -40,7 +40,7 @@ if [ "$DRY" = 1 ]; then
 else
   # 300 s for the teachers: ~20 s unpacking and loading, ~45 s probe (webgpu and wasm), BUDGET_S of training, ~20 s evaluation.
   A_END=${A_END:-300}; B_END=${B_END:-515}; BUDGET_S=${BUDGET_S:-210}; MAX_EPOCHS=${MAX_EPOCHS:-12}
-  SHARDS_A=${SHARDS_A:-8}; SHARDS_B=${SHARDS_B:-16}
+  SHARDS_A=${SHARDS_A:-8}; SHARDS_B=${SHARDS_B:-14}
   if ls .gl/*.deb >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && [ -n "${DEVICE:-}" ]; then for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig; fi
   [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ] && export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
   # An NVIDIA driver without its ICD file: describe it, so that the Vulkan loader finds it (as device-bench.sh does).
@@ -99,6 +99,10 @@ done
 ARMS_F=${ARMS_F#,}; ARMS_M=${ARMS_M#,}
 if [ -n "$ARMS_F$ARMS_M" ] && [ $(( B_END - $(el) )) -gt 20 ]; then
   echo "[$(el)s] phase B: $SHARDS_B shards; Fashion splits $SPLITS_F: $ARMS_F; MNIST split ${SPLIT_M:-none}: ${ARMS_M:-none}"
+  # The GPU is free again: the bench (plain, stage-1 and stage-2 steps through Dawn, kernels per step) beside the shards.
+  if [ "$DRY" != 1 ] && [ "${BENCH:-1}" = 1 ]; then
+    ( REFILLED_DEVICE_DIR=/tmp/bench-device OUT=$RES/bench timeout "${BENCH_S:-170}" bash scripts/device-bench.sh --steps 10 --leak-steps 5 > "$RES/logs/bench.log" 2>&1 ) &
+  fi
   for i in $(seq 0 $((SHARDS_B - 1))); do
     ( if [ -n "$ARMS_F" ]; then timeout $(( B_END - $(el) )) $N $STUDY --splits "$SPLITS_F" --arms "$ARMS_F" --widths 0.5 --shots "$SHOTS" --seeds "$SEEDS" --shard "$i/$SHARDS_B" --out "$RES/shards/b-$i.jsonl"; fi
       if [ -n "$ARMS_M" ] && [ $(( B_END - $(el) )) -gt 10 ]; then timeout $(( B_END - $(el) )) $N $STUDY --splits "$SPLIT_M" --arms "vanilla@shipped,refilled-tpami@shipped,$ARMS_M" --widths 0.5 --shots "$SHOTS" --seeds "$SEEDS" --shard "$i/$SHARDS_B" --out "$RES/shards/m-$i.jsonl"; fi
