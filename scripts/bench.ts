@@ -16,6 +16,7 @@
  *   npm run bench -- --top 10            # more of the slowest kernels per step
  *   npm run bench -- --leak-steps 30     # fewer leak-count steps on node backends (default 100)
  *   npm run bench -- --backends node-webgpu,node-wasm --out /tmp/b   # a GPU machine, no browser
+ *   npm run bench -- --no-memory         # skip the peak-memory run of the default demo (node wasm)
  * REFILLED_ROOT overrides where public/ is read (a device pack); REFILLED_PYTHON the python.
  * --steps is the number of timed rounds; each round times one step of every kind back to back.
  */
@@ -237,6 +238,12 @@ async function main(): Promise<void> {
     });
   }
   printTable(entries, torch);
+  // Peak memory of the whole default demo, in a fresh Node process (nothing measured above counts).
+  if (nodeBackends.includes('wasm') && !flag('--no-memory')) {
+    console.log('');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench-memory.ts'), '--backend', 'wasm', '--json', path.join(OUT_DIR, 'memory.json')], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+    if (r.status !== 0) console.log('memory: the default demo did not finish (see above)');
+  }
   await save();
   console.log(`\nwrote ${file}`);
   if (nodeBackends.includes('webgpu')) exitIfHeld();
