@@ -141,7 +141,7 @@ const backendInfo = obj(
   { adapter: str({ allowEmpty: true, maxLength: 500 }), software: bool() },
 );
 
-const healthIssue: Shape<HealthIssue> = union((v) => {
+const healthIssue: Shape<HealthIssue> = union<unknown>((v): Shape<unknown> | string => {
   const kind = (v as { kind?: unknown } | null)?.kind;
   switch (kind) {
     case 'loss-not-finite':
