@@ -48,7 +48,7 @@ describe('get-student', () => {
     const splits = sampleExperimentSplits(dataset, { studentClasses: config.studentClasses, shotsPerClass: 3, validationFraction: 0.05, seed: config.seed });
     const model = await loadStudentModel(student);
     const predicted = tf.tidy(() => tf.argMax(model.predict(tf.tensor4d(splits.test.images, [splits.test.count, 28, 28, 1])) as tf.Tensor, 1));
-    const pred = await predicted.data();
+    const pred = Array.from(await predicted.data());
     const labels = splits.test.labels;
     const correct = pred.reduce((n, p, i) => n + (p === labels[i] ? 1 : 0), 0);
     expect(correct / pred.length).toBeCloseTo(result!.result.final.testAccuracy, 6);
