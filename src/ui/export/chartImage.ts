@@ -22,13 +22,30 @@ export function chartFigure(inside: Element): HTMLElement | null {
   return inside.closest('figure');
 }
 
-function inlineStyles(original: Element, clone: Element): void {
+/** Inlines the computed values that differ from the parent's (the rest is inherited), and drops `var(--…)` attributes. */
+function inlineStyles(original: Element, clone: Element, parent: Record<string, string> = {}): void {
   const style = getComputedStyle(original);
-  const parts = INLINED.map((p) => `${p}:${style.getPropertyValue(p)}`).filter((p) => !p.endsWith(':'));
-  clone.setAttribute('style', parts.join(';'));
+  const own: Record<string, string> = {};
+  const parts: string[] = [];
+  for (const p of INLINED) {
+    own[p] = style.getPropertyValue(p);
+    if (own[p] && own[p] !== parent[p]) parts.push(`${p}:${own[p]}`);
+  }
+  for (const attr of Array.from(clone.attributes)) if (attr.value.includes('var(')) clone.removeAttribute(attr.name);
+  if (parts.length > 0) clone.setAttribute('style', parts.join(';'));
+  else clone.removeAttribute('style');
   const a = original.children;
   const b = clone.children;
-  for (let i = 0; i < a.length && i < b.length; i++) inlineStyles(a[i], b[i]);
+  for (let i = 0; i < a.length && i < b.length; i++) inlineStyles(a[i], b[i], own);
+}
+
+/** The first opaque background from `el` up, else white. */
+function backgroundOf(el: Element | null): string {
+  for (let n = el; n; n = n.parentElement) {
+    const bg = getComputedStyle(n).backgroundColor;
+    if (bg && bg !== 'transparent' && !/rgba\([^)]*,\s*0\)$/.test(bg)) return bg;
+  }
+  return '#ffffff';
 }
 
 /** Removes anything that could run or fetch: scripts, foreign HTML, handlers, outside links. */
@@ -84,7 +101,7 @@ export function chartSvg(figure: HTMLElement): ChartPicture | null {
   const legendH = items.length > 0 ? rows.length * LEGEND_ROW_H + 6 : 0;
   const height = TITLE_H + plotH + legendH;
   const ink = getComputedStyle(figure).color || '#222';
-  const background = getComputedStyle(document.body).backgroundColor || '#fff';
+  const background = backgroundOf(figure);
 
   const doc = document.implementation.createDocument(SVG_NS, 'svg', null);
   const root = doc.documentElement;
