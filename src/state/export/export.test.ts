@@ -3,7 +3,7 @@ import { DEFAULT_CONFIG } from '../../protocol/config';
 import { parseRunFile, serialiseRunFile } from '../../protocol/runFileIo';
 import { freshRunFields, useRunStore, type RunRecord } from '../runStore';
 import { csvField, metricsCsv, metricsRows } from './csv';
-import { importRun, isImported } from './imports';
+import { importedOrigin, importRun, isImported } from './imports';
 import { escapeHtml, reportHtml, safeSvg } from './report';
 import { recordOfRunFile, runFileOfRecord } from './runFiles';
 
@@ -78,6 +78,11 @@ describe('run files of the app', () => {
     expect(isImported(id)).toBe(true);
     expect(useRunStore.getState().activeRunId).toBe(id);
     expect(useRunStore.getState().runs.find((r) => r.runId === id)?.label).toBe('refilled, "seed 1"');
+    const cli = { tool: 'cli' as const, appVersion: '0.0.9', platform: 'node v20' };
+    const second = importRun({ ...file, origin: cli });
+    expect(second).toBe(id + 1);
+    expect(importedOrigin(second)).toEqual(cli);
+    expect(runFileOfRecord(useRunStore.getState().runs.find((r) => r.runId === second)!, null, 'x', importedOrigin(second)).origin).toEqual(cli);
   });
 });
 

@@ -12,8 +12,11 @@ export { appVersion };
 /** Imported runs get ids from here up, apart from the worker's runs (which count from 1). */
 export const IMPORTED_RUN_ID_BASE = 100_000;
 
-/** The run file of a run record, as the app writes it (for a run cut short: its series so far, no result). */
-export function runFileOfRecord(r: RunRecord, backend: BackendInfo | null, platform?: string): RunFile {
+/**
+ * The run file of a run record, as the app writes it (for a run cut short: its series so far,
+ * no result). `origin` overrides where it was made (an imported run keeps its file's).
+ */
+export function runFileOfRecord(r: RunRecord, backend: BackendInfo | null, platform?: string, origin?: RunFile['origin']): RunFile {
   const started = new Date(r.startedAtMs).toISOString();
   return {
     schema: RUN_FILE_SCHEMA,
@@ -21,7 +24,7 @@ export function runFileOfRecord(r: RunRecord, backend: BackendInfo | null, platf
     name: r.label,
     createdAt: started,
     ...(r.finishedAtMs !== undefined ? { finishedAt: new Date(r.finishedAtMs).toISOString() } : {}),
-    origin: { tool: 'app', appVersion, ...(backend ? { backend } : {}), ...(platform ? { platform } : {}) },
+    origin: origin ?? { tool: 'app', appVersion, ...(backend ? { backend } : {}), ...(platform ? { platform } : {}) },
     config: r.config,
     status: r.status,
     health: r.health,

@@ -5,7 +5,7 @@
 import { bridge } from '../../bridge/bridge';
 import { serialiseBundle, serialiseRunFile, studentModelJson, type StudentModel } from '../../protocol/runFileIo';
 import { metricsCsv } from '../../state/export/csv';
-import { importedStudent, isImported } from '../../state/export/imports';
+import { importedOrigin, importedStudent, isImported } from '../../state/export/imports';
 import { reportHtml } from '../../state/export/report';
 import { appVersion, runFileOfRecord } from '../../state/export/runFiles';
 import { useRunStore, type RunRecord } from '../../state/runStore';
@@ -16,7 +16,7 @@ export type ExportKind = 'csv' | 'json' | 'student' | 'bundle' | 'report' | 'csv
 
 const platform = () => (typeof navigator === 'undefined' ? undefined : navigator.userAgent);
 const baseName = (r: RunRecord) => `refilled-run-${r.runId}-${slug(r.label)}-seed${r.config.seed}`;
-const fileOf = (r: RunRecord) => runFileOfRecord(r, useRunStore.getState().backend, platform());
+const fileOf = (r: RunRecord) => runFileOfRecord(r, useRunStore.getState().backend, platform(), importedOrigin(r.runId));
 
 async function studentOf(r: RunRecord): Promise<StudentModel | string> {
   if (!r.result) return 'The trained student is there once the run has finished.';
