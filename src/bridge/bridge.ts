@@ -13,6 +13,7 @@ import { COMPARE_SEEDS, decodeConfigHash } from '../protocol/url';
 import { comparisonRunLabel, comparisonSeeds } from '../state/comparison';
 import { useConfigStore } from '../state/configStore';
 import { useRunStore, type RunState } from '../state/runStore';
+import { StudentRequests, type StudentAnswer } from './students';
 
 /** What the bridge needs of a Worker (a fake one in tests). */
 export interface WorkerPort {
@@ -72,6 +73,7 @@ export class Bridge {
   private crashes: number[] = [];
   private readonly createWorker: () => WorkerPort;
   private readonly now: () => number;
+  private readonly students = new StudentRequests();
 
   constructor(private readonly options: BridgeOptions = {}) {
     this.createWorker = options.createWorker ?? defaultWorker;
@@ -235,7 +237,13 @@ export class Bridge {
     worker.postMessage({ type: 'init', backend: this.backend, ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}), options: this.options.workerOptions ?? {} });
   }
 
+  /** A finished run's trained student (kept by the worker for its last few runs). */
+  requestStudent(runId: number): Promise<StudentAnswer> {
+    return this.students.request(runId, this.worker ? (m) => this.post(m) : null);
+  }
+
   private onEvent(event: WorkerEvent): void {
+    if (event.type === 'student') return this.students.receive(event);
     if (event.type !== 'ready' && event.runId !== null && event.runId !== this.runId) return;
     this.store.applyEvent(event);
     if (event.type === 'error' && event.code === 'device-lost') {
@@ -251,6 +259,7 @@ export class Bridge {
   }
 
   private onCrash(message: string): void {
+    this.students.failAll('The training worker crashed; the trained students it kept are gone.');
     const at = this.now();
     this.crashes = [...this.crashes.filter((t) => at - t < CRASH_WINDOW_MS), at];
     this.endComparison();

@@ -2,7 +2,8 @@
  * `npm run refilled -- [--config <file.json | share URL>] [--set key=value …] [--json]`
  *
  * Runs one experiment headless in Node on the shipped data and teachers, shows progress on
- * stderr and, with --json, prints the result as one JSON object on stdout.
+ * stderr and, with --json, prints the run file (protocol/runFile.ts) on stdout; --out and
+ * --save-student write the bundle and the trained student (cli/outputs.ts).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,7 +14,10 @@ import { AssetCache, createExperiment } from '../core/run';
 import { ConfigError, DEFAULT_CONFIG, fieldSpec, fieldSubject, flatten, flattenConfig, parseFieldText, resolveConfig, type ExperimentConfig } from '../protocol/config';
 import type { ExperimentResult } from '../protocol/results';
 import { decodeConfigHash } from '../protocol/url';
+import type { Experiment } from '../core/trainer/experiment';
+import { serialiseRunFile } from '../protocol/runFileIo';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
+import { cliRunFile, saveStudentFiles, studentCatcher, writeBundle } from './outputs';
 import { exitIfHeld, releaseNodeWebGpu } from './webgpu';
 
 /** The shipped data and teachers; REFILLED_ROOT (a repository root or a device pack) overrides where they are read. */
@@ -30,7 +34,11 @@ const USAGE = `Usage: npm run refilled -- [options]
   --teacher-baselines         also report 1-NN, NCM and logistic regression on the teacher's embedding
   --episodes N                episodic 5-way 1-shot and 5-shot tasks on the final test embedding
                               (default ${DEFAULT_EPISODES}; 0 turns them off)
-  --json                      print the result as one JSON object on stdout
+  --json                      print the run file (schema refilled-playground/run) on stdout
+  --out FILE                  write the run bundle: the run file and the trained student
+                              (open it in the playground with Import)
+  --save-student DIR          write the trained student as DIR/model.json + DIR/weights.bin
+                              (TensorFlow.js layers format, for tf.loadLayersModel)
   --help                      this text
 
 Without --config the app's default experiment runs (${DEFAULT_CONFIG.teacher} → classes ${DEFAULT_CONFIG.studentClasses.join(',')}, ${DEFAULT_CONFIG.shotsPerClass} shots).`;
@@ -44,6 +52,10 @@ export interface CliOptions {
   episodes?: number;
   /** Reads the configured teacher's files from this folder under public/teachers/ (a stronger variant of it) instead of its own. */
   teacherFolder?: string;
+  /** --out: where the bundle goes. */
+  out?: string;
+  /** --save-student: the directory for model.json + weights.bin. */
+  saveStudent?: string;
 }
 
 export class UsageError extends Error {
@@ -58,6 +70,7 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
   let json = false;
   let teacherBaselines = false;
   let episodes = DEFAULT_EPISODES;
+  const files: { out?: string; saveStudent?: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -95,6 +108,8 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
       backend = b as NodeBackend;
     } else if (arg === '--json') json = true;
     else if (arg === '--teacher-baselines') teacherBaselines = true;
+    else if (arg === '--out') files.out = value();
+    else if (arg === '--save-student') files.saveStudent = value();
     else if (arg === '--episodes') {
       const text = value();
       episodes = Number(text);
@@ -118,7 +133,7 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
     }
   }
   if (errors.length > 0) throw new ConfigError(errors);
-  return { config: resolveConfig(unflatten(flat)), backend, json, teacherBaselines, episodes };
+  return { config: resolveConfig(unflatten(flat)), backend, json, teacherBaselines, episodes, ...files };
 }
 
 function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
@@ -140,8 +155,8 @@ export function episodicLines(result: ExperimentResult): string[] {
   return (result.final.episodic ?? []).map((e) => `episodic ${e.ways}-way ${e.shots}-shot: ${pct(e.mean)} ± ${pct(e.halfWidth)} (95% interval, ${e.tasks} tasks, ${e.queries} queries per class)`);
 }
 
-/** Runs one experiment on the shipped files; progress lines go to `log`. */
-export async function runCli(options: CliOptions, log: (line: string) => void): Promise<ExperimentResult> {
+/** Runs one experiment on the shipped files; progress lines go to `log`; `afterRun` sees the finished experiment before it is freed. */
+export async function runCli(options: CliOptions, log: (line: string) => void, afterRun?: (experiment: Experiment) => Promise<void>): Promise<ExperimentResult> {
   const { adapter } = await useNodeBackend(options.backend);
   if (adapter) log(`GPU adapter: ${adapter}`);
   const { config, teacherFolder } = options;
@@ -168,6 +183,7 @@ export async function runCli(options: CliOptions, log: (line: string) => void): 
     if (result.stage1) log(`stage 1: NCM test ${pct(result.stage1.ncmAccuracy)}${nmiText(result.stage1.nmi)} (checkpoint of step ${result.stage1.bestStep}, NCM val ${pct(result.stage1.ncmValAccuracy)})`);
     log(`final: val ${pct(result.final.valAccuracy)} · test ${pct(result.final.testAccuracy)} · NCM test ${pct(result.final.ncmTestAccuracy)}${nmiText(result.final.nmi)} · ${result.timing.msPerStep.toFixed(0)} ms/step · ${(result.timing.totalMs / 1000).toFixed(1)} s`);
     for (const line of episodicLines(result)) log(line);
+    if (afterRun) await afterRun(experiment);
     return result;
   } finally {
     experiment.dispose();
@@ -189,8 +205,17 @@ async function main(): Promise<void> {
     return;
   }
   try {
-    const result = await runCli(options, (line) => console.error(line));
-    if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    const log = (line: string) => console.error(line);
+    const createdAt = new Date();
+    const student = studentCatcher();
+    const result = await runCli(options, log, options.out || options.saveStudent ? student.afterRun : undefined);
+    const file = await cliRunFile(result, options.backend, createdAt, new Date());
+    if (options.saveStudent) log(`student: ${await saveStudentFiles(options.saveStudent, student.get()!)}`);
+    if (options.out) {
+      await writeBundle(options.out, file, student.get());
+      log(`run bundle: ${options.out}`);
+    }
+    if (options.json) process.stdout.write(`${serialiseRunFile(file)}\n`);
   } catch (e) {
     const err = e as Error & { code?: string };
     console.error(`Error${err.code ? ` (${err.code})` : ''}: ${err.message}`);

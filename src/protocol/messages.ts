@@ -4,6 +4,7 @@
  * messages of a stopped run are dropped.
  */
 import type { ExperimentConfig } from './config';
+import type { StudentModel } from './runFileIo';
 import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo, StageId } from './results';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -29,7 +30,9 @@ export type WorkerRequest =
   /** Stops and frees everything of the run. */
   | { type: 'reset'; runId: number }
   /** Reports the backend and live tensor count, without a run. */
-  | { type: 'ping' };
+  | { type: 'ping' }
+  /** Asks for a finished run's trained student (the selected checkpoint), answered by 'student'. */
+  | { type: 'get-student'; runId: number };
 
 /** Switches of a worker, set once by 'init'. */
 export interface WorkerInitOptions {
@@ -112,7 +115,9 @@ export type WorkerEvent =
   | { type: 'embedding'; runId: number; step: number; embedding: EmbeddingPicture }
   | { type: 'progress'; runId: number; progress: ProgressInfo }
   | { type: 'result'; runId: number; result: ExperimentResult }
-  | { type: 'error'; runId: number | null; code: ErrorCode; message: string; hint: string };
+  | { type: 'error'; runId: number | null; code: ErrorCode; message: string; hint: string }
+  /** The answer to 'get-student': the student in the layers format, or null and why not. */
+  | { type: 'student'; runId: number; student: StudentModel | null; message?: string };
 
 /** A 2-D PCA projection of validation embeddings, for the embedding picture. */
 export interface EmbeddingPicture {

@@ -279,6 +279,9 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
         }));
         return;
       }
+      case 'student':
+        // Answered to the bridge's request (bridge/students.ts), not run state.
+        return;
       default: {
         const unreachable: never = e;
         throw new Error(`Unknown worker event ${JSON.stringify(unreachable)}`);

@@ -15,6 +15,7 @@ import { createExperiment, type AssetCache } from '../core/run';
 import type { Experiment } from '../core/trainer/experiment';
 import { loadingInfo } from './loading';
 import { pca2 } from './pca';
+import { createStudentKeeper } from './students';
 
 export interface EmbeddingOptions {
   /** A student picture at the first evaluation of each stage, every `everyEvals`-th after it, and at the stage's last. */
@@ -106,6 +107,7 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
   const flushEveryMs = options.flushEveryMs ?? 100;
   const embeddings = options.embeddings === undefined ? DEFAULT_EMBEDDINGS : options.embeddings;
   let current: RunSlot | null = null;
+  const students = createStudentKeeper();
 
   const live = (slot: RunSlot) => !slot.retired && current === slot;
 
@@ -326,6 +328,7 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
       if (slot.exp.stage === 'done') {
         slot.mode = 'finished';
         const result = await slot.exp.result();
+        await students.capture(slot.runId, slot.exp);
         postFor(slot, { type: 'result', runId: slot.runId, result });
         setStatus(slot, 'done');
         slot.retired = true;
@@ -385,6 +388,9 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
         slot.mode = 'finished';
         return retire(slot);
       }
+      case 'get-student':
+        post(students.reply(msg.runId));
+        return;
       case 'reset': {
         const slot = forRun(msg.runId);
         if (!slot) return;

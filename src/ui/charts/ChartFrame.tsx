@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ChartExportMenu } from '../export/ChartExportMenu';
 import { useMountedInTurn } from '../hooks/useLiveRun';
 
 const HIDDEN = { visibility: 'hidden' } as const;
@@ -31,6 +32,7 @@ export function ChartFrame({ testId, title, caption, points, empty, height = 260
   return (
     <figure className={`chart${className ? ` ${className}` : ''}`} data-testid={testId} data-points={points}>
       <figcaption>
+        {points > 0 && <ChartExportMenu testId={testId} />}
         <h3 className="chart__title">{title}</h3>
         <p className="chart__caption">{caption}</p>
         {reference && <div className="chart__reference">{reference}</div>}

@@ -5,6 +5,7 @@ import { RunCaption } from '../labels/RunCaption';
 import { FinalResults } from '../charts/FinalResults';
 import { LiveCharts } from '../charts/LiveCharts';
 import { CompareChart } from '../compare/CompareChart';
+import { ExportBar } from '../export/ExportBar';
 import { ComparePanel } from '../compare/ComparePanel';
 import { RunPanel } from '../run/RunPanel';
 import { TeacherLocalCard } from '../science/TeacherLocalCard';
@@ -25,6 +26,7 @@ export function MainColumn() {
         <ErrorBanner />
         <HealthBanner />
         <RunCaption />
+        <ExportBar />
         <LiveCharts />
         <TeacherLocalCard />
         <ComparePanel />
@@ -44,6 +46,7 @@ export function MainColumn() {
       {/* The run panel's status already says "failed: …" above the fold; the banner's advice follows the headline. */}
       <HealthBanner />
       <RunCaption />
+      <ExportBar />
       <LiveCharts withHeadline={false} />
       <TeacherLocalCard />
       <ComparePanel withChart={false} />
