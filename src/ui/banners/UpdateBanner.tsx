@@ -8,12 +8,12 @@ export function UpdateNotice({ onReload, onLater }: { onReload: () => void; onLa
       <div className="banner__head">
         <strong>A newer version is available — reload to use it.</strong>
         <span className="button-group">
-        <button type="button" className="button button--primary" data-testid="update-reload" onClick={onReload}>
-          Reload
-        </button>
-        <button type="button" className="button" data-testid="update-later" onClick={onLater}>
-          Later
-        </button>
+          <button type="button" className="button button--primary" data-testid="update-reload" onClick={onReload}>
+            Reload
+          </button>
+          <button type="button" className="button" data-testid="update-later" onClick={onLater}>
+            Later
+          </button>
         </span>
       </div>
       <p>This page keeps the version it opened with until you reload, so nothing changes in the middle of a lecture.</p>
