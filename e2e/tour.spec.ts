@@ -48,6 +48,7 @@ async function expectStepOnScreen(tour: Tour, id: string): Promise<void> {
   expect(b.spotlight, `${id}: spotlight`).not.toBeNull();
   expect(b.spotlight!.top, `${id}: spotlight top`).toBeGreaterThanOrEqual(0);
   expect(b.spotlight!.top, `${id}: spotlight on screen`).toBeLessThan(b.window.height - 40);
+  expect(await tour.panelTopCoveredBy(), `${id}: the panel's top is not under a sticky bar`).toBeNull();
 }
 
 test.describe('the tour in the projector view at 1280×720', () => {

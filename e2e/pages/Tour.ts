@@ -56,4 +56,21 @@ export class Tour {
       };
     });
   }
+
+  /**
+   * What covers the highlighted panel's top left corner (a sticky bar, another panel), or null
+   * when the panel itself (or the callout) is what shows there.
+   */
+  panelTopCoveredBy(): Promise<string | null> {
+    return this.page.evaluate(() => {
+      const dialog = document.querySelector('[data-testid="tour-dialog"]') as HTMLElement | null;
+      const anchor = dialog?.dataset.anchor;
+      const panel = anchor ? document.querySelector(`[data-tour="${anchor}"]`) : null;
+      if (!dialog || !panel) return 'no highlighted panel';
+      const r = panel.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + 12, Math.max(r.top, 0) + 12);
+      if (hit && (panel.contains(hit) || dialog.contains(hit))) return null;
+      return hit ? `${hit.tagName.toLowerCase()}.${String(hit.className).split(' ')[0]}` : 'nothing';
+    });
+  }
 }

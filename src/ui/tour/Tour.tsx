@@ -52,6 +52,22 @@ function boxOf(el: HTMLElement | null): Box | null {
   return { top: Math.round(r.top), left: Math.round(r.left), width: Math.round(r.width), height: Math.round(r.height) };
 }
 
+/**
+ * How much of the window's top a sticky bar covers once stuck (the run panel is one), not
+ * counting `target` itself or what holds it: a panel scrolled under it would be hidden.
+ */
+function stickyTopInset(target: HTMLElement): number {
+  let inset = 0;
+  for (const el of document.querySelectorAll<HTMLElement>('.app > *, .layout > *, .main > *')) {
+    if (el.contains(target) || target.contains(el)) continue;
+    const style = getComputedStyle(el);
+    if (style.position !== 'sticky' && style.position !== 'fixed') continue;
+    const top = parseFloat(style.top);
+    if (Number.isFinite(top)) inset = Math.max(inset, top + el.getBoundingClientRect().height);
+  }
+  return Math.max(0, inset);
+}
+
 function TourCallout({ step, waiting }: { step: TourStep; waiting: boolean }) {
   const steps = useTourStore((s) => s.steps);
   const tour = useTourStore((s) => s.tour);
@@ -78,7 +94,7 @@ function TourCallout({ step, waiting }: { step: TourStep; waiting: boolean }) {
     if (el && target) {
       if (target.top < 0 || target.top > window.innerHeight) el.scrollIntoView({ block: 'start' });
       const now = boxOf(el) ?? target;
-      const delta = scrollDeltaFor(now, dialog.current?.offsetHeight ?? 240, window.innerHeight);
+      const delta = scrollDeltaFor(now, dialog.current?.offsetHeight ?? 240, window.innerHeight, stickyTopInset(el));
       if (delta !== 0) window.scrollBy({ top: delta, behavior: 'instant' });
     }
     dialog.current?.focus({ preventScroll: true });

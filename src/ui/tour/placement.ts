@@ -44,16 +44,18 @@ export function placeCallout(target: Box | null, callout: { width: number; heigh
 
 /**
  * How far to scroll the page (positive: down) so that the target and a callout below it fit
- * in the viewport, the pair centred; a target too tall for that is brought to the top.
+ * in the viewport below `topInset` (what a sticky bar covers at the top), the pair centred
+ * there; a target too tall for that is brought to the top of that room.
  */
-export function scrollDeltaFor(target: Box, calloutHeight: number, viewportHeight: number, gap = 12, margin = 8): number {
+export function scrollDeltaFor(target: Box, calloutHeight: number, viewportHeight: number, topInset = 0, gap = 12, margin = 8): number {
+  const roomTop = topInset + margin;
+  const roomBottom = viewportHeight - margin;
   const pair = target.height + gap + calloutHeight;
-  if (pair + 2 * margin <= viewportHeight) {
-    const wantedTop = (viewportHeight - pair) / 2;
-    // Already fully visible with room for the callout: no scroll (the page does not jump).
-    if (target.top >= margin && target.top + pair <= viewportHeight - margin) return 0;
-    return target.top - wantedTop;
+  if (pair <= roomBottom - roomTop) {
+    // Already wholly visible with room for the callout: no scroll (the page does not jump).
+    if (target.top >= roomTop && target.top + pair <= roomBottom) return 0;
+    return target.top - (roomTop + (roomBottom - roomTop - pair) / 2);
   }
-  if (target.top >= margin && target.top + target.height <= viewportHeight - margin) return 0;
-  return target.top - margin;
+  if (target.top >= roomTop && target.top + target.height <= roomBottom) return 0;
+  return target.top - roomTop;
 }

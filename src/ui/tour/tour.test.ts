@@ -67,6 +67,14 @@ describe('scrollDeltaFor', () => {
     expect(scrollDeltaFor({ top: -400, left: 0, width: 500, height: 300 }, 240, 720)).toBe(-484);
   });
 
+  it('keeps the pair below a sticky bar at the top (the run panel)', () => {
+    // 200 px covered: room from 208 to 712 (504 px) for a 100 + 12 + 240 = 352 px pair: top at 284.
+    expect(scrollDeltaFor({ top: 150, left: 0, width: 500, height: 100 }, 240, 720, 200)).toBe(-134);
+    expect(scrollDeltaFor({ top: 300, left: 0, width: 500, height: 100 }, 240, 720, 200)).toBe(0);
+    // Too tall for the room: its top just under the bar.
+    expect(scrollDeltaFor({ top: 100, left: 0, width: 500, height: 400 }, 240, 720, 200)).toBe(-108);
+  });
+
   it('brings a panel too tall for the pair to the top, unless it is already wholly visible', () => {
     expect(scrollDeltaFor({ top: 900, left: 0, width: 500, height: 600 }, 240, 720)).toBe(892);
     expect(scrollDeltaFor({ top: 50, left: 0, width: 500, height: 600 }, 240, 720)).toBe(0);
