@@ -29,7 +29,7 @@ interface Props {
 export function ChartFrame({ testId, title, caption, points, empty, height = 260, children, className, reference, summary }: Props) {
   const mounted = useMountedInTurn();
   return (
-    <figure className={`chart${className ? ` ${className}` : ''}`} data-testid={testId} data-tour={testId} data-points={points}>
+    <figure className={`chart${className ? ` ${className}` : ''}`} data-testid={testId} data-points={points} data-tour={testId}>
       <figcaption>
         <h3 className="chart__title">{title}</h3>
         <p className="chart__caption">{caption}</p>
