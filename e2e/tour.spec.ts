@@ -7,7 +7,7 @@
  * production build's service worker serves the app, the worker, the wasm binaries, the data
  * and the teacher with the network off.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,6 +161,13 @@ test.describe('offline, from the production build', () => {
       return { active: registration.active?.state, urls };
     });
     expect(cached.active).toBe('activated');
+    // Every file of the build is precached (the shell, the worker, the tfjs chunks, the wasm
+    // binaries, data and teachers) except the service worker's own and the data licence text.
+    const built = (readdirSync(outDir!, { recursive: true }) as string[]).filter((f) => statSync(join(outDir!, f)).isFile()).map((f) => `/${f.split('\\').join('/')}`);
+    const own = /^\/(sw\.js|workbox-[^/]+\.js|.*\.md)$/;
+    expect(built.filter((f) => !own.test(f) && !cached.urls.includes(f)), 'built but not precached').toEqual([]);
+    const bytes = built.filter((f) => cached.urls.includes(f)).reduce((sum, f) => sum + statSync(join(outDir!, f)).size, 0);
+    console.log(`[offline] precache: ${cached.urls.length} files, ${(bytes / 2 ** 20).toFixed(1)} MiB`);
     for (const wanted of [/\/index\.html$/, /\/assets\/worker-[^/]+\.js$/, /\/assets\/tfjs-backend-wasm-simd-[^/]+\.wasm$/, /\/data\/mnist\/images\.bin$/, /\/data\/mnist\/manifest\.json$/, /\/teachers\/mnist-0-4\/weights\.bin$/]) {
       expect(cached.urls.some((u) => wanted.test(u)), `precached: ${wanted}`).toBe(true);
     }
