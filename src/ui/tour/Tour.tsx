@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { selectActiveRun, useRunStore } from '../../state/runStore';
 import { anchorOf, runPhaseOf, stepPosition, waitMet, type TourStep } from '../../state/tour/engine';
 import { selectTourStep } from '../../state/tour/tourStore';
-import { placeCallout, scrollDeltaFor, type Box, type CalloutPlace } from './placement';
+import { placeCallout, scrollDeltaFor, type Box, type CalloutPlace, type Room } from './placement';
 import { anchorElement, anchorPresent, closeTour, openTourFromLink, tourNext, tourPrev, useTourStore } from './tourActions';
 import { useTourKeys } from './useTourKeys';
 import './tour.css';
@@ -52,20 +52,31 @@ function boxOf(el: HTMLElement | null): Box | null {
   return { top: Math.round(r.top), left: Math.round(r.left), width: Math.round(r.width), height: Math.round(r.height) };
 }
 
-/**
- * How much of the window's top a sticky bar covers once stuck (the run panel is one), not
- * counting `target` itself or what holds it: a panel scrolled under it would be hidden.
- */
-function stickyTopInset(target: HTMLElement): number {
-  let inset = 0;
-  for (const el of document.querySelectorAll<HTMLElement>('.app > *, .layout > *, .main > *')) {
-    if (el.contains(target) || target.contains(el)) continue;
-    const style = getComputedStyle(el);
-    if (style.position !== 'sticky' && style.position !== 'fixed') continue;
-    const top = parseFloat(style.top);
-    if (Number.isFinite(top)) inset = Math.max(inset, top + el.getBoundingClientRect().height);
+/** The element that scrolls `el` into view: its nearest scrolling ancestor, or the page. */
+function scrollerOf(el: HTMLElement): HTMLElement | null {
+  for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+    const overflow = getComputedStyle(p).overflowY;
+    if ((overflow === 'auto' || overflow === 'scroll') && p.scrollHeight > p.clientHeight) return p;
   }
-  return Math.max(0, inset);
+  return null;
+}
+
+/**
+ * Where `target` can be seen once scrolled: inside its scroll container (the page's main
+ * column scrolls on wide screens) and below any sticky bar stuck at its top (the run panel),
+ * unless the bar is the target or holds it.
+ */
+function roomFor(target: HTMLElement, scroller: HTMLElement | null): Room {
+  const frame = scroller?.getBoundingClientRect() ?? { top: 0, bottom: window.innerHeight };
+  let top = Math.max(0, frame.top);
+  for (const el of document.querySelectorAll<HTMLElement>('.app > *, .layout > *, .main > *')) {
+    if (el.contains(target) || target.contains(el) || (scroller && !scroller.contains(el))) continue;
+    const style = getComputedStyle(el);
+    if (style.position !== 'sticky') continue;
+    const inset = parseFloat(style.top);
+    if (Number.isFinite(inset)) top = Math.max(top, frame.top + inset + el.getBoundingClientRect().height);
+  }
+  return { top, bottom: Math.min(window.innerHeight, frame.bottom) };
 }
 
 function TourCallout({ step, waiting }: { step: TourStep; waiting: boolean }) {
@@ -92,10 +103,9 @@ function TourCallout({ step, waiting }: { step: TourStep; waiting: boolean }) {
     const el = anchor ? anchorElement(anchor) : null;
     const target = boxOf(el);
     if (el && target) {
-      if (target.top < 0 || target.top > window.innerHeight) el.scrollIntoView({ block: 'start' });
-      const now = boxOf(el) ?? target;
-      const delta = scrollDeltaFor(now, dialog.current?.offsetHeight ?? 240, window.innerHeight, stickyTopInset(el));
-      if (delta !== 0) window.scrollBy({ top: delta, behavior: 'instant' });
+      const scroller = scrollerOf(el);
+      const delta = scrollDeltaFor(target, dialog.current?.offsetHeight ?? 240, roomFor(el, scroller));
+      if (delta !== 0) (scroller ?? window).scrollBy({ top: delta, behavior: 'instant' });
     }
     dialog.current?.focus({ preventScroll: true });
   }, [step.id, anchor]);
@@ -112,11 +122,12 @@ function TourCallout({ step, waiting }: { step: TourStep; waiting: boolean }) {
     };
     follow();
     const timer = window.setInterval(follow, FOLLOW_MS);
-    window.addEventListener('scroll', follow, { passive: true });
+    // Capture: a scrolling column's scroll events do not bubble to the window.
+    window.addEventListener('scroll', follow, { passive: true, capture: true });
     window.addEventListener('resize', follow);
     return () => {
       window.clearInterval(timer);
-      window.removeEventListener('scroll', follow);
+      window.removeEventListener('scroll', follow, { capture: true });
       window.removeEventListener('resize', follow);
     };
   }, [anchor]);

@@ -42,14 +42,19 @@ export function placeCallout(target: Box | null, callout: { width: number; heigh
   return { top: maxTop, left: maxLeft, side: 'over' };
 }
 
+/** The band of the window a scrolled panel can be seen in: below any sticky bar, inside its scroll container. */
+export interface Room {
+  top: number;
+  bottom: number;
+}
+
 /**
- * How far to scroll the page (positive: down) so that the target and a callout below it fit
- * in the viewport below `topInset` (what a sticky bar covers at the top), the pair centred
- * there; a target too tall for that is brought to the top of that room.
+ * How far to scroll (positive: down) so that the target and a callout below it fit in the
+ * room, the pair centred there; a target too tall for that is brought to the top of the room.
  */
-export function scrollDeltaFor(target: Box, calloutHeight: number, viewportHeight: number, topInset = 0, gap = 12, margin = 8): number {
-  const roomTop = topInset + margin;
-  const roomBottom = viewportHeight - margin;
+export function scrollDeltaFor(target: Box, calloutHeight: number, room: Room, gap = 12, margin = 8): number {
+  const roomTop = room.top + margin;
+  const roomBottom = room.bottom - margin;
   const pair = target.height + gap + calloutHeight;
   if (pair <= roomBottom - roomTop) {
     // Already wholly visible with room for the callout: no scroll (the page does not jump).

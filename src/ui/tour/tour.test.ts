@@ -58,25 +58,30 @@ describe('placeCallout', () => {
 
 describe('scrollDeltaFor', () => {
   it('does not scroll when the panel and the callout below it are on screen', () => {
-    expect(scrollDeltaFor({ top: 100, left: 0, width: 500, height: 300 }, 240, 720)).toBe(0);
+    expect(scrollDeltaFor({ top: 100, left: 0, width: 500, height: 300 }, 240, { top: 0, bottom: 720 })).toBe(0);
   });
 
   it('centres the pair when the panel is off screen or the callout would not fit under it', () => {
     // Pair height 300 + 12 + 240 = 552: top wanted at (720 - 552) / 2 = 84.
-    expect(scrollDeltaFor({ top: 1500, left: 0, width: 500, height: 300 }, 240, 720)).toBe(1416);
-    expect(scrollDeltaFor({ top: -400, left: 0, width: 500, height: 300 }, 240, 720)).toBe(-484);
+    expect(scrollDeltaFor({ top: 1500, left: 0, width: 500, height: 300 }, 240, { top: 0, bottom: 720 })).toBe(1416);
+    expect(scrollDeltaFor({ top: -400, left: 0, width: 500, height: 300 }, 240, { top: 0, bottom: 720 })).toBe(-484);
+  });
+
+  it('keeps the pair inside a scroll container below the title bar', () => {
+    // The column scrolls from 80 to 720: room from 88 to 712 (624 px) for a 352 px pair: top at 224.
+    expect(scrollDeltaFor({ top: 1000, left: 0, width: 500, height: 100 }, 240, { top: 80, bottom: 720 })).toBe(776);
   });
 
   it('keeps the pair below a sticky bar at the top (the run panel)', () => {
     // 200 px covered: room from 208 to 712 (504 px) for a 100 + 12 + 240 = 352 px pair: top at 284.
-    expect(scrollDeltaFor({ top: 150, left: 0, width: 500, height: 100 }, 240, 720, 200)).toBe(-134);
-    expect(scrollDeltaFor({ top: 300, left: 0, width: 500, height: 100 }, 240, 720, 200)).toBe(0);
+    expect(scrollDeltaFor({ top: 150, left: 0, width: 500, height: 100 }, 240, { top: 200, bottom: 720 })).toBe(-134);
+    expect(scrollDeltaFor({ top: 300, left: 0, width: 500, height: 100 }, 240, { top: 200, bottom: 720 })).toBe(0);
     // Too tall for the room: its top just under the bar.
-    expect(scrollDeltaFor({ top: 100, left: 0, width: 500, height: 400 }, 240, 720, 200)).toBe(-108);
+    expect(scrollDeltaFor({ top: 100, left: 0, width: 500, height: 400 }, 240, { top: 200, bottom: 720 })).toBe(-108);
   });
 
   it('brings a panel too tall for the pair to the top, unless it is already wholly visible', () => {
-    expect(scrollDeltaFor({ top: 900, left: 0, width: 500, height: 600 }, 240, 720)).toBe(892);
-    expect(scrollDeltaFor({ top: 50, left: 0, width: 500, height: 600 }, 240, 720)).toBe(0);
+    expect(scrollDeltaFor({ top: 900, left: 0, width: 500, height: 600 }, 240, { top: 0, bottom: 720 })).toBe(892);
+    expect(scrollDeltaFor({ top: 50, left: 0, width: 500, height: 600 }, 240, { top: 0, bottom: 720 })).toBe(0);
   });
 });
