@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import { selectActiveRun, useRunStore } from '../../state/runStore';
 import { anchorOf, runPhaseOf, stepPosition, waitMet, type TourStep } from '../../state/tour/engine';
 import { selectTourStep } from '../../state/tour/tourStore';
@@ -79,6 +79,16 @@ function roomFor(target: HTMLElement, scroller: HTMLElement | null): Room {
   return { top, bottom: Math.min(window.innerHeight, frame.bottom) };
 }
 
+/** Where the spotlight and the callout go now, read from the page (the states change only when the places do). */
+function measureTour(anchor: string | null, dialog: HTMLElement | null, setBox: Dispatch<SetStateAction<Box | null>>, setPlace: Dispatch<SetStateAction<CalloutPlace>>): void {
+  const target = boxOf(anchor ? anchorElement(anchor) : null);
+  setBox((old) => (sameBox(old, target) ? old : target));
+  const size = { width: dialog?.offsetWidth ?? 360, height: dialog?.offsetHeight ?? 240 };
+  const spot = target && { top: target.top - SPOTLIGHT_PAD, left: target.left - SPOTLIGHT_PAD, width: target.width + 2 * SPOTLIGHT_PAD, height: target.height + 2 * SPOTLIGHT_PAD };
+  const next = placeCallout(spot, size, { width: document.documentElement.clientWidth, height: window.innerHeight });
+  setPlace((old) => (old.top === next.top && old.left === next.left && old.side === next.side ? old : next));
+}
+
 function TourCallout({ step, waiting }: { step: TourStep; waiting: boolean }) {
   const steps = useTourStore((s) => s.steps);
   const tour = useTourStore((s) => s.tour);
@@ -98,7 +108,8 @@ function TourCallout({ step, waiting }: { step: TourStep; waiting: boolean }) {
     };
   }, []);
 
-  // Each step: bring the panel and the callout on screen together, then take the focus.
+  // Each step: bring the panel and the callout on screen together, place them before the
+  // page paints, then take the focus.
   useLayoutEffect(() => {
     const el = anchor ? anchorElement(anchor) : null;
     const target = boxOf(el);
@@ -107,26 +118,24 @@ function TourCallout({ step, waiting }: { step: TourStep; waiting: boolean }) {
       const delta = scrollDeltaFor(target, dialog.current?.offsetHeight ?? 240, roomFor(el, scroller));
       if (delta !== 0) (scroller ?? window).scrollBy({ top: delta, behavior: 'instant' });
     }
+    measureTour(anchor, dialog.current, setBox, setPlace);
     dialog.current?.focus({ preventScroll: true });
   }, [step.id, anchor]);
 
-  // Follow the panel as the page reflows or scrolls.
+  // Follow the panel as the page reflows or scrolls, and as the callout changes size.
   useEffect(() => {
-    const follow = () => {
-      const target = boxOf(anchor ? anchorElement(anchor) : null);
-      setBox((old) => (sameBox(old, target) ? old : target));
-      const size = { width: dialog.current?.offsetWidth ?? 360, height: dialog.current?.offsetHeight ?? 240 };
-      const spot = target && { top: target.top - SPOTLIGHT_PAD, left: target.left - SPOTLIGHT_PAD, width: target.width + 2 * SPOTLIGHT_PAD, height: target.height + 2 * SPOTLIGHT_PAD };
-      const next = placeCallout(spot, size, { width: document.documentElement.clientWidth, height: window.innerHeight });
-      setPlace((old) => (old.top === next.top && old.left === next.left && old.side === next.side ? old : next));
-    };
-    follow();
+    const follow = () => measureTour(anchor, dialog.current, setBox, setPlace);
     const timer = window.setInterval(follow, FOLLOW_MS);
+    const resized = new ResizeObserver(follow);
+    if (dialog.current) resized.observe(dialog.current);
+    const el = anchor ? anchorElement(anchor) : null;
+    if (el) resized.observe(el);
     // Capture: a scrolling column's scroll events do not bubble to the window.
     window.addEventListener('scroll', follow, { passive: true, capture: true });
     window.addEventListener('resize', follow);
     return () => {
       window.clearInterval(timer);
+      resized.disconnect();
       window.removeEventListener('scroll', follow, { capture: true });
       window.removeEventListener('resize', follow);
     };

@@ -4,7 +4,7 @@ import { openTour, useTourStore } from './tourActions';
 export function TourButton() {
   const active = useTourStore((s) => s.tour.active);
   return (
-    <button type="button" className="button view-button" data-testid="tour-button" aria-pressed={active} disabled={active} onClick={() => openTour()} title="A guided walk through REFILLED: both stages, live (→ / Space next, ← back, Esc ends)">
+    <button type="button" className="button view-button tour-button" data-testid="tour-button" aria-pressed={active} disabled={active} onClick={() => openTour()} title="A guided walk through REFILLED: both stages, live (→ / Space next, ← back, Esc ends)">
       Take the tour
     </button>
   );
