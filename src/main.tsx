@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
 import { boot } from './ui/boot';
+import { registerOffline } from './ui/offline/registerOffline';
 import './ui/styles.css';
 import './ui/styles/layout.css';
 import './ui/styles/themes.css';
@@ -11,6 +12,7 @@ import './ui/styles/a11y.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 boot();
+registerOffline();
 createRoot(root).render(
   <StrictMode>
     <App />

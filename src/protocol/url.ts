@@ -11,6 +11,8 @@ import { teacherInfo } from './catalog';
 export interface UrlExtras {
   /** Start the run as soon as the page opens (for a lecture slide). */
   autorun: boolean;
+  /** `tour=1`: start the guided tour (lecture mode) as soon as the page opens. A view flag, not configuration. */
+  tour?: boolean;
   /** Force a tfjs backend. */
   backend: 'webgpu' | 'webgl' | 'cpu' | 'wasm' | null;
   /** Controls hidden with `<control>_hide=1`. */
@@ -52,6 +54,7 @@ export function encodeConfigHash(config: ExperimentConfig, extras: Partial<UrlEx
   params.set('v', String(CONFIG_VERSION));
   for (const spec of FIELDS) params.set(spec.key, fieldText(config, spec.key));
   if (extras.autorun) params.set('autorun', '1');
+  if (extras.tour) params.set('tour', '1');
   if (extras.backend) params.set('backend', extras.backend);
   for (const control of extras.hidden ?? []) params.set(`${control}_hide`, '1');
   // Written only when not the default, like the other extras.
@@ -83,6 +86,11 @@ export function decodeConfigHash(input: string): DecodedUrl {
     if (key === 'v' || key === 'preset') continue;
     if (key === 'autorun') {
       extras.autorun = raw === '1' || raw === 'true';
+      continue;
+    }
+    if (key === 'tour') {
+      if (raw === '1' || raw === 'true') extras.tour = true;
+      else if (raw !== '0' && raw !== 'false') notices.push(`tour "${raw}" is not 1 or 0; the tour does not start by itself.`);
       continue;
     }
     if (key === 'backend') {

@@ -34,6 +34,8 @@ export interface ConfigState {
   /** Controls and panels hidden by `<control>_hide=1`. */
   hidden: string[];
   autorun: boolean;
+  /** `tour=1`: the link starts the guided tour (a view flag; the tour's own state is in state/tour). */
+  tour: boolean;
   backend: UrlExtras['backend'];
   /** Seeds *Compare* runs each method on (`compareSeeds=`). */
   compareSeeds: number;
@@ -79,6 +81,7 @@ export function createConfigStore(): UseBoundStore<StoreApi<ConfigState>> {
     notices: [],
     hidden: [],
     autorun: false,
+    tour: false,
     backend: null,
     compareSeeds: COMPARE_SEEDS.default,
     layout: 'default',
@@ -157,6 +160,7 @@ export function createConfigStore(): UseBoundStore<StoreApi<ConfigState>> {
         notices: decoded.notices,
         hidden: decoded.extras.hidden,
         autorun: decoded.extras.autorun,
+        tour: decoded.extras.tour ?? false,
         backend: decoded.extras.backend,
         compareSeeds: decoded.extras.compareSeeds,
         layout: decoded.extras.layout ?? 'default',
@@ -174,8 +178,8 @@ export const useConfigStore = createConfigStore();
 // Selectors (one value each, so components re-render only when theirs changes).
 
 /** The hash (without '#') that describes the store: the config plus the link's extras. */
-export function hashOf(s: Pick<ConfigState, 'config' | 'autorun' | 'backend' | 'hidden'> & Partial<Pick<ConfigState, 'compareSeeds' | 'layout' | 'linkTheme'>>): string {
-  return encodeConfigHash(s.config, { autorun: s.autorun, backend: s.backend, hidden: s.hidden, compareSeeds: s.compareSeeds, layout: s.layout, theme: s.linkTheme ?? undefined });
+export function hashOf(s: Pick<ConfigState, 'config' | 'autorun' | 'backend' | 'hidden'> & Partial<Pick<ConfigState, 'compareSeeds' | 'layout' | 'linkTheme' | 'tour'>>): string {
+  return encodeConfigHash(s.config, { autorun: s.autorun, tour: s.tour, backend: s.backend, hidden: s.hidden, compareSeeds: s.compareSeeds, layout: s.layout, theme: s.linkTheme ?? undefined });
 }
 
 /** The first validation (or input) error of a field, or undefined. */
@@ -246,7 +250,7 @@ export function bindUrlSync(host: UrlHost, store: UseBoundStore<StoreApi<ConfigS
   if (written !== current()) host.history.replaceState(null, '', `#${written}`);
 
   const unsubscribe = store.subscribe((s, prev) => {
-    if (s.config === prev.config && s.autorun === prev.autorun && s.backend === prev.backend && s.hidden === prev.hidden && s.compareSeeds === prev.compareSeeds && s.layout === prev.layout && s.linkTheme === prev.linkTheme) return;
+    if (s.config === prev.config && s.autorun === prev.autorun && s.tour === prev.tour && s.backend === prev.backend && s.hidden === prev.hidden && s.compareSeeds === prev.compareSeeds && s.layout === prev.layout && s.linkTheme === prev.linkTheme) return;
     const hash = hashOf(s);
     if (hash === written) return;
     written = hash;

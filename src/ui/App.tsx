@@ -10,6 +10,9 @@ import { ViewControls } from './layout/ViewControls';
 import { toggleRunPause } from './run/actions';
 import { ShortcutsDialog, useHelpKey } from './shortcuts/ShortcutsDialog';
 import { useThemeOnDocument } from './theme/theme';
+import { Tour } from './tour/Tour';
+import { TourButton } from './tour/TourButton';
+import { UpdateBanner } from './banners/UpdateBanner';
 
 /** The playground: configuration on the left (unless every panel of it is hidden), the run and its charts on the right. */
 export function App() {
@@ -30,8 +33,10 @@ export function App() {
         </div>
         <RuntimeBadge />
         <ShareControls />
+        <TourButton />
         <ViewControls />
       </header>
+      <UpdateBanner />
       <UrlNotices />
       <SoftwareGpuNotice />
       <div className={`layout${sidebar ? '' : ' layout--no-sidebar'}`} data-testid="layout">
@@ -39,6 +44,7 @@ export function App() {
         <MainColumn />
       </div>
       <ShortcutsDialog />
+      <Tour />
     </div>
   );
 }

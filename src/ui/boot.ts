@@ -15,7 +15,8 @@ export function boot(): void {
   booted = true;
   bindUrlSync(window);
   initTheme();
-  const { backend, autorun } = useConfigStore.getState();
+  const { backend, autorun, tour } = useConfigStore.getState();
   bridge.init(backend);
-  if (autorun) startRun();
+  // With `tour=1` the tour starts the run itself (stage 1, paused at the boundary: ui/tour).
+  if (autorun && !tour) startRun();
 }

@@ -30,7 +30,7 @@ interface Props {
 export function ChartFrame({ testId, title, caption, points, empty, height = 260, children, className, reference, summary }: Props) {
   const mounted = useMountedInTurn();
   return (
-    <figure className={`chart${className ? ` ${className}` : ''}`} data-testid={testId} data-points={points}>
+    <figure className={`chart${className ? ` ${className}` : ''}`} data-testid={testId} data-points={points} data-tour={testId}>
       <figcaption>
         {points > 0 && <ChartExportMenu testId={testId} />}
         <h3 className="chart__title">{title}</h3>

@@ -23,7 +23,7 @@ export function ComparePanel({ withChart = true }: { withChart?: boolean }) {
   if (hidden) return null;
   const seedList = comparisonSeeds(firstSeed, seeds);
   return (
-    <section className="compare" aria-label="Compare">
+    <section className="compare" aria-label="Compare" data-tour="compare">
       <div className="compare__head">
         <div>
           <h2>Compare</h2>

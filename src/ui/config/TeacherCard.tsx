@@ -15,7 +15,7 @@ export function TeacherCard() {
   const names = DATASETS[dataset].classNames;
   const classes = teacher?.classes ?? [];
   return (
-    <div className="teacher-card">
+    <div className="teacher-card" data-tour="teacher">
       <div className="teacher-card__title">The teacher knows {classes.length} classes</div>
       <div className="thumb-strip" data-testid="teacher-thumbnails" data-points={classes.length}>
         {classes.map((c) => (

@@ -44,7 +44,7 @@ export function RunPanel() {
   const stepCount = Number(stepText);
   const stepValid = validStepCount(stepCount);
   return (
-    <section className="run-panel" aria-label="Run">
+    <section className="run-panel" aria-label="Run" data-tour="run">
       <div className="run-panel__row">
         <div className="button-group">
           <ControlButton action="run" testId="run-button" primary>

@@ -10,6 +10,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['?'], does: 'Show this list of shortcuts' },
   { keys: ['Esc'], does: 'Close this list' },
   { keys: ['Tab', 'Shift', 'Tab'], does: 'Move between controls; Enter or Space presses the focused button' },
+  { keys: ['→', 'Space'], does: 'In the tour: the next step (Space does not run or pause while the tour is open)' },
+  { keys: ['←'], does: 'In the tour: the previous step' },
+  { keys: ['Esc'], does: 'In the tour: end it' },
 ];
 
 /** Whether a key press belongs to a control where typing `?` means the character. */
