@@ -95,6 +95,8 @@ export class Experiment {
   private order: number[] = [];
   private accumulator: tf.Tensor1D | null = null;
   private accumulatedSteps = 0;
+  /** The reporting step's `probe` tensor (an objective's extra, read back with the statistics). */
+  private probe: tf.Tensor | null = null;
   private intervalStartMs = 0;
   private best: { score: number; step: number; snapshot: tf.Tensor[] } | null = null;
   private stage1Summary: ExperimentResult['stage1'];
@@ -293,6 +295,7 @@ export class Experiment {
       config: this.config,
       numClasses: this.numClasses,
       labels,
+      rows: idx,
       teacherEmb: () => (teacherEmb ??= augmented ? this.teacher.embed(x) : tf.gather(this.teacherTrainEmb, idx)),
       teacherLogits: () => {
         if (!this.teacherTrainLogits) throw new Error(`method ${this.config.method} reads the teacher's logits but does not declare the trainLogits cache`);
@@ -353,8 +356,15 @@ export class Experiment {
     return this.optimise([{ variables: this.student.embeddingVariables(), learningRate: lr }], (embed) => {
       const { x, ctx } = this.batchContext(indices, withStats);
       const r = objective.compute(ctx, embed(x));
+      this.keepProbe(r.probe);
       return { loss: r.loss, stats: Experiment.stack(objective, r.stats) };
     });
+  }
+
+  private keepProbe(probe: tf.Tensor | undefined): void {
+    if (!probe) return;
+    this.probe?.dispose();
+    this.probe = tf.keep(tf.reshape(probe, [-1]));
   }
 
   private stage2Step(indices: number[], lr: number, withStats: boolean): tf.Tensor1D {
@@ -368,6 +378,7 @@ export class Experiment {
     return this.optimise(groups, (embed) => {
       const { x, ctx } = this.batchContext(indices, withStats);
       const r = objective.compute(ctx, this.student.head(embed(x)));
+      this.keepProbe(r.probe);
       return { loss: r.loss, stats: Experiment.stack(objective, r.stats) };
     });
   }
@@ -378,8 +389,16 @@ export class Experiment {
     const steps = this.accumulatedSteps;
     this.accumulator = null;
     this.accumulatedSteps = 0;
+    const probe = this.probe;
+    this.probe = null;
     if (!acc) return;
-    const values = Array.from(await this.readbacks.read(acc)).map((v) => v / steps);
+    // The objective's probe rides on the same read-back as the statistics.
+    const both = probe ? tf.concat([acc, probe]) : acc;
+    const all = Array.from(await this.readbacks.read(both));
+    if (probe) both.dispose();
+    probe?.dispose();
+    const values = all.slice(0, acc.size).map((v) => v / steps);
+    const probeValues = all.slice(acc.size);
     acc.dispose();
     const now = performance.now();
     const stepMs = (now - this.intervalStartMs) / steps;
@@ -387,7 +406,7 @@ export class Experiment {
     if (!Number.isFinite(values[0])) throw new DivergenceError(stage, this.globalStep);
     const objective = stage === 1 ? this.method.stage1 : this.method.stage2;
     const point: MetricsPoint = { stage, step: this.globalStep, epoch: this.epoch, learningRate: lr, loss: values[0], stepMs };
-    objective?.report(Object.fromEntries((objective?.stats ?? []).map((k, i) => [k, values[i]])), steps, point);
+    objective?.report(Object.fromEntries((objective?.stats ?? []).map((k, i) => [k, values[i]])), steps, point, probeValues);
     if (stage === 2) point.lambda = this.method.lambda(this.config, this.epoch);
     this.metrics.push(point);
     this.hooks.onMetrics?.(point);
@@ -543,6 +562,7 @@ export class Experiment {
   /** Frees every tensor the experiment holds (the teacher stays with its owner). */
   dispose(): void {
     this.accumulator?.dispose();
+    this.probe?.dispose();
     this.dropBest();
     this.optimizer.dispose();
     this.student.dispose();
