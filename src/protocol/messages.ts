@@ -4,6 +4,7 @@
  * messages of a stopped run are dropped.
  */
 import type { ExperimentConfig } from './config';
+import type { ExplorerEvent, ExplorerRequest } from './explorer';
 import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo, StageId } from './results';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -29,7 +30,9 @@ export type WorkerRequest =
   /** Stops and frees everything of the run. */
   | { type: 'reset'; runId: number }
   /** Reports the backend and live tensor count, without a run. */
-  | { type: 'ping' };
+  | { type: 'ping' }
+  /** The explorer panels: which triplets to follow and which validation image to inspect. */
+  | ExplorerRequest;
 
 /** Switches of a worker, set once by 'init'. */
 export interface WorkerInitOptions {
@@ -112,7 +115,9 @@ export type WorkerEvent =
   | { type: 'embedding'; runId: number; step: number; embedding: EmbeddingPicture }
   | { type: 'progress'; runId: number; progress: ProgressInfo }
   | { type: 'result'; runId: number; result: ExperimentResult }
-  | { type: 'error'; runId: number | null; code: ErrorCode; message: string; hint: string };
+  | { type: 'error'; runId: number | null; code: ErrorCode; message: string; hint: string }
+  /** The explorer panels' data (routed to the explorer store). */
+  | ExplorerEvent;
 
 /** A 2-D PCA projection of validation embeddings, for the embedding picture. */
 export interface EmbeddingPicture {

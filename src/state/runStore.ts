@@ -279,6 +279,9 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
         }));
         return;
       }
+      case 'explorer':
+      case 'explorer-setup':
+        return; // the explorer store's (state/explorer)
       default: {
         const unreachable: never = e;
         throw new Error(`Unknown worker event ${JSON.stringify(unreachable)}`);

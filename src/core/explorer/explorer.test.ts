@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { refilledStage1Loss, refilledStage2Loss } from '../losses';
 import { classAffinity } from './affinity';
 import { batchScope, localClassifierView, targetSharpness } from './localClassifier';
-import { decodeTripletSample, TRIPLET_SAMPLE_SIZE } from './tripletSample';
+import { decodeTripletSample, TRIPLET_SAMPLE_SIZE, tripletProbabilities } from './tripletSample';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -216,6 +216,20 @@ describe('classAffinity', () => {
     const a = tf.tidy(() => classAffinity(tf.tensor2d([[0, 0], [Math.log(3), 0], [0, Math.log(4)]]), tf.tensor1d([0, 0, 1], 'int32'), 3));
     expect(Array.from(a.dataSync()).map((x) => Math.round(x * 1e6) / 1e6)).toEqual([0.625, 0.375, 0.2, 0.8, 0, 0]);
     a.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('tripletProbabilities', () => {
+  it('is σ((d_an − d_ap)/τ₁) on the normalised embedding', () => {
+    const before = tf.memory().numTensors;
+    // ẑ: a = e₁, p = (e₁ + e₂)/√2, n = −e₁ → d_ap = √(2 − √2), d_an = 2.
+    const p = tf.tidy(() => tripletProbabilities(tf.tensor2d([[3, 0], [1, 1], [-2, 0]]), tf.tensor2d([[0, 1, 2], [0, 2, 1]], [2, 3], 'int32'), 4));
+    const dap = Math.sqrt(2 - Math.SQRT2);
+    const [first, second] = p.dataSync();
+    expect(first).toBeCloseTo(sigmoid((2 - dap) / 4), 6);
+    expect(second).toBeCloseTo(sigmoid((dap - 2) / 4), 6);
+    p.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TripletSampleRow } from '../../protocol/explorer';
-import { constantOf } from '../losses/distances';
+import { constantOf, l2Normalize } from '../losses/distances';
 
 /** Triplets in one sample (the panel shows at most this many). */
 export const TRIPLET_SAMPLE_SIZE = 24;
@@ -76,4 +76,18 @@ export function decodeTripletSample(values: ArrayLike<number>, k: number = TRIPL
     out.push({ anchor: Math.round(row(0)), positive: Math.round(row(1)), negative: Math.round(row(2)), pT: row(4), pS: row(5) });
   }
   return out;
+}
+
+/**
+ * p = σ((d_an − d_ap)/τ₁) of given triplets on one embedding: emb [M, D] (normalised here),
+ * triplets [K, 3] int32 rows (a, p, n) of emb → [K]. The stage-1 loss's binary triplet
+ * probability, for triplets followed outside a batch.
+ */
+export function tripletProbabilities(emb: tf.Tensor2D, triplets: tf.Tensor2D, tau1: number): tf.Tensor1D {
+  return tf.tidy(() => {
+    const z = l2Normalize(emb);
+    const [a, p, n] = tf.unstack(triplets, 1).map((i) => tf.gather(z, i));
+    const distance = (u: tf.Tensor, v: tf.Tensor) => tf.sqrt(tf.sum(tf.square(tf.sub(u, v)), 1));
+    return tf.sigmoid(tf.div(tf.sub(distance(a, n), distance(a, p)), tau1)) as tf.Tensor1D;
+  });
 }

@@ -41,7 +41,7 @@ export interface ExperimentOptions {
   episodes?: number;
 }
 
-interface SplitTensors {
+export interface SplitTensors {
   images: tf.Tensor4D;
   labels: tf.Tensor1D;
   count: number;
@@ -557,6 +557,15 @@ export class Experiment {
       return mapInChunks(images, this.evalChunk, (x) => (who === 'student' ? this.student.embed(x, false, this.convGradient) : this.teacher.embed(x)));
     });
     return { embeddings, labels };
+  }
+
+  /**
+   * What the explorer reads of the run: the splits' images and labels, the frozen teacher with
+   * its cached f_T of the training set, and stage 2's resolved temperatures. Owned by the
+   * experiment: read them, never dispose them.
+   */
+  explorerView(): { train: SplitTensors; val: SplitTensors; teacher: Teacher; teacherTrainEmb: tf.Tensor2D; tau2: number; teacherTau: number; convGradient: ConvGradientMode } {
+    return { train: this.train, val: this.val, teacher: this.teacher, teacherTrainEmb: this.teacherTrainEmb, tau2: this.tau2, teacherTau: this.teacherTau, convGradient: this.convGradient };
   }
 
   /** Frees every tensor the experiment holds (the teacher stays with its owner). */
