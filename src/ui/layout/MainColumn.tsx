@@ -6,6 +6,7 @@ import { FinalResults } from '../charts/FinalResults';
 import { LiveCharts } from '../charts/LiveCharts';
 import { CompareChart } from '../compare/CompareChart';
 import { ComparePanel } from '../compare/ComparePanel';
+import { ExplorerPanel } from '../explorer/ExplorerPanel';
 import { RunPanel } from '../run/RunPanel';
 import { TeacherLocalCard } from '../science/TeacherLocalCard';
 
@@ -27,6 +28,7 @@ export function MainColumn() {
         <RunCaption />
         <LiveCharts />
         <TeacherLocalCard />
+        <ExplorerPanel />
         <ComparePanel />
       </main>
     );
