@@ -68,13 +68,18 @@ describe('sampleMinedTriplets (through refilledStage1Loss)', () => {
     return out;
   }
 
-  it('returns mined triplets by training-set index, with p_T and p_S equal to the loss’s', () => {
-    const { sample, mined, meanPT, meanPS } = run('triplet', 64);
-    const rows = decodeTripletSample(sample.dataSync(), 64);
+  it('returns one mined triplet per anchor by training-set index, with p_T and p_S equal to the loss’s', () => {
+    const r = tf.tidy(() => {
+      const out = refilledStage1Loss({ studentEmb: tf.tensor2d(student), teacherEmb: tf.tensor2d(teacher), labels: tf.tensor1d(labels, 'int32'), mining: 'semihard-margin', margin, form: 'triplet', tau1, w1: 1, sample: { size: 64, rowIds: tf.tensor1d(rowIds, 'int32') } });
+      return { sample: out.sample as tf.Tensor2D, anchors: out.stats.anchorsWithTriplet };
+    });
+    const rows = decodeTripletSample(r.sample.dataSync(), 64);
     const expected = minedByHand();
     expect(expected.length).toBeGreaterThan(3);
-    expect(rows.length).toBe(Math.min(64, mined.dataSync()[0]));
-    expect(rows.length).toBe(expected.length);
+    // Every anchor with a mined triplet shows one (k exceeds the batch here).
+    expect(rows.length).toBe(r.anchors.dataSync()[0]);
+    expect(rows.length).toBe(new Set(expected.map((e) => e.a)).size);
+    expect(new Set(rows.map((row) => row.anchor)).size).toBe(rows.length);
     for (const row of rows) {
       const [a, p, n] = [row.anchor - 40, row.positive - 40, row.negative - 40];
       const match = expected.find((e) => e.a === a && e.p === p && e.n === n);
@@ -82,21 +87,31 @@ describe('sampleMinedTriplets (through refilledStage1Loss)', () => {
       expect(row.pT).toBeCloseTo(match!.pT, 5);
       expect(row.pS).toBeCloseTo(match!.pS, 5);
     }
-    // Every mined triplet is in the sample here: its means are the loss's own statistics.
-    const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
-    expect(mean(rows.map((r) => r.pT))).toBeCloseTo(meanPT.dataSync()[0], 6);
-    expect(mean(rows.map((r) => r.pS))).toBeCloseTo(meanPS.dataSync()[0], 6);
-    tf.dispose([sample, mined, meanPT, meanPS]);
+    tf.dispose([r.sample, r.anchors]);
   });
 
-  it('keeps at most k distinct triplets, spread over anchors, in the tuple form too', () => {
+  it('p_T and p_S are the statistics’ own: with one mined triplet the sample’s values are the means', () => {
+    // Anchor 0 and positive 1 of class 0, one negative 2 close enough to be mined.
+    const out = tf.tidy(() => {
+      const r = refilledStage1Loss({ studentEmb: tf.tensor2d([[1, 0], [0.9, 0.1], [0.9, 0.2]]), teacherEmb: tf.tensor2d([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), labels: tf.tensor1d([0, 0, 1], 'int32'), mining: 'semihard-margin', margin: 2, form: 'triplet', tau1, w1: 1, sample: { size: 4 } });
+      return tf.concat([tf.reshape(r.sample as tf.Tensor2D, [-1]), tf.stack([r.stats.mined, r.stats.meanPT, r.stats.meanPS])]);
+    });
+    const v = out.dataSync();
+    const rows = decodeTripletSample(v.slice(0, 24), 4);
+    const [mined, meanPT, meanPS] = v.slice(24);
+    expect(mined).toBe(rows.length);
+    expect(rows[0].pT).toBe(meanPT);
+    expect(rows[0].pS).toBe(meanPS);
+    out.dispose();
+  });
+
+  it('keeps at most k triplets, one per anchor, in the tuple form too', () => {
     const k = 5;
     const { sample, mined, meanPT, meanPS } = run('tuple', k);
     expect(sample.shape).toEqual([k, 6]);
     const rows = decodeTripletSample(sample.dataSync(), k);
     expect(rows.length).toBe(k);
-    expect(new Set(rows.map((r) => `${r.anchor},${r.positive},${r.negative}`)).size).toBe(k);
-    expect(new Set(rows.map((r) => r.anchor)).size).toBeGreaterThan(1);
+    expect(new Set(rows.map((r) => r.anchor)).size).toBe(k);
     for (const r of rows) {
       expect(labels[r.anchor - 40]).toBe(labels[r.positive - 40]);
       expect(labels[r.negative - 40]).not.toBe(labels[r.anchor - 40]);

@@ -13,47 +13,49 @@ export const TRIPLET_SAMPLE_SIZE = 24;
 /** Columns of a sample row, in order. */
 export const TRIPLET_SAMPLE_COLUMNS = ['anchor', 'positive', 'negative', 'mined', 'pT', 'pS'] as const;
 
-/** Irrational steps of the R₃ low-discrepancy sequence (Roberts): frac(a·α₁ + p·α₂ + n·α₃) spreads the picks. */
-const R3 = [0.8191725133961645, 0.6710436067037893, 0.5497004779019703] as const;
+/** Irrational steps of the R₂ low-discrepancy sequence (Roberts): frac(i·α) spreads the picks. */
+const R2 = [0.7548776662466927, 0.5698402909980532] as const;
 
 /**
- * Up to k mined triplets of the batch, on the device: [k, 6] float32 rows
- * (anchor, positive, negative, mined, p_T, p_S), with
+ * Up to k mined triplets of the batch, at most one per anchor, on the device: [k, 6] float32
+ * rows (anchor, positive, negative, mined, p_T, p_S), with
  * - anchor, positive, negative: `rowIds[a]`, `rowIds[p]`, `rowIds[n]` (e.g. training-set
  *   indices of the batch's rows; batch positions when `rowIds` is omitted), exact in float32
  *   below 2²⁴;
- * - mined: 1 for a mined triplet, 0 for a padding row (fewer than k mined);
+ * - mined: 1 for a mined triplet, 0 for a padding row (fewer than k anchors with a triplet);
  * - p_T, p_S: the binary triplet probability p = σ((d_an − d_ap)/τ₁) = σ(−u) on the teacher
  *   and on the student, from the stage-1 loss's own u [B, B, B] (`u[a, p, n] = (d_ap − d_an)/τ₁`).
  *
- * mask [B, B, B] 0/1 is the stage-1 mining mask. Which mined triplets are shown is fixed by
- * their positions (a, p, n) through a low-discrepancy score, so a sample is spread over
- * anchors rather than the first k; no random state is consumed. Carries no gradient.
+ * mask [B, B, B] 0/1 is the stage-1 mining mask. Each anchor's triplet is its mined (p, n)
+ * with the highest low-discrepancy score frac((p·B + n)·α₂), and the k anchors are those with
+ * a triplet, in the order of frac(a·α₁): the sample is spread over anchors and classes, not the
+ * first k, and no random state is consumed. One broadcast and two reductions over the mask and
+ * a top-k over B values (a top-k over all B³ entries doubled a reporting step on the cpu).
+ * Carries no gradient.
  */
 export function sampleMinedTriplets(mask: tf.Tensor3D, teacherCloser: tf.Tensor3D, studentCloser: tf.Tensor3D, k: number, rowIds?: tf.Tensor1D): tf.Tensor2D {
   return constantOf(() => {
     const b = mask.shape[0];
-    const count = Math.min(k, b * b * b);
-    const axis = (dim: 0 | 1 | 2, alpha: number) => {
-      const shape: [number, number, number] = [1, 1, 1];
-      shape[dim] = b;
-      return tf.reshape(tf.mul(tf.range(0, b, 1, 'float32'), alpha), shape);
+    const count = Math.min(k, b);
+    const frac = (n: number, alpha: number) => {
+      const x = tf.mul(tf.range(0, n, 1, 'float32'), alpha);
+      return tf.sub(x, tf.floor(x)); // [n] in [0, 1)
     };
-    const spread = tf.add(tf.add(axis(0, R3[0]), axis(1, R3[1])), axis(2, R3[2]));
-    const frac = tf.sub(spread, tf.floor(spread)); // [B, B, B] in [0, 1)
-    // Mined triplets score in [1, 2), the rest in [0, 1): the top k are mined ones first.
-    const score = tf.reshape(tf.add(mask, tf.mul(frac, 0.5)), [-1]);
-    const { indices } = tf.topk(score, count);
-    const flat = tf.cast(indices, 'int32');
+    // Mined (p, n) pairs score in [1, 1.5), the rest in [0, 0.5): each anchor's best is a mined one
+    // if it has any. The pair's score depends on p·B + n only: one broadcast over the mask.
+    const score = tf.add(tf.reshape(mask, [b, b * b]), tf.reshape(tf.mul(frac(b * b, R2[1]), 0.5), [1, b * b]));
+    // Anchors with a triplet first, in a low-discrepancy order among themselves.
+    const anchorScore = tf.add(tf.max(score, 1), tf.mul(frac(b, R2[0]), 0.25));
+    const anchors = tf.topk(anchorScore, count).indices as tf.Tensor1D; // [count] int32
+    const pair = tf.gather(tf.argMax(score, 1), anchors); // p·B + n of each chosen anchor
     const int = (x: tf.Tensor) => tf.cast(x, 'int32') as tf.Tensor1D;
-    const a = int(tf.floorDiv(flat, tf.scalar(b * b, 'int32')));
-    const rest = int(tf.sub(flat, tf.mul(a, tf.scalar(b * b, 'int32'))));
-    const p = int(tf.floorDiv(rest, tf.scalar(b, 'int32')));
-    const n = int(tf.sub(rest, tf.mul(p, tf.scalar(b, 'int32'))));
+    const p = int(tf.floorDiv(pair, tf.scalar(b, 'int32')));
+    const n = int(tf.sub(pair, tf.mul(p, tf.scalar(b, 'int32'))));
+    const flat = int(tf.add(tf.mul(anchors, tf.scalar(b * b, 'int32')), pair));
     const ids = (i: tf.Tensor1D) => tf.cast(rowIds ? tf.gather(rowIds, i) : i, 'float32');
     const pick = (x: tf.Tensor3D) => tf.gather(tf.reshape(x, [-1]), flat);
     const columns = [
-      ids(a),
+      ids(anchors),
       ids(p),
       ids(n),
       pick(mask),
