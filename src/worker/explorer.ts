@@ -42,6 +42,7 @@ export class ExplorerProbe {
     private readonly runId: number,
     private readonly post: (event: ExplorerEvent) => void,
   ) {
+    exp.explore = true;
     const view = exp.explorerView();
     this.centres = classCentres(view.teacherTrainEmb, view.train.labels, exp.config.studentClasses.length);
   }

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../protocol/config';
+import type { MetricsPoint } from '../../protocol/results';
 import { refilledStage1Loss, refilledStage2Loss } from '../losses';
+import { METHOD_TABLE, type BatchContext } from '../trainer/objectives';
 import { classAffinity } from './affinity';
 import { batchScope, localClassifierView, targetSharpness } from './localClassifier';
 import { decodeTripletSample, TRIPLET_SAMPLE_SIZE, tripletProbabilities } from './tripletSample';
@@ -246,5 +249,40 @@ describe('tripletProbabilities', () => {
     expect(second).toBeCloseTo(sigmoid((dap - 2) / 4), 6);
     p.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('the explorer’s probes in the objectives table', () => {
+  it('are computed on reporting steps only when the explorer listens', () => {
+    const labels = [0, 0, 1, 1, 2, 2];
+    const stage1 = METHOD_TABLE.refilled.stage1!;
+    const probeSize = (explore: boolean, withStats: boolean) =>
+      tf.tidy(() => {
+        const ctx: BatchContext = {
+          config: resolveConfig({ 'stage1.margin': 2 }),
+          numClasses: 3,
+          labels: tf.tensor1d(labels, 'int32'),
+          rows: tf.tensor1d([10, 11, 12, 13, 14, 15], 'int32'),
+          teacherEmb: () => tf.tensor2d(randomRows(6, 4, 21)),
+          teacherLogits: () => {
+            throw new Error('not used');
+          },
+          globalCentres: null,
+          tau2: 1,
+          teacherTau: 1,
+          lambda: 0,
+          withStats,
+          explore,
+        };
+        const r = stage1.compute(ctx, tf.tensor2d(randomRows(6, 3, 23)));
+        const point: MetricsPoint = { stage: 1, step: 1, epoch: 0, learningRate: 0.1, loss: 0, stepMs: 0 };
+        stage1.report({ mined: 1 }, 1, point, r.probe ? Array.from(r.probe.dataSync()) : []);
+        return r.probe ? (point.tripletSample?.length ?? -1) : 0;
+      });
+    expect(probeSize(false, true)).toBe(0);
+    expect(probeSize(true, false)).toBe(0);
+    const shown = probeSize(true, true);
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThanOrEqual(6);
   });
 });

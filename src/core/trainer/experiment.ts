@@ -73,6 +73,8 @@ export class Experiment {
   readonly batchSize: number;
   readonly metrics: MetricsPoint[] = [];
   readonly evals: EvalPoint[] = [];
+  /** Set by the explorer's probe: reporting steps then also sample triplets and the targets' sharpness. */
+  explore = false;
 
   private readonly numClasses: number;
   /** What the configured method minimises in each stage (objectives.ts). */
@@ -306,6 +308,7 @@ export class Experiment {
       teacherTau: this.teacherTau,
       lambda: this.method.lambda(this.config, this.epoch),
       withStats,
+      explore: this.explore,
     };
     return { x, ctx };
   }

@@ -43,6 +43,8 @@ export interface BatchContext {
   readonly lambda: number;
   /** Whether this step reports: statistics that cost extra are computed on such steps only. */
   readonly withStats: boolean;
+  /** Whether the explorer listens: its probes (triplet sample, target sharpness) are computed on reporting steps. */
+  readonly explore?: boolean;
 }
 
 /**
@@ -78,8 +80,8 @@ const tripletObjective: Objective = {
   stats: ['loss', 'mined', 'anchorsWithTriplet', 'meanPT', 'meanPS', 'agreement', 'meanAbsDiff'],
   compute(ctx, studentEmb) {
     const cfg = ctx.config.stage1;
-    const sample = { size: TRIPLET_SAMPLE_SIZE, rowIds: ctx.rows };
-    const r = refilledStage1Loss({ studentEmb, teacherEmb: ctx.teacherEmb(), labels: ctx.labels, mining: cfg.mining, margin: cfg.margin, form: cfg.form, tau1: cfg.tau1, w1: cfg.w1, stats: ctx.withStats, sample });
+    const sample = ctx.explore ? { sample: { size: TRIPLET_SAMPLE_SIZE, rowIds: ctx.rows } } : {};
+    const r = refilledStage1Loss({ studentEmb, teacherEmb: ctx.teacherEmb(), labels: ctx.labels, mining: cfg.mining, margin: cfg.margin, form: cfg.form, tau1: cfg.tau1, w1: cfg.w1, stats: ctx.withStats, ...sample });
     return { loss: r.loss, stats: { loss: r.loss, ...r.stats }, ...(r.sample ? { probe: r.sample } : {}) };
   },
   report(v, steps, point, probe = []) {
@@ -119,7 +121,7 @@ function classifierObjective(
       const r = loss(ctx, logits);
       const trainAccuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), ctx.labels), 'float32')) as tf.Scalar;
       const stats = { loss: r.loss, ce: r.ce, kd: r.kd, trainAccuracy };
-      return probe && ctx.withStats ? { loss: r.loss, stats, probe: probe.compute(ctx, logits) } : { loss: r.loss, stats };
+      return probe && ctx.withStats && ctx.explore ? { loss: r.loss, stats, probe: probe.compute(ctx, logits) } : { loss: r.loss, stats };
     },
     report(v, _steps, point, values = []) {
       point.ce = v.ce;
