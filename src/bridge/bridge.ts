@@ -14,6 +14,8 @@ import { comparisonRunLabel, comparisonSeeds } from '../state/comparison';
 import { useConfigStore } from '../state/configStore';
 import { useRunStore, type RunState } from '../state/runStore';
 import { StudentRequests, type StudentAnswer } from './students';
+import { useExplorerStore } from '../state/explorer/explorerStore';
+import type { TripletIds } from '../protocol/explorer';
 
 /** What the bridge needs of a Worker (a fake one in tests). */
 export interface WorkerPort {
@@ -136,6 +138,11 @@ export class Bridge {
     if (this.runId !== null) this.post({ type: 'step', runId: this.runId, stage, steps });
   }
 
+  /** The explorer's choice for the active run: triplets to follow and the validation image to inspect. */
+  explorerFocus(follow: TripletIds[], valIndex: number): void {
+    if (this.runId !== null) this.post({ type: 'explorer-focus', runId: this.runId, follow, valIndex });
+  }
+
   /** Ends the active run (and what is left of a comparison); its series stay. */
   stop(): void {
     this.endComparison();
@@ -245,6 +252,10 @@ export class Bridge {
   private onEvent(event: WorkerEvent): void {
     if (event.type === 'student') return this.students.receive(event);
     if (event.type !== 'ready' && event.runId !== null && event.runId !== this.runId) return;
+    if (event.type === 'explorer' || event.type === 'explorer-setup') {
+      useExplorerStore.getState().applyEvent(event);
+      return;
+    }
     this.store.applyEvent(event);
     if (event.type === 'error' && event.code === 'device-lost') {
       // The worker's GPU is gone: a fresh worker gets a fresh device (or falls back).
@@ -300,6 +311,12 @@ function snapshot(): unknown {
   return JSON.parse(JSON.stringify({ backend, numTensors, readbacks, lastStepMs, engineError, runs, activeRunId, comparison }));
 }
 
+/** The explorer store without its images and actions, as plain data. */
+function explorerSnapshot(): unknown {
+  const { runId, step, triplets, sampleStep, followed, history, local, localStep, valIndex, candidates, sharpness, affinity } = useExplorerStore.getState();
+  return JSON.parse(JSON.stringify({ runId, step, triplets, sampleStep, followed, history, local, localStep, valIndex, candidates, sharpness, affinity }));
+}
+
 /** The configuration being edited (the config store's), as plain data. */
 function editedConfig(): unknown {
   return JSON.parse(JSON.stringify(useConfigStore.getState().config));
@@ -316,6 +333,8 @@ export interface RefilledTestHook {
   getState(): unknown;
   /** The configuration the controls show (and the URL hash encodes). */
   getConfig(): unknown;
+  /** The explorer store's data (images left out), as plain data. */
+  getExplorer(): unknown;
   init(backend: BackendName | null): void;
   run(partial?: Record<string, unknown>, label?: string): number;
   configure(partial?: Record<string, unknown>, label?: string): number;
@@ -339,6 +358,7 @@ if (inBrowser) {
   window.__refilledTest = {
     getState: snapshot,
     getConfig: editedConfig,
+    getExplorer: explorerSnapshot,
     init: (backend) => bridge.init(backend),
     run: (partial, label) => bridge.run(configFrom(partial), label),
     configure: (partial, label) => bridge.configure(configFrom(partial), label),

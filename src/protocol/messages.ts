@@ -5,6 +5,7 @@
  */
 import type { ExperimentConfig } from './config';
 import type { StudentModel } from './runFileIo';
+import type { ExplorerEvent, ExplorerRequest } from './explorer';
 import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo, StageId } from './results';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -32,7 +33,9 @@ export type WorkerRequest =
   /** Reports the backend and live tensor count, without a run. */
   | { type: 'ping' }
   /** Asks for a finished run's trained student (the selected checkpoint), answered by 'student'. */
-  | { type: 'get-student'; runId: number };
+  | { type: 'get-student'; runId: number }
+  /** The explorer panels: which triplets to follow and which validation image to inspect. */
+  | ExplorerRequest;
 
 /** Switches of a worker, set once by 'init'. */
 export interface WorkerInitOptions {
@@ -117,7 +120,9 @@ export type WorkerEvent =
   | { type: 'result'; runId: number; result: ExperimentResult }
   | { type: 'error'; runId: number | null; code: ErrorCode; message: string; hint: string }
   /** The answer to 'get-student': the student in the layers format, or null and why not. */
-  | { type: 'student'; runId: number; student: StudentModel | null; message?: string };
+  | { type: 'student'; runId: number; student: StudentModel | null; message?: string }
+  /** The explorer panels' data (routed to the explorer store). */
+  | ExplorerEvent;
 
 /** A 2-D PCA projection of validation embeddings, for the embedding picture. */
 export interface EmbeddingPicture {

@@ -3,6 +3,7 @@
  * Plain data shared by the engine, the worker, the CLI and the UI.
  */
 import type { ExperimentConfig, Method } from './config';
+import type { TargetSharpness, TripletSampleRow } from './explorer';
 
 export type StageId = 1 | 2;
 
@@ -33,6 +34,10 @@ export interface MetricsPoint {
   kd?: number;
   lambda?: number;
   trainAccuracy?: number;
+  /** Explorer, REFILLED stage 1: a sample of the reporting step's mined triplets (the worker moves it to an explorer event). */
+  tripletSample?: TripletSampleRow[];
+  /** Explorer, REFILLED stage 2: how sharp the reporting step's targets q were. */
+  teacherTargets?: TargetSharpness;
   stepMs: number;
 }
 

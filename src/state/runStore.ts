@@ -282,6 +282,9 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
       case 'student':
         // Answered to the bridge's request (bridge/students.ts), not run state.
         return;
+      case 'explorer':
+      case 'explorer-setup':
+        return; // the explorer store's (state/explorer)
       default: {
         const unreachable: never = e;
         throw new Error(`Unknown worker event ${JSON.stringify(unreachable)}`);

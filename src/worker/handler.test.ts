@@ -99,7 +99,7 @@ describe('worker handler', () => {
     // Pause as soon as the first metrics arrive: the step in flight finishes, then the loop stops.
     r.once('metrics', () => void r.handler.handle({ type: 'pause', runId: 1 }));
     await r.handler.handle({ type: 'configure', runId: 1, config: tinyConfig() });
-    expect(r.events.map((e) => e.type)).toEqual(['status', 'loading', 'loading', 'loading', 'loading', 'prepared', 'status']);
+    expect(r.events.map((e) => e.type)).toEqual(['status', 'loading', 'loading', 'loading', 'loading', 'explorer-setup', 'prepared', 'status']);
     expect(r.statuses()).toEqual(['loading', 'ready']);
     // The loading phases in order, each with its place and a line naming what is read.
     expect(r.of('loading').map((e) => [e.loading.phase, e.loading.index, e.loading.of])).toEqual([

@@ -13,6 +13,7 @@ import { ERROR_CODES, ERROR_HINTS, type BackendInfo, type EmbeddingPicture, type
 import type { EvalPoint, MetricsPoint, ProgressInfo, StageId } from '../protocol/results';
 import { createExperiment, type AssetCache } from '../core/run';
 import type { Experiment } from '../core/trainer/experiment';
+import { ExplorerProbe } from './explorer';
 import { loadingInfo } from './loading';
 import { pca2 } from './pca';
 import { createStudentKeeper } from './students';
@@ -71,6 +72,8 @@ interface RunSlot {
   evalStage: StageId;
   teacherPictureSent: boolean;
   lastFlushMs: number;
+  /** The explorer panels' probe of this run, once the experiment exists. */
+  explorer: ExplorerProbe | null;
 }
 
 const DEFAULT_EMBEDDINGS: EmbeddingOptions = { everyEvals: 4, maxPoints: 300 };
@@ -188,6 +191,8 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
       q.teacher?.embeddings.dispose();
     }
     slot.pendingEvals = [];
+    slot.explorer?.dispose();
+    slot.explorer = null;
     if (!slot.exp) return;
     slot.exp.dispose();
     slot.exp = null;
@@ -220,6 +225,7 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
       evalStage: 1,
       teacherPictureSent: false,
       lastFlushMs: now(),
+      explorer: null,
     };
     // The new run is current at once, so that its 'start' or 'step' queues while the old one winds down.
     current = slot;
@@ -235,13 +241,18 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
         assets,
         { backend: backend.name, ...(options.evalIntervalSteps ? { evalIntervalSteps: options.evalIntervalSteps } : {}) },
         {
-          onMetrics: (point) => slot.pendingPoints.push(point),
+          onMetrics: (point) => {
+            slot.explorer?.onMetrics(point);
+            slot.pendingPoints.push(point);
+          },
           onProgress: (progress) => (slot.pendingProgress = progress),
           onEval: (point) => queueEval(slot, point),
         },
         (phase) => postFor(slot, { type: 'loading', runId, loading: loadingInfo(phase, config) }),
       );
       slot.exp = exp;
+      slot.explorer = new ExplorerProbe(exp, runId, (event) => postFor(slot, event));
+      if (!slot.retired) await slot.explorer.setup();
       if (slot.retired) {
         disposeSlot(slot);
         return;
@@ -317,6 +328,7 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
           if (target.stage === 1 && exp.stage !== 1) target.remaining = 0;
         }
         if (slot.pendingEvals.length > 0) await drainEvals(slot);
+        await slot.explorer?.drain();
         if (now() - slot.lastFlushMs >= flushEveryMs) flush(slot);
         if (now() - lastYieldMs >= yieldEveryMs) {
           await yieldToEventLoop();
@@ -398,6 +410,9 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
         slot.mode = 'finished';
         return retire(slot);
       }
+      case 'explorer-focus':
+        forRun(msg.runId)?.explorer?.focus(msg.follow, msg.valIndex);
+        return;
       default: {
         const unreachable: never = msg;
         post(toErrorEvent(new Error(`Unknown request ${JSON.stringify(unreachable)}`), null));

@@ -11,6 +11,7 @@ import {
   stopGradient,
 } from './distances';
 import { mineTriplets, tripletMargins, type MiningRule } from './mining';
+import { sampleMinedTriplets } from '../explorer/tripletSample';
 
 export type Stage1Form = 'triplet' | 'tuple';
 
@@ -37,6 +38,11 @@ export interface Stage1Options {
   stats?: boolean;
   /** How the tuple form's sums over negatives are computed (default: the fastest for the current backend). */
   layout?: ColumnLayout;
+  /**
+   * With `stats`, also pick up to `size` mined triplets for the relationship explorer
+   * (`sampleMinedTriplets`, labelled with `rowIds` [B]); returned as `sample` [size, 6].
+   */
+  sample?: { size: number; rowIds?: tf.Tensor1D };
 }
 
 /**
@@ -70,9 +76,10 @@ export type TripletStatsTensors = {
  *   (computed through the tuples' partition functions, see `tupleKl`).
  * No mined triplet → loss exactly 0. Only the student gets gradients.
  *
- * Returns loss: Scalar and the batch's `TripletStatsTensors` (binary p even in tuple form).
+ * Returns loss: Scalar and the batch's `TripletStatsTensors` (binary p even in tuple form),
+ * and with `sample` (on a statistics step) a few mined triplets with their p_T and p_S.
  */
-export function refilledStage1Loss(options: Stage1Options): { loss: tf.Scalar; stats: TripletStatsTensors } {
+export function refilledStage1Loss(options: Stage1Options): { loss: tf.Scalar; stats: TripletStatsTensors; sample?: tf.Tensor2D } {
   const { studentEmb, teacherEmb, labels, mining, margin, form, tau1, w1 } = options;
   const withStats = options.stats ?? true;
   return tf.tidy(() => {
@@ -84,7 +91,8 @@ export function refilledStage1Loss(options: Stage1Options): { loss: tf.Scalar; s
     const divergence = form === 'triplet' && closer ? binaryTripletKl(closer.teacher, closer.student, mask) : tupleKl(teacherDist, studentDist, mask, tau1, options.layout ?? columnLayoutFor(tf.getBackend()));
     const loss = tf.mul(divergence, w1) as tf.Scalar;
     const stats = withStats && closer ? tripletStats(closer.teacher, closer.student, mask) : zeroStats();
-    return { loss, stats };
+    const sampled = options.sample && withStats && closer ? sampleMinedTriplets(mask, closer.teacher, closer.student, options.sample.size, options.sample.rowIds) : null;
+    return sampled ? { loss, stats, sample: sampled } : { loss, stats };
   });
 }
 

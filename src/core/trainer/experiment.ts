@@ -41,7 +41,7 @@ export interface ExperimentOptions {
   episodes?: number;
 }
 
-interface SplitTensors {
+export interface SplitTensors {
   images: tf.Tensor4D;
   labels: tf.Tensor1D;
   count: number;
@@ -73,6 +73,8 @@ export class Experiment {
   readonly batchSize: number;
   readonly metrics: MetricsPoint[] = [];
   readonly evals: EvalPoint[] = [];
+  /** Set by the explorer's probe: reporting steps then also sample triplets and the targets' sharpness. */
+  explore = false;
 
   private readonly numClasses: number;
   /** What the configured method minimises in each stage (objectives.ts). */
@@ -95,6 +97,8 @@ export class Experiment {
   private order: number[] = [];
   private accumulator: tf.Tensor1D | null = null;
   private accumulatedSteps = 0;
+  /** The reporting step's `probe` tensor (an objective's extra, read back with the statistics). */
+  private probe: tf.Tensor | null = null;
   private intervalStartMs = 0;
   private best: { score: number; step: number; snapshot: tf.Tensor[] } | null = null;
   private stage1Summary: ExperimentResult['stage1'];
@@ -293,6 +297,7 @@ export class Experiment {
       config: this.config,
       numClasses: this.numClasses,
       labels,
+      rows: idx,
       teacherEmb: () => (teacherEmb ??= augmented ? this.teacher.embed(x) : tf.gather(this.teacherTrainEmb, idx)),
       teacherLogits: () => {
         if (!this.teacherTrainLogits) throw new Error(`method ${this.config.method} reads the teacher's logits but does not declare the trainLogits cache`);
@@ -303,6 +308,7 @@ export class Experiment {
       teacherTau: this.teacherTau,
       lambda: this.method.lambda(this.config, this.epoch),
       withStats,
+      explore: this.explore,
     };
     return { x, ctx };
   }
@@ -353,8 +359,15 @@ export class Experiment {
     return this.optimise([{ variables: this.student.embeddingVariables(), learningRate: lr }], (embed) => {
       const { x, ctx } = this.batchContext(indices, withStats);
       const r = objective.compute(ctx, embed(x));
+      this.keepProbe(r.probe);
       return { loss: r.loss, stats: Experiment.stack(objective, r.stats) };
     });
+  }
+
+  private keepProbe(probe: tf.Tensor | undefined): void {
+    if (!probe) return;
+    this.probe?.dispose();
+    this.probe = tf.keep(tf.reshape(probe, [-1]));
   }
 
   private stage2Step(indices: number[], lr: number, withStats: boolean): tf.Tensor1D {
@@ -368,6 +381,7 @@ export class Experiment {
     return this.optimise(groups, (embed) => {
       const { x, ctx } = this.batchContext(indices, withStats);
       const r = objective.compute(ctx, this.student.head(embed(x)));
+      this.keepProbe(r.probe);
       return { loss: r.loss, stats: Experiment.stack(objective, r.stats) };
     });
   }
@@ -378,8 +392,16 @@ export class Experiment {
     const steps = this.accumulatedSteps;
     this.accumulator = null;
     this.accumulatedSteps = 0;
+    const probe = this.probe;
+    this.probe = null;
     if (!acc) return;
-    const values = Array.from(await this.readbacks.read(acc)).map((v) => v / steps);
+    // The objective's probe rides on the same read-back as the statistics.
+    const both = probe ? tf.concat([acc, probe]) : acc;
+    const all = Array.from(await this.readbacks.read(both));
+    if (probe) both.dispose();
+    probe?.dispose();
+    const values = all.slice(0, acc.size).map((v) => v / steps);
+    const probeValues = all.slice(acc.size);
     acc.dispose();
     const now = performance.now();
     const stepMs = (now - this.intervalStartMs) / steps;
@@ -387,7 +409,7 @@ export class Experiment {
     if (!Number.isFinite(values[0])) throw new DivergenceError(stage, this.globalStep);
     const objective = stage === 1 ? this.method.stage1 : this.method.stage2;
     const point: MetricsPoint = { stage, step: this.globalStep, epoch: this.epoch, learningRate: lr, loss: values[0], stepMs };
-    objective?.report(Object.fromEntries((objective?.stats ?? []).map((k, i) => [k, values[i]])), steps, point);
+    objective?.report(Object.fromEntries((objective?.stats ?? []).map((k, i) => [k, values[i]])), steps, point, probeValues);
     if (stage === 2) point.lambda = this.method.lambda(this.config, this.epoch);
     this.metrics.push(point);
     this.hooks.onMetrics?.(point);
@@ -540,9 +562,19 @@ export class Experiment {
     return { embeddings, labels };
   }
 
+  /**
+   * What the explorer reads of the run: the splits' images and labels, the frozen teacher with
+   * its cached f_T of the training set, and stage 2's resolved temperatures. Owned by the
+   * experiment: read them, never dispose them.
+   */
+  explorerView(): { train: SplitTensors; val: SplitTensors; teacher: Teacher; teacherTrainEmb: tf.Tensor2D; tau2: number; teacherTau: number; convGradient: ConvGradientMode } {
+    return { train: this.train, val: this.val, teacher: this.teacher, teacherTrainEmb: this.teacherTrainEmb, tau2: this.tau2, teacherTau: this.teacherTau, convGradient: this.convGradient };
+  }
+
   /** Frees every tensor the experiment holds (the teacher stays with its owner). */
   dispose(): void {
     this.accumulator?.dispose();
+    this.probe?.dispose();
     this.dropBest();
     this.optimizer.dispose();
     this.student.dispose();

@@ -12,6 +12,7 @@ function context(overrides: Partial<BatchContext> & { labels: tf.Tensor1D }): Ba
   return {
     config: resolveConfig({}),
     numClasses: 2,
+    rows: tf.range(0, overrides.labels.shape[0], 1, 'int32') as tf.Tensor1D,
     teacherEmb: () => {
       throw new Error('teacher embedding not given');
     },

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig, Method } from '../../protocol/config';
 import type { MetricsPoint } from '../../protocol/results';
 import { hintonKdLoss, lambdaAt, refilledStage1Loss, refilledStage2Loss, rkdLoss } from '../losses';
+import { batchScope, decodeTripletSample, localClassifierView, targetSharpness, TRIPLET_SAMPLE_SIZE } from '../explorer';
 
 /** Teacher quantities computed once per run (besides f_T of the training set, which every run caches). */
 export type TeacherCache = 'globalCentres' | 'trainLogits';
@@ -20,6 +21,8 @@ export interface BatchContext {
   readonly numClasses: number;
   /** y [B] int32, 0..C−1. */
   readonly labels: tf.Tensor1D;
+  /** [B] int32: the training-set index of each row of the batch. */
+  readonly rows: tf.Tensor1D;
   /**
    * f_T [B, Dt] of the batch's images exactly as the student sees them: rows of the cached
    * training-set embedding, or (with augmentation) the teacher's forward pass of the augmented
@@ -40,6 +43,8 @@ export interface BatchContext {
   readonly lambda: number;
   /** Whether this step reports: statistics that cost extra are computed on such steps only. */
   readonly withStats: boolean;
+  /** Whether the explorer listens: its probes (triplet sample, target sharpness) are computed on reporting steps. */
+  readonly explore?: boolean;
 }
 
 /**
@@ -51,9 +56,13 @@ export interface BatchContext {
  */
 export interface Objective {
   readonly stats: readonly string[];
-  compute(ctx: BatchContext, output: tf.Tensor2D): { loss: tf.Scalar; stats: Record<string, tf.Scalar> };
-  /** Writes the interval's statistics (means over its `steps`) into the metrics point. */
-  report(values: Record<string, number>, steps: number, point: MetricsPoint): void;
+  compute(ctx: BatchContext, output: tf.Tensor2D): { loss: tf.Scalar; stats: Record<string, tf.Scalar>; probe?: tf.Tensor };
+  /**
+   * Writes the interval's statistics (means over its `steps`) into the metrics point. `probe`:
+   * the values of the last step's `probe` (a tensor an objective may return on a reporting step
+   * only, read back with the statistics in the same read-back), or empty.
+   */
+  report(values: Record<string, number>, steps: number, point: MetricsPoint, probe?: readonly number[]): void;
 }
 
 export interface MethodEntry {
@@ -71,10 +80,13 @@ const tripletObjective: Objective = {
   stats: ['loss', 'mined', 'anchorsWithTriplet', 'meanPT', 'meanPS', 'agreement', 'meanAbsDiff'],
   compute(ctx, studentEmb) {
     const cfg = ctx.config.stage1;
-    const r = refilledStage1Loss({ studentEmb, teacherEmb: ctx.teacherEmb(), labels: ctx.labels, mining: cfg.mining, margin: cfg.margin, form: cfg.form, tau1: cfg.tau1, w1: cfg.w1, stats: ctx.withStats });
-    return { loss: r.loss, stats: { loss: r.loss, ...r.stats } };
+    const sample = ctx.explore ? { sample: { size: TRIPLET_SAMPLE_SIZE, rowIds: ctx.rows } } : {};
+    const r = refilledStage1Loss({ studentEmb, teacherEmb: ctx.teacherEmb(), labels: ctx.labels, mining: cfg.mining, margin: cfg.margin, form: cfg.form, tau1: cfg.tau1, w1: cfg.w1, stats: ctx.withStats, ...sample });
+    return { loss: r.loss, stats: { loss: r.loss, ...r.stats }, ...(r.sample ? { probe: r.sample } : {}) };
   },
-  report(v, steps, point) {
+  report(v, steps, point, probe = []) {
+    // The relationship explorer's sample of the reporting step's mined triplets.
+    if (probe.length > 0) point.tripletSample = decodeTripletSample(probe);
     // The loss is the interval's mean; the triplet statistics come from its last step alone
     // (the other steps contribute zeros), so undo the division by the interval's steps.
     point.triplets = { mined: v.mined * steps, anchorsWithTriplet: v.anchorsWithTriplet * steps, meanPT: v.meanPT * steps, meanPS: v.meanPS * steps, agreement: v.agreement * steps, meanAbsDiff: v.meanAbsDiff * steps };
@@ -99,18 +111,23 @@ const rkdObjective: Objective = {
  * z_S [B, C]; adds the batch's training accuracy. Every stage-2 objective reports the same
  * statistics, so the charts compare methods directly.
  */
-function classifierObjective(loss: (ctx: BatchContext, logits: tf.Tensor2D) => { loss: tf.Scalar; ce: tf.Scalar; kd: tf.Scalar }): Objective {
+function classifierObjective(
+  loss: (ctx: BatchContext, logits: tf.Tensor2D) => { loss: tf.Scalar; ce: tf.Scalar; kd: tf.Scalar },
+  probe?: { compute(ctx: BatchContext, logits: tf.Tensor2D): tf.Tensor; report(values: readonly number[], point: MetricsPoint): void },
+): Objective {
   return {
     stats: ['loss', 'ce', 'kd', 'trainAccuracy'],
     compute(ctx, logits) {
       const r = loss(ctx, logits);
       const trainAccuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), ctx.labels), 'float32')) as tf.Scalar;
-      return { loss: r.loss, stats: { loss: r.loss, ce: r.ce, kd: r.kd, trainAccuracy } };
+      const stats = { loss: r.loss, ce: r.ce, kd: r.kd, trainAccuracy };
+      return probe && ctx.withStats && ctx.explore ? { loss: r.loss, stats, probe: probe.compute(ctx, logits) } : { loss: r.loss, stats };
     },
-    report(v, _steps, point) {
+    report(v, _steps, point, values = []) {
       point.ce = v.ce;
       point.kd = v.kd;
       point.trainAccuracy = v.trainAccuracy;
+      if (probe && values.length > 0) probe.report(values, point);
     },
   };
 }
@@ -141,7 +158,26 @@ const localClassifierObjective = classifierObjective((ctx, logits) => {
     scope: cfg.scope,
     klReduction: cfg.klReduction,
   });
-});
+}, teacherTargetsProbe());
+
+/**
+ * On reporting steps, how sharp the teacher's targets q were on the batch (explorer): [3] =
+ * (mean max_k q_k, mean entropy, classes in scope), with the loss's centres, scope and temperatures.
+ */
+function teacherTargetsProbe(): { compute(ctx: BatchContext, logits: tf.Tensor2D): tf.Tensor; report(values: readonly number[], point: MetricsPoint): void } {
+  return {
+    compute(ctx, logits) {
+      const cfg = ctx.config.stage2;
+      const teacherEmb = ctx.teacherEmb();
+      const { classMask, centres } = batchScope(teacherEmb, ctx.labels, ctx.numClasses, cfg.centres === 'global' ? ctx.globalCentres : null, cfg.scope);
+      const { q } = localClassifierView({ teacherEmb, centres, studentLogits: logits, classMask, score: cfg.score, teacherTau: ctx.teacherTau, studentTau: ctx.tau2, targets: cfg.targets });
+      return tf.concat([targetSharpness(q), tf.reshape(tf.sum(classMask), [1])]);
+    },
+    report(values, point) {
+      point.teacherTargets = { meanMaxProb: values[0], meanEntropy: values[1], classesInScope: Math.round(values[2]) };
+    },
+  };
+}
 
 /** Hinton KD: CE + λ · τ² · KL(softmax(t/τ) ‖ softmax(z/τ)) with the teacher's own logits. */
 const hintonObjective = classifierObjective((ctx, logits) =>

@@ -7,6 +7,7 @@ import { LiveCharts } from '../charts/LiveCharts';
 import { CompareChart } from '../compare/CompareChart';
 import { ExportBar } from '../export/ExportBar';
 import { ComparePanel } from '../compare/ComparePanel';
+import { ExplorerPanel } from '../explorer/ExplorerPanel';
 import { RunPanel } from '../run/RunPanel';
 import { TeacherLocalCard } from '../science/TeacherLocalCard';
 
@@ -29,6 +30,7 @@ export function MainColumn() {
         <ExportBar />
         <LiveCharts />
         <TeacherLocalCard />
+        <ExplorerPanel />
         <ComparePanel />
       </main>
     );
