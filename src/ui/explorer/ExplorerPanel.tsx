@@ -13,7 +13,7 @@ import './explorer.css';
 export const ExplorerPanel = memo(function ExplorerPanel() {
   const [open, setOpen] = useState(false);
   return (
-    <details className="chart explorer" data-testid="explorer" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+    <details className="chart explorer" data-testid="explorer" data-tour="explorer" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary data-testid="explorer-open">{EXPLORER_TEXT.summary}</summary>
       {open && (
         <div className="explorer__body">

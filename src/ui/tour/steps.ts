@@ -5,7 +5,7 @@
  * → wait for the run (`waitFor`), and may ask the audience a question (`choices`).
  *
  * Anchors on the page: `teacher` (the teacher card), `run` (the run panel), `compare` (the
- * Compare panel), `explorer` (the relationship explorer, when the page has one) and every chart
+ * Compare panel), `explorer` (the relationship explorer; not in the projector view) and every chart
  * by its name: `chart-stage1-loss`, `chart-triplets`, `chart-ncm`, `chart-stage2-loss`,
  * `chart-accuracy`, `chart-embedding`, `chart-per-class`.
  */
@@ -60,8 +60,11 @@ export const TOUR_STEPS: readonly TourStep[] = [
   },
   {
     id: 'explorer',
-    title: 'Relationships, one image at a time',
-    body: ['Pick an image and see its nearest neighbours for the teacher and for the student: the relationships stage 1 copied.'],
+    title: 'Relationships, one triplet at a time',
+    body: [
+      'Open “What is distilled”: each row is a mined triplet (anchor, positive, negative) with the teacher’s p_T and the student’s p_S, the probability that the positive is the closer one.',
+      'Rows where the two disagree on the order are outlined: those are what stage 1 still has to copy.',
+    ],
     anchors: ['explorer'],
     optional: true,
   },
