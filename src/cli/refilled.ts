@@ -14,6 +14,7 @@ import { ConfigError, DEFAULT_CONFIG, fieldSpec, fieldSubject, flatten, flattenC
 import type { ExperimentResult } from '../protocol/results';
 import { decodeConfigHash } from '../protocol/url';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
+import { loadTeacherModel, teacherModelFields } from './teacherModel';
 import { exitIfHeld, releaseNodeWebGpu } from './webgpu';
 
 /** The shipped data and teachers; REFILLED_ROOT (a repository root or a device pack) overrides where they are read. */
@@ -27,6 +28,9 @@ const USAGE = `Usage: npm run refilled -- [options]
   --backend wasm|cpu|webgpu   tfjs backend (default: wasm; cpu is the pure-JavaScript backend,
                               about 50x slower per training step here; webgpu needs a GPU
                               with a Vulkan driver, through Dawn's Node bindings)
+  --teacher-model <model.json>  use a tfjs layers model as the teacher (its .bin files beside it,
+                              e.g. a student saved by --save-student); its classes are
+                              --set teacherClasses=… when given, else unknown (cross-task)
   --teacher-baselines         also report 1-NN, NCM and logistic regression on the teacher's embedding
   --episodes N                episodic 5-way 1-shot and 5-shot tasks on the final test embedding
                               (default ${DEFAULT_EPISODES}; 0 turns them off)
@@ -42,6 +46,8 @@ export interface CliOptions {
   teacherBaselines: boolean;
   /** Episodic tasks per K (0: none; default DEFAULT_EPISODES). */
   episodes?: number;
+  /** `--teacher-model`: the model.json of the teacher (config.teacher is its `user:` id). */
+  teacherModel?: string;
 }
 
 export class UsageError extends Error {
@@ -56,6 +62,7 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
   let json = false;
   let teacherBaselines = false;
   let episodes = DEFAULT_EPISODES;
+  let teacherModel: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -93,6 +100,7 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
       backend = b as NodeBackend;
     } else if (arg === '--json') json = true;
     else if (arg === '--teacher-baselines') teacherBaselines = true;
+    else if (arg === '--teacher-model') teacherModel = value();
     else if (arg === '--episodes') {
       const text = value();
       episodes = Number(text);
@@ -116,7 +124,8 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
     }
   }
   if (errors.length > 0) throw new ConfigError(errors);
-  return { config: resolveConfig(unflatten(flat)), backend, json, teacherBaselines, episodes };
+  if (teacherModel !== undefined) Object.assign(flat, teacherModelFields(teacherModel, flat));
+  return { config: resolveConfig(unflatten(flat)), backend, json, teacherBaselines, episodes, ...(teacherModel !== undefined ? { teacherModel } : {}) };
 }
 
 function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
@@ -144,6 +153,7 @@ export async function runCli(options: CliOptions, log: (line: string) => void): 
   if (adapter) log(`GPU adapter: ${adapter}`);
   const assets = new AssetCache({ data: nodeFetchBytes(path.join(PUBLIC_DIR, 'data')), teachers: nodeFetchBytes(path.join(PUBLIC_DIR, 'teachers')) });
   const { config } = options;
+  if (options.teacherModel !== undefined) assets.setTeacher(config.teacher, await loadTeacherModel(options.teacherModel));
   log(`${config.method} (${config.preset}) · ${config.teacher} → classes ${config.studentClasses.join(',')} · ${config.shotsPerClass} shots · width ${config.studentWidth} · seed ${config.seed} · ${options.backend}`);
   const experiment = await createExperiment(
     config,

@@ -99,7 +99,7 @@ describe('checkTeacherFiles', () => {
 
   it('refuses a manifest naming a weight file that was not picked', async () => {
     const e = await refusal([file('model.json', modelJson({}, ['group1-shard1of1.bin'])), file('weights.bin', weights())]);
-    expect(e).toEqual({ code: 'missing-weight-file', message: 'model.json names weight file "group1-shard1of1.bin", which was not picked: select model.json together with all its .bin files (picked: model.json, weights.bin).' });
+    expect(e).toEqual({ code: 'missing-weight-file', message: 'model.json names weight file "group1-shard1of1.bin", which is missing: give model.json together with all its .bin weight files (given: model.json, weights.bin).' });
   });
 
   it('refuses a short weight file, with the bytes expected from shapes × dtype', async () => {

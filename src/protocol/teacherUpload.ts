@@ -169,7 +169,7 @@ export function checkModelJson(text: string, fileNames: readonly string[], jsonN
   const have = new Set(fileNames.map(baseName));
   const missing = groups.flatMap((g) => g.paths).filter((p) => !have.has(baseName(p)));
   if (missing.length > 0) {
-    return err('missing-weight-file', `${jsonName} names weight file${missing.length > 1 ? 's' : ''} ${missing.map((p) => `"${p}"`).join(', ')}, which ${missing.length > 1 ? 'were' : 'was'} not picked: select model.json together with all its .bin files${fileNames.length > 1 ? ` (picked: ${fileNames.join(', ')})` : ''}.`);
+    return err('missing-weight-file', `${jsonName} names weight file${missing.length > 1 ? 's' : ''} ${missing.map((p) => `"${p}"`).join(', ')}, which is missing: give model.json together with all its .bin weight files (given: ${fileNames.join(', ')}).`);
   }
 
   const inputShape = inputShapeOf(topo.layers);
