@@ -1,9 +1,10 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { cspPlugin } from './scripts/csp';
 
 // The app is static: everything it loads (data subsets, teachers) lives under public/.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), cspPlugin()],
   worker: { format: 'es' },
   // The worker's imports (tfjs-backend-wasm is found only there) are pre-bundled at start-up;
   // otherwise Vite discovers them when the worker first loads and reloads the page.
