@@ -63,6 +63,7 @@ describe('checkTeacherFiles', () => {
     expect(r.model.embeddingLayer).toBe('embedding');
     expect(r.model.inputShape).toEqual([null, 28, 28, 1]);
     expect(r.model.parameters).toBe(PARAMS);
+    expect(r.model.headUnits).toBe(2);
     expect(r.model.weightData.byteLength).toBe(PARAMS * 4);
     expect(new Float32Array(r.model.weightData)[8]).toBeCloseTo(0.1, 6);
     expect(r.model.modelJson.weightSpecs.map((s) => s.name)).toEqual(SPECS.map((s) => s.name));

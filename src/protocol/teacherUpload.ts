@@ -58,6 +58,8 @@ export interface CheckedTeacherModel {
   inputShape: (number | null)[];
   /** Weights in all (sum of the specs' element counts). */
   parameters: number;
+  /** Outputs of its last Dense layer (the head: one per class it was trained on), when stated. */
+  headUnits: number | null;
 }
 
 export type UploadCheck = { ok: true; model: CheckedTeacherModel } | { ok: false; error: UploadError };
@@ -121,7 +123,7 @@ const IMAGE_INPUTS = ['[null, 28, 28, 1]', '[null, 784]'];
  * Checks model.json alone (no weight bytes read): a layers model, sane weight specs under the
  * memory budget, shards among `fileNames`, a 28×28×1 input and an embedding.
  */
-export function checkModelJson(text: string, fileNames: readonly string[], jsonName = 'model.json'): { ok: true; json: Record<string, unknown>; specs: WeightSpec[]; groups: { paths: string[]; bytes: number }[]; embeddingLayer: string; inputShape: (number | null)[]; parameters: number } | { ok: false; error: UploadError } {
+export function checkModelJson(text: string, fileNames: readonly string[], jsonName = 'model.json'): { ok: true; json: Record<string, unknown>; specs: WeightSpec[]; groups: { paths: string[]; bytes: number }[]; embeddingLayer: string; inputShape: (number | null)[]; parameters: number; headUnits: number | null } | { ok: false; error: UploadError } {
   const err = (code: UploadErrorCode, message: string) => ({ ok: false as const, error: { code, message } });
   let json: unknown;
   try {
@@ -191,7 +193,9 @@ export function checkModelJson(text: string, fileNames: readonly string[], jsonN
   }
 
   const parameters = specs.reduce((n, s) => n + s.shape.reduce((a, d) => a * d, 1), 0);
-  return { ok: true, json, specs, groups, embeddingLayer, inputShape, parameters };
+  const units = denseIndex >= 0 ? topo.layers[denseIndex].config.units : undefined;
+  const headUnits = typeof units === 'number' && Number.isInteger(units) ? units : null;
+  return { ok: true, json, specs, groups, embeddingLayer, inputShape, parameters, headUnits };
 }
 
 /** Returns the name of the first weight holding NaN or ±Infinity, or null (float32 weights; others cannot). */
@@ -274,6 +278,7 @@ export async function checkTeacherFiles(files: readonly PickedFile[]): Promise<U
       embeddingLayer: checked.embeddingLayer,
       inputShape: checked.inputShape,
       parameters: checked.parameters,
+      headUnits: checked.headUnits,
     },
   };
 }
