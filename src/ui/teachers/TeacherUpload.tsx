@@ -10,8 +10,8 @@ import './teachers.css';
  * "Upload a teacher": pick or drop model.json with its .bin files, name the head's classes (or
  * "unknown"), see the card the worker measures, keep it. The checks and the store do the work.
  */
-export function TeacherUpload() {
-  const [open, setOpen] = useState(false);
+export function TeacherUpload({ defaultOpen = false }: { defaultOpen?: boolean }) {
+  const [open, setOpen] = useState(defaultOpen);
   const [dragging, setDragging] = useState(false);
   const upload = useTeachersStore((s) => s.upload);
   const pickFiles = useTeachersStore((s) => s.pickFiles);
