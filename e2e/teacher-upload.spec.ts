@@ -14,7 +14,11 @@ test('upload a teacher: bad files refused, card measured, a run trains with it, 
   test.setTimeout(4 * 60_000);
   const page = playground.page;
   const upload = new TeacherUploadPanel(page);
+  const started = Date.now();
+  const phases: string[] = [];
+  const phase = (name: string) => phases.push(`${name} ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await playground.open(`/${HASH}`);
+  phase('opened');
 
   // Bad files: each refusal names the problem and what was expected.
   await upload.pick([fixtureFiles.modelJson()]);
@@ -32,6 +36,7 @@ test('upload a teacher: bad files refused, card measured, a run trains with it, 
   await upload.pick([fixtureFiles.modelJson(), nan]);
   await expect(upload.error).toContainText('Weight "embedding/kernel" holds NaN at element 2');
 
+  phase('bad files');
   // The fixture: checked, its classes named, its card measured in a worker, kept and picked.
   await upload.pick([fixtureFiles.modelJson(), fixtureFiles.weights()]);
   await expect(upload.summary).toContainText('embedding: embedding · 25,285 weights · head of 5 outputs');
@@ -39,6 +44,7 @@ test('upload a teacher: bad files refused, card measured, a run trains with it, 
   await upload.measure.click();
   await expect(upload.card).toContainText(/Test accuracy on its own classes \d+(\.\d+)?% \(\d[\d,]* images\) · its NCM on classes 5, 6, 7, 8, 9 \d+(\.\d+)?% · 25,285 weights · embedding of 32/);
   const cardText = await upload.card.innerText();
+  phase('card');
   await upload.keep.click();
   await expect(upload.stored).toHaveCount(1);
   const id = (await upload.stored.getAttribute('data-id')) ?? '';
@@ -54,6 +60,7 @@ test('upload a teacher: bad files refused, card measured, a run trains with it, 
   expect(record.error).toBeUndefined();
   expect(record.result?.final.steps).toBeGreaterThan(0);
 
+  phase('run');
   // After a reload it is still kept, and the link still picks it.
   await page.reload();
   await page.waitForFunction(() => window.__refilledTest !== undefined);
@@ -61,6 +68,7 @@ test('upload a teacher: bad files refused, card measured, a run trains with it, 
   await expect.poll(async () => (await playground.config()).teacher).toBe(id);
   await expect(page.getByTestId('url-notice')).toHaveCount(0);
 
+  phase('reload');
   // The same link in another browser: the teacher's files are needed; the rest is kept.
   const other = await browser.newContext({ baseURL });
   const stranger = await other.newPage();
@@ -69,10 +77,12 @@ test('upload a teacher: bad files refused, card measured, a run trains with it, 
   await expect(stranger.getByTestId('field-shotsPerClass')).toHaveValue(String(TINY_RUN.shotsPerClass));
   await expect(stranger.getByTestId('field-studentWidth')).toHaveValue(String(TINY_RUN.studentWidth));
   await other.close();
+  phase('other browser');
 
   // Deleted: gone from the list, and the picker is back on a shipped teacher.
   await page.getByTestId('stored-teacher-delete').click();
   await expect(upload.stored).toHaveCount(0);
   await expect.poll(async () => (await playground.config()).teacher).toBe('mnist-0-4');
   expect(playground.pageErrors).toEqual([]);
+  console.log(`[teacher upload] ${phases.join(' · ')}`);
 });
