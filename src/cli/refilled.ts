@@ -18,6 +18,7 @@ import type { Experiment } from '../core/trainer/experiment';
 import { serialiseRunFile } from '../protocol/runFileIo';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
 import { cliRunFile, saveStudentFiles, studentCatcher, writeBundle } from './outputs';
+import { loadTeacherModel, teacherModelFields } from './teacherModel';
 import { exitIfHeld, releaseNodeWebGpu } from './webgpu';
 
 /** The shipped data and teachers; REFILLED_ROOT (a repository root or a device pack) overrides where they are read. */
@@ -31,6 +32,9 @@ const USAGE = `Usage: npm run refilled -- [options]
   --backend wasm|cpu|webgpu   tfjs backend (default: wasm; cpu is the pure-JavaScript backend,
                               about 50x slower per training step here; webgpu needs a GPU
                               with a Vulkan driver, through Dawn's Node bindings)
+  --teacher-model <model.json>  use a tfjs layers model as the teacher (its .bin files beside it,
+                              e.g. a student saved by --save-student); its classes are
+                              --set teacherClasses=… when given, else unknown (cross-task)
   --teacher-baselines         also report 1-NN, NCM and logistic regression on the teacher's embedding
   --episodes N                episodic 5-way 1-shot and 5-shot tasks on the final test embedding
                               (default ${DEFAULT_EPISODES}; 0 turns them off)
@@ -56,6 +60,8 @@ export interface CliOptions {
   out?: string;
   /** --save-student: the directory for model.json + weights.bin. */
   saveStudent?: string;
+  /** `--teacher-model`: the model.json of the teacher (config.teacher is its `user:` id). */
+  teacherModel?: string;
 }
 
 export class UsageError extends Error {
@@ -71,6 +77,7 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
   let teacherBaselines = false;
   let episodes = DEFAULT_EPISODES;
   const files: { out?: string; saveStudent?: string } = {};
+  let teacherModel: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -110,6 +117,7 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
     else if (arg === '--teacher-baselines') teacherBaselines = true;
     else if (arg === '--out') files.out = value();
     else if (arg === '--save-student') files.saveStudent = value();
+    else if (arg === '--teacher-model') teacherModel = value();
     else if (arg === '--episodes') {
       const text = value();
       episodes = Number(text);
@@ -133,7 +141,8 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
     }
   }
   if (errors.length > 0) throw new ConfigError(errors);
-  return { config: resolveConfig(unflatten(flat)), backend, json, teacherBaselines, episodes, ...files };
+  if (teacherModel !== undefined) Object.assign(flat, teacherModelFields(teacherModel, flat));
+  return { config: resolveConfig(unflatten(flat)), backend, json, teacherBaselines, episodes, ...files, ...(teacherModel !== undefined ? { teacherModel } : {}) };
 }
 
 function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
@@ -164,6 +173,7 @@ export async function runCli(options: CliOptions, log: (line: string) => void, a
   const teachers = teacherFolder ? (file: string) => teacherFiles(file.startsWith(`${config.teacher}/`) ? `${teacherFolder}/${file.slice(config.teacher.length + 1)}` : file) : teacherFiles;
   const assets = new AssetCache({ data: nodeFetchBytes(path.join(PUBLIC_DIR, 'data')), teachers });
   log(`${config.method} (${config.preset}) · ${teacherFolder ?? config.teacher} → classes ${config.studentClasses.join(',')} · ${config.shotsPerClass} shots · width ${config.studentWidth} · seed ${config.seed} · ${options.backend}`);
+  if (options.teacherModel !== undefined) assets.setTeacher(config.teacher, await loadTeacherModel(options.teacherModel));
   const experiment = await createExperiment(
     config,
     assets,

@@ -2,6 +2,7 @@
  * What ships with the app: datasets and pretrained teachers under `public/`.
  * Shared by the engine, the worker and the UI, so it holds plain data only.
  */
+import { storedTeacherInfo } from './teacherRegistry';
 
 export const DATASETS = {
   'fashion-mnist': {
@@ -43,8 +44,9 @@ export const TEACHERS: readonly TeacherInfo[] = [
 
 export const TEACHER_IDS = TEACHERS.map((t) => t.id);
 
+/** A shipped teacher, else one stored in this browser (protocol/teacherRegistry.ts). */
 export function teacherInfo(id: string): TeacherInfo | undefined {
-  return TEACHERS.find((t) => t.id === id);
+  return TEACHERS.find((t) => t.id === id) ?? storedTeacherInfo(id);
 }
 
 /** How the student's classes relate to the teacher's. */

@@ -4,6 +4,7 @@
  * every field is described once, in `FIELDS`, by its dotted key.
  */
 import { DATASETS, DATASET_IDS, TEACHER_IDS, teacherInfo, type DatasetId } from './catalog';
+import { isStoredTeacherIdText } from './teacherRegistry';
 
 export const CONFIG_VERSION = 1;
 
@@ -381,6 +382,8 @@ function fieldProblem(key: string, { is, fix }: Problem): FieldError {
 export function parseFieldText(spec: FieldSpec, text: string): unknown {
   switch (spec.kind) {
     case 'enum': {
+      // A stored teacher's id is runtime data: it is judged by the validator, not the list.
+      if (spec.key === 'teacher' && isStoredTeacherIdText(text)) return text;
       const match = spec.values.find((v) => String(v) === text);
       if (match === undefined) throw new Error(`must be one of ${spec.values.join(', ')} (got "${text}")`);
       return match;
@@ -460,6 +463,18 @@ function checkField(spec: FieldSpec, value: unknown): Problem | null {
   }
 }
 
+/**
+ * The teacher field: a shipped teacher, or one stored in this browser. A stored teacher's id
+ * that is not here (a link from another browser) says that the teacher's files are needed.
+ */
+function checkTeacher(spec: FieldSpec, value: unknown): Problem | null {
+  if (typeof value === 'string' && teacherInfo(value)) return null;
+  if (typeof value === 'string' && isStoredTeacherIdText(value)) {
+    return { is: `is ${value}, a teacher uploaded in another browser (or deleted here): its model files are not in this browser`, fix: 'upload that teacher\'s model.json and .bin files with "Upload a teacher", or pick a shipped teacher' };
+  }
+  return checkField(spec, value);
+}
+
 /** How many training shots per class the shipped data allow: each class's pool less its validation share. */
 export interface ShotsLimit {
   /** The largest `shotsPerClass` a run accepts (what `'all'` gives). */
@@ -488,7 +503,8 @@ export function validateConfig(config: ExperimentConfig): FieldError[] {
     errors.push({ key: 'version', message: `${is}: make the link or file again with this app.`, problem: is });
   }
   for (const spec of FIELDS) {
-    const problem = checkField(spec, getField(config, spec.key));
+    const value = getField(config, spec.key);
+    const problem = spec.key === 'teacher' ? checkTeacher(spec, value) : checkField(spec, value);
     if (problem) errors.push(fieldProblem(spec.key, problem));
   }
   if (errors.length > 0) return errors;

@@ -141,7 +141,7 @@ export const ERROR_HINTS: Record<ErrorCode, string> = {
   'dataset-bad-manifest': 'The data manifest is malformed: run "npm run data" and reload.',
   'split-too-few-images': 'Ask for fewer shots per class or a smaller validation fraction.',
   'split-bad-options': 'Check the student classes, shots and validation fraction.',
-  'teacher-missing': 'The teacher files are missing: run "npm run teachers" and reload.',
+  'teacher-missing': 'The teacher files are missing: run "npm run teachers" and reload; for a teacher you uploaded, upload its files again.',
   'teacher-incompatible': 'Use a TensorFlow.js layers model taking 28×28×1 images, with a Dense head.',
   'run-diverged': 'Lower the learning rate, or w₁ / λ, and run again.',
   'device-lost': 'The GPU was lost (driver reset or another tab). The worker restarts; run again, or force backend=webgl.',

@@ -18,6 +18,10 @@ export interface StoredTeacherCard {
   ncmOtherClasses: number | null;
   parameters: number;
   embeddingSize: number;
+  /** The dataset classes the NCM accuracy was measured on. */
+  ncmClasses?: number[];
+  /** Test images behind `testAccuracy` (0 when its classes are unknown). */
+  testImages?: number;
 }
 
 export interface StoredTeacher {

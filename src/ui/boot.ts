@@ -6,12 +6,14 @@
 import { bridge } from '../bridge/bridge';
 import { bindUrlSync, useConfigStore } from '../state/configStore';
 import { startRun } from './run/actions';
+import { deferForStoredTeachers } from './teachers/bootTeachers';
 import { initTheme } from './theme/theme';
 
 let booted = false;
 
 export function boot(): void {
   if (booted) return;
+  if (deferForStoredTeachers(window.location.hash, boot)) return;
   booted = true;
   bindUrlSync(window);
   initTheme();

@@ -17,6 +17,7 @@ import { ExplorerProbe } from './explorer';
 import { loadingInfo } from './loading';
 import { pca2 } from './pca';
 import { createStudentKeeper } from './students';
+import { prepareStoredTeacher } from './teacherCard';
 
 export interface EmbeddingOptions {
   /** A student picture at the first evaluation of each stage, every `everyEvals`-th after it, and at the stage's last. */
@@ -234,6 +235,7 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
       // The old run's step in flight finishes and its tensors are freed before the new run allocates.
       if (previous) await retire(previous);
       if (slot.retired) return;
+      await prepareStoredTeacher(config.teacher, assets);
       const problems = validateConfig(config);
       if (problems.length > 0) throw new ConfigError(problems);
       const exp = await createExperiment(

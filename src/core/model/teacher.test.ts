@@ -15,7 +15,7 @@ describe('teacherFromLayersModel', () => {
   it('rejects a model of the wrong input shape, saying what was expected', () => {
     const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [32, 32, 3] }), tf.layers.dense({ units: 4 })] });
     expect(() => teacherFromLayersModel(model)).toThrow(TeacherError);
-    expect(() => teacherFromLayersModel(model)).toThrow('The teacher must take one input of shape [batch, 28, 28, 1] (28×28 grey images); this model takes [batch, 32, 32, 3].');
+    expect(() => teacherFromLayersModel(model)).toThrow('The teacher must take one input of shape [batch, 28, 28, 1] or [batch, 784] (28×28 grey images); this model takes [batch, 32, 32, 3].');
   });
 
   it('rejects a model without an embedding', () => {

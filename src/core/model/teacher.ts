@@ -59,15 +59,19 @@ export interface TeacherMetadata {
 }
 
 /**
- * Wraps any tfjs layers model with a 28×28×1 input as a teacher. The embedding is the output
+ * Wraps any tfjs layers model with a 28×28×1 (or flat 784) input as a teacher. The embedding is the output
  * of a layer named `embedding`, else the input of the last Dense layer. Throws TeacherError
  * saying what was expected when the model does not fit.
  */
 export function teacherFromLayersModel(model: tf.LayersModel): Teacher {
   const input = model.inputs[0]?.shape ?? [];
-  if (model.inputs.length !== 1 || input.length !== 4 || input.slice(1).some((d, i) => d !== IMAGE_SHAPE[i])) {
-    throw new TeacherError('teacher-incompatible', `The teacher must take one input of shape [batch, ${IMAGE_SHAPE.join(', ')}] (28×28 grey images); this model takes [${input.map((d) => d ?? 'batch').join(', ')}].`);
+  const image = input.length === 4 && input.slice(1).every((d, i) => d === IMAGE_SHAPE[i]);
+  // A model of flattened images ([batch, 784], e.g. an MLP) gets them reshaped.
+  const flat = input.length === 2 && input[1] === IMAGE_SHAPE[0] * IMAGE_SHAPE[1] * IMAGE_SHAPE[2];
+  if (model.inputs.length !== 1 || (!image && !flat)) {
+    throw new TeacherError('teacher-incompatible', `The teacher must take one input of shape [batch, ${IMAGE_SHAPE.join(', ')}] or [batch, 784] (28×28 grey images); this model takes [${input.map((d) => d ?? 'batch').join(', ')}].`);
   }
+  const feed = (x: tf.Tensor4D): tf.Tensor => (flat ? tf.reshape(x, [x.shape[0], -1]) : x);
   if (model.outputs.length !== 1 || model.outputs[0].shape.length !== 2) {
     throw new TeacherError('teacher-incompatible', `The teacher must end in one output of shape [batch, classes]; this model's output is [${model.outputs.map((o) => o.shape.join(', ')).join('], [')}].`);
   }
@@ -94,10 +98,10 @@ export function teacherFromLayersModel(model: tf.LayersModel): Teacher {
     embeddingSize: embeddingOutput.shape[1] as number,
     numClasses: (model.outputs[0].shape[1] as number) ?? 0,
     embeddingLayer,
-    embed: (x) => embedder.predict(x) as tf.Tensor2D,
+    embed: (x) => tf.tidy(() => embedder.predict(feed(x)) as tf.Tensor2D),
     logits: (x) =>
       tf.tidy(() => {
-        const out = model.predict(x) as tf.Tensor2D;
+        const out = model.predict(feed(x)) as tf.Tensor2D;
         return endsInSoftmax ? (tf.log(tf.add(out, 1e-12)) as tf.Tensor2D) : out;
       }),
     dispose: () => model.dispose(),
@@ -160,4 +164,17 @@ export async function layersModelFiles(model: tf.LayersModel, weightsFile = 'wei
   );
   if (!result) throw new Error('saving the model produced no files');
   return result;
+}
+
+/**
+ * Builds a layers model from artifacts held in memory (an uploaded or stored teacher): the
+ * topology, the weight specs in order and one buffer of all weights. Throws TeacherError
+ * ('teacher-incompatible') with tfjs's reason when the model cannot be built.
+ */
+export async function layersModelFromArtifacts(modelTopology: object, weightSpecs: tf.io.WeightsManifestEntry[], weightData: ArrayBuffer): Promise<tf.LayersModel> {
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData }));
+  } catch (e) {
+    throw new TeacherError('teacher-incompatible', `The uploaded teacher could not be built by TensorFlow.js: ${(e as Error).message}`);
+  }
 }

@@ -5,6 +5,8 @@ import { PresetNote } from '../science/PresetNote';
 import { FieldControl } from './FieldControl';
 import { ShotsPicks } from './ShotsPicks';
 import { TeacherCard } from './TeacherCard';
+import { StoredTeachers } from '../teachers/StoredTeachers';
+import { TeacherUpload } from '../teachers/TeacherUpload';
 
 /** The left column: the task (teacher, student classes, shots), the method, then the rest. */
 export function ConfigPanel() {
@@ -17,6 +19,8 @@ export function ConfigPanel() {
           <h2>Task</h2>
           <FieldControl fieldKey="dataset" />
           <FieldControl fieldKey="teacher" />
+          <TeacherUpload />
+          <StoredTeachers />
           <TeacherCard />
           <ClassChips />
           <FieldControl fieldKey="shotsPerClass" />

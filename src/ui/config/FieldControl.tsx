@@ -1,5 +1,6 @@
 import { fieldSpec, getField, type FieldSpec } from '../../protocol/config';
 import { fieldError, fieldHelp, fieldUsedBy, isHidden, useConfigStore } from '../../state/configStore';
+import { useWithStoredTeachers } from '../teachers/teacherOptions';
 import { FieldRow } from './FieldRow';
 import { BooleanInput, EnumInput, NumberInput, inputId } from './inputs';
 
@@ -11,12 +12,13 @@ export function FieldControl({ fieldKey }: { fieldKey: string }) {
   const help = useConfigStore((s) => fieldHelp(s, fieldKey));
   const hidden = useConfigStore((s) => isHidden(s, fieldKey));
   const method = useConfigStore((s) => s.config.method);
+  const shown = useWithStoredTeachers(spec);
   if (hidden || spec.kind === 'classes') return null;
   const unusedNote = fieldUsedBy(method, fieldKey) ? undefined : `not used by ${method}`;
   const invalid = error !== undefined;
   return (
     <FieldRow id={inputId(fieldKey)} label={spec.label} help={help} error={error} unusedNote={unusedNote} inline={spec.kind === 'boolean'}>
-      {spec.kind === 'enum' && <EnumInput spec={spec} value={value} invalid={invalid} />}
+      {shown.kind === 'enum' && <EnumInput spec={shown} value={value} invalid={invalid} />}
       {spec.kind === 'boolean' && <BooleanInput spec={spec} value={value} invalid={invalid} />}
       {(spec.kind === 'number' || spec.kind === 'shots') && <NumberInput spec={spec} value={value} invalid={invalid} />}
     </FieldRow>

@@ -1,5 +1,6 @@
 import { taskRelation, type TaskRelation } from '../../protocol/catalog';
 import { useConfigStore } from '../../state/configStore';
+import { UnknownRelation, useTeacherClassesUnknown } from '../teachers/UnknownRelation';
 
 const TEXT: Record<TaskRelation, { title: string; line: string }> = {
   'cross-task': { title: 'cross-task', line: 'Disjoint classes: the teacher never saw the student’s classes — REFILLED’s setting.' },
@@ -11,6 +12,7 @@ const TEXT: Record<TaskRelation, { title: string; line: string }> = {
 export function RelationBadge() {
   const teacherClasses = useConfigStore((s) => s.config.teacherClasses);
   const studentClasses = useConfigStore((s) => s.config.studentClasses);
+  const classesUnknown = useTeacherClassesUnknown();
   if (studentClasses.length < 2) {
     return (
       <div className="relation relation--none">
@@ -23,6 +25,7 @@ export function RelationBadge() {
       </div>
     );
   }
+  if (classesUnknown) return <UnknownRelation />;
   const relation = taskRelation(teacherClasses, studentClasses);
   const teacher = new Set(teacherClasses);
   const shared = studentClasses.filter((c) => teacher.has(c)).length;

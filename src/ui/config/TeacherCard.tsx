@@ -1,4 +1,6 @@
 import { DATASETS, teacherInfo } from '../../protocol/catalog';
+import { isStoredTeacherIdText } from '../../protocol/teacherRegistry';
+import { StoredTeacherCard } from '../teachers/StoredTeacherCard';
 import { formatPercent } from '../../state/selectors';
 import { useConfigStore } from '../../state/configStore';
 import { Thumbnail } from '../assets/Thumbnail';
@@ -14,6 +16,7 @@ export function TeacherCard() {
   const thumbs = useThumbnails(dataset);
   const names = DATASETS[dataset].classNames;
   const classes = teacher?.classes ?? [];
+  if (isStoredTeacherIdText(teacherId)) return <StoredTeacherCard id={teacherId} />;
   return (
     <div className="teacher-card" data-tour="teacher">
       <div className="teacher-card__title">The teacher knows {classes.length} classes</div>

@@ -1,5 +1,5 @@
 /** Human names of enum values, where the raw value is not self-explanatory. */
-import { DATASETS, TEACHERS } from '../../protocol/catalog';
+import { DATASETS, TEACHERS, teacherInfo } from '../../protocol/catalog';
 
 const LABELS: Record<string, Record<string, string>> = {
   method: {
@@ -21,5 +21,6 @@ const LABELS: Record<string, Record<string, string>> = {
 };
 
 export function optionLabel(key: string, value: string | number): string {
-  return LABELS[key]?.[String(value)] ?? String(value);
+  // Stored teachers are runtime data: their titles come from the registry.
+  return LABELS[key]?.[String(value)] ?? (key === 'teacher' ? teacherInfo(String(value))?.title : undefined) ?? String(value);
 }
