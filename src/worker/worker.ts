@@ -9,6 +9,7 @@ import { AssetCache } from '../core/run';
 import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { BackendError, selectBackend, watchDeviceLoss } from './backend';
 import { createWorkerHandler, toErrorEvent, type WorkerHandler } from './handler';
+import { withStoredTeachers } from './storedTeacherFiles';
 
 type InitRequest = Extract<WorkerRequest, { type: 'init' }>;
 
@@ -28,7 +29,7 @@ async function init(msg: InitRequest): Promise<WorkerHandler | null> {
     const base = new URL(msg.baseUrl ?? '/', scope.location.href);
     const assets = new AssetCache({
       data: httpFetchBytes(new URL('data/', base).href),
-      teachers: httpFetchBytes(new URL('teachers/', base).href),
+      teachers: withStoredTeachers(httpFetchBytes(new URL('teachers/', base).href)),
     });
     const h = createWorkerHandler({ post, assets, backend, ...(msg.options?.embeddings === false ? { embeddings: false } : {}) });
     watchDeviceLoss((message) => void h.fail(new Error(`The GPU device was lost: ${message}`)));
