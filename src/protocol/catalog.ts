@@ -43,6 +43,14 @@ export const TEACHERS: readonly TeacherInfo[] = [
 
 export const TEACHER_IDS = TEACHERS.map((t) => t.id);
 
+/**
+ * A teacher kept in this browser (trained here or uploaded): `user:` + its random id. Not in
+ * TEACHERS; its data set and classes come with it from storage.
+ */
+export function isStoredTeacherRef(id: unknown): id is string {
+  return typeof id === 'string' && /^user:[A-Za-z0-9_-]+$/.test(id);
+}
+
 export function teacherInfo(id: string): TeacherInfo | undefined {
   return TEACHERS.find((t) => t.id === id);
 }

@@ -3,7 +3,7 @@
  * validator. The URL hash, the CLI (`--set key=value`) and the worker all take this object;
  * every field is described once, in `FIELDS`, by its dotted key.
  */
-import { DATASETS, DATASET_IDS, TEACHER_IDS, teacherInfo, type DatasetId } from './catalog';
+import { DATASETS, DATASET_IDS, TEACHER_IDS, isStoredTeacherRef, teacherInfo, type DatasetId } from './catalog';
 
 export const CONFIG_VERSION = 1;
 
@@ -381,6 +381,7 @@ function fieldProblem(key: string, { is, fix }: Problem): FieldError {
 export function parseFieldText(spec: FieldSpec, text: string): unknown {
   switch (spec.kind) {
     case 'enum': {
+      if (spec.key === 'teacher' && isStoredTeacherRef(text)) return text;
       const match = spec.values.find((v) => String(v) === text);
       if (match === undefined) throw new Error(`must be one of ${spec.values.join(', ')} (got "${text}")`);
       return match;
@@ -434,6 +435,7 @@ export function formatClassList(classes: readonly number[]): string {
 function checkField(spec: FieldSpec, value: unknown): Problem | null {
   switch (spec.kind) {
     case 'enum':
+      if (spec.key === 'teacher' && isStoredTeacherRef(value)) return null;
       return spec.values.includes(value as string | number) ? null : { is: `must be one of ${spec.values.join(', ')}`, fix: 'pick one of these' };
     case 'number': {
       if (spec.auto && value === 'auto') return null;
