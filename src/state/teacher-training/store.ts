@@ -146,3 +146,38 @@ export const useTeacherTrainingStore = create<TeacherTrainingState>()((set, get)
     setStored: (stored, storageError = null) => set({ stored, storageError }),
   };
 });
+
+const PHASE_TEXT: Record<TeacherJobStatus, string> = {
+  idle: '',
+  starting: 'Starting the teacher-training worker…',
+  data: 'Reading the data…',
+  training: 'Training',
+  evaluating: 'Measuring it on the test images…',
+  saving: 'Saving it in this browser…',
+  saved: 'Saved',
+  cancelling: 'Cancelling…',
+  cancelled: 'Cancelled: nothing was saved.',
+  error: 'Failed',
+};
+
+/** The job in words for the status line: phase, epoch, step, last epoch's loss and time left. */
+export function jobStatusText(job: TeacherJob | null): string {
+  if (!job) return '';
+  if (job.status !== 'training') return PHASE_TEXT[job.status];
+  const parts = [`Epoch ${Math.max(1, job.epoch)} of ${job.epochs}`, `step ${job.step} of ${job.totalSteps}`];
+  if (job.epochLoss !== null) parts.push(`loss ${job.epochLoss.toFixed(3)}`);
+  const eta = jobEtaMs(job);
+  parts.push(eta === null ? 'measuring the time left…' : `about ${formatSeconds(eta)} left`);
+  return parts.join(' · ');
+}
+
+/** Fraction of the job's steps done, 0..1. */
+export function jobFraction(job: TeacherJob | null): number {
+  if (!job || job.totalSteps === 0) return 0;
+  return job.status === 'saved' ? 1 : Math.min(1, job.step / job.totalSteps);
+}
+
+function formatSeconds(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
+}

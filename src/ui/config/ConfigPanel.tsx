@@ -5,11 +5,15 @@ import { PresetNote } from '../science/PresetNote';
 import { FieldControl } from './FieldControl';
 import { ShotsPicks } from './ShotsPicks';
 import { TeacherCard } from './TeacherCard';
+import { isStoredTeacherRef } from '../../protocol/catalog';
+import { StoredTeacherCard } from '../teacher-training/StoredTeacherCard';
+import { TeacherTrainingPanel } from '../teacher-training/TeacherTrainingPanel';
 
 /** The left column: the task (teacher, student classes, shots), the method, then the rest. */
 export function ConfigPanel() {
   const hideTask = useConfigStore((s) => isHidden(s, 'task'));
   const hideMethod = useConfigStore((s) => isHidden(s, 'student'));
+  const storedTeacher = useConfigStore((s) => isStoredTeacherRef(s.config.teacher));
   return (
     <aside className="config" aria-label="Configuration">
       {!hideTask && (
@@ -17,12 +21,13 @@ export function ConfigPanel() {
           <h2>Task</h2>
           <FieldControl fieldKey="dataset" />
           <FieldControl fieldKey="teacher" />
-          <TeacherCard />
+          {storedTeacher ? <StoredTeacherCard /> : <TeacherCard />}
           <ClassChips />
           <FieldControl fieldKey="shotsPerClass" />
           <ShotsPicks />
         </section>
       )}
+      {!hideTask && <TeacherTrainingPanel />}
       {!hideMethod && (
         <section className="panel-section">
           <h2>Student and method</h2>

@@ -2,6 +2,8 @@
 import { useState } from 'react';
 import { fieldTitle, formatLimit, type FieldSpec } from '../../protocol/config';
 import { useConfigStore } from '../../state/configStore';
+import { useTeacherTrainingStore } from '../../state/teacher-training/store';
+import { chooseStoredTeacher } from '../../state/teacher-training/storedTeachers';
 import { optionLabel } from './optionLabels';
 
 export const inputId = (key: string) => `input-${key}`;
@@ -14,6 +16,9 @@ interface InputProps<S extends FieldSpec['kind']> {
 
 export function EnumInput({ spec, value, invalid }: InputProps<'enum'>) {
   const setField = useConfigStore((s) => s.setField);
+  // The teacher picker also offers the teachers kept in this browser (trained here or uploaded).
+  const stored = useTeacherTrainingStore((s) => (spec.key === 'teacher' ? s.stored : null));
+  const pickStored = (id: string) => stored?.find((t) => t.id === id);
   return (
     <select
       id={inputId(spec.key)}
@@ -23,13 +28,23 @@ export function EnumInput({ spec, value, invalid }: InputProps<'enum'>) {
       // The whole name on hover, where the box is too narrow for a long option (a teacher's title).
       title={optionLabel(spec.key, String(value))}
       value={String(value)}
-      onChange={(e) => setField(spec.key, spec.values.find((v) => String(v) === e.target.value))}
+      onChange={(e) => {
+        const own = pickStored(e.target.value);
+        if (own) chooseStoredTeacher(own);
+        else setField(spec.key, spec.values.find((v) => String(v) === e.target.value));
+      }}
     >
       {spec.values.map((v) => (
         <option key={String(v)} value={String(v)}>
           {optionLabel(spec.key, v)}
         </option>
       ))}
+      {stored?.map((t) => (
+        <option key={t.id} value={t.id}>
+          {t.title}
+        </option>
+      ))}
+      {spec.key === 'teacher' && !spec.values.includes(String(value)) && !pickStored(String(value)) && <option value={String(value)}>{String(value)} (not in this browser)</option>}
     </select>
   );
 }
