@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { teacherTrainingBridge } from '../../bridge/teacherTraining';
 import { DATASETS, DATASET_IDS, type DatasetId } from '../../protocol/catalog';
 import { SHIPPED_TEACHER_IMAGES_PER_CLASS, TEACHER_EPOCHS, TEACHER_WIDTHS, type TeacherWidth } from '../../protocol/teacherTraining';
@@ -14,7 +15,7 @@ import './teacherTraining.css';
 export function TeacherTrainingPanel() {
   const spec = useTeacherTrainingStore((s) => s.spec);
   const busy = useTeacherTrainingStore((s) => jobActive(s.job));
-  const problems = useTeacherTrainingStore(specProblems);
+  const problems = useTeacherTrainingStore(useShallow(specProblems));
   const setDataset = useTeacherTrainingStore((s) => s.setDataset);
   const toggleClass = useTeacherTrainingStore((s) => s.toggleClass);
   const setClasses = useTeacherTrainingStore((s) => s.setClasses);
