@@ -41,14 +41,16 @@ test('a teacher trained in the browser is kept, selectable and teaches a student
   await expect(page.getByTestId('stored-teacher-card')).toContainText('Trained in this browser');
 
   // The overlap control: disjoint → one shared → identical, for the teacher's digits 0 and 1.
+  // Moved with the keyboard, as a user would.
   const slider = page.getByTestId('overlap-slider');
-  await slider.fill('0');
+  await slider.focus();
+  await page.keyboard.press('Home');
   expect(await configPanel.pickedClasses()).toEqual([2, 3]);
   await expect(page.getByTestId('relation-badge')).toHaveText('cross-task');
-  await slider.fill('1');
+  await page.keyboard.press('ArrowRight');
   expect(await configPanel.pickedClasses()).toEqual([0, 2]);
   await expect(page.getByTestId('relation-badge')).toHaveText('partial-overlap');
-  await slider.fill('2');
+  await page.keyboard.press('End');
   expect(await configPanel.pickedClasses()).toEqual([0, 1]);
   await expect(page.getByTestId('relation-badge')).toHaveText('same-task');
   await expect(page.getByTestId('overlap-readout')).toHaveText('2 of 2 shared');
