@@ -40,20 +40,20 @@ test('a teacher trained in the browser is kept, selectable and teaches a student
   expect(await playground.config()).toMatchObject({ dataset: 'mnist', teacherClasses: [0, 1] });
   await expect(page.getByTestId('stored-teacher-card')).toContainText('Trained in this browser');
 
-  // The overlap control: disjoint → one shared → identical, for the teacher's digits 0 and 1.
+  // The overlap control: identical → disjoint → one shared, for the teacher's digits 0 and 1.
   // Moved with the keyboard, as a user would.
   const slider = page.getByTestId('overlap-slider');
   await slider.focus();
+  await page.keyboard.press('End');
+  expect(await configPanel.pickedClasses()).toEqual([0, 1]);
+  await expect(page.getByTestId('relation-badge')).toHaveText('same-task');
+  await expect(page.getByTestId('overlap-readout')).toHaveText('2 of 2 shared');
   await page.keyboard.press('Home');
   expect(await configPanel.pickedClasses()).toEqual([2, 3]);
   await expect(page.getByTestId('relation-badge')).toHaveText('cross-task');
   await page.keyboard.press('ArrowRight');
   expect(await configPanel.pickedClasses()).toEqual([0, 2]);
   await expect(page.getByTestId('relation-badge')).toHaveText('partial-overlap');
-  await page.keyboard.press('End');
-  expect(await configPanel.pickedClasses()).toEqual([0, 1]);
-  await expect(page.getByTestId('relation-badge')).toHaveText('same-task');
-  await expect(page.getByTestId('overlap-readout')).toHaveText('2 of 2 shared');
 
   // A tiny student distils from it in the student's worker.
   const runId = await playground.run({ ...TINY_RUN, teacher: id, teacherClasses: [0, 1], studentClasses: [5, 6, 7, 8, 9] });
