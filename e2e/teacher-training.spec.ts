@@ -45,14 +45,14 @@ test('a teacher trained in the browser is kept, selectable and teaches a student
   const slider = page.getByTestId('overlap-slider');
   await slider.focus();
   await page.keyboard.press('End');
-  expect(await configPanel.pickedClasses()).toEqual([0, 1]);
+  await expect.poll(() => configPanel.pickedClasses()).toEqual([0, 1]);
   await expect(page.getByTestId('relation-badge')).toHaveText('same-task');
   await expect(page.getByTestId('overlap-readout')).toHaveText('2 of 2 shared');
   await page.keyboard.press('Home');
-  expect(await configPanel.pickedClasses()).toEqual([2, 3]);
+  await expect.poll(() => configPanel.pickedClasses()).toEqual([2, 3]);
   await expect(page.getByTestId('relation-badge')).toHaveText('cross-task');
   await page.keyboard.press('ArrowRight');
-  expect(await configPanel.pickedClasses()).toEqual([0, 2]);
+  await expect.poll(() => configPanel.pickedClasses()).toEqual([0, 2]);
   await expect(page.getByTestId('relation-badge')).toHaveText('partial-overlap');
 
   // A tiny student distils from it in the student's worker.
