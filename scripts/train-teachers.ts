@@ -19,17 +19,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
 import { loadDatasetFromDisk } from '../src/core/data/node-fs';
-import { ncmPredict, accuracy } from '../src/core/losses';
 import type { ConvGradientMode } from '../src/core/model/conv';
-import { ConvNet, IMAGE_SHAPE } from '../src/core/model/convnet';
+import { ConvNet } from '../src/core/model/convnet';
 import { layersModelFiles, teacherFromLayersModel, type TeacherMetadata } from '../src/core/model/teacher';
-import { mapInChunks } from '../src/core/trainer/evaluate';
-import { predictClasses, trainSupervised } from '../src/core/trainer/supervised';
+import { trainSupervised } from '../src/core/trainer/supervised';
+import { TEACHER_TRAINING, headAccuracy, selectClassImages, teacherNcmAccuracy } from '../src/core/trainer/teacherCard';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from '../src/cli/backend';
 import { TEACHERS, DATASETS, type TeacherInfo } from '../src/protocol/catalog';
-import { readFashionMnistFull, readMnistFull, type LabelledImages } from './sources';
+import { readFashionMnistFull, readMnistFull } from './sources';
 import { epochsForBudget, MAX_TEACHER_BYTES, SHIPPED_VARIANT, teacherVariant, variantAugment, variantFolder, type TeacherVariant } from './teachers/variants';
 
 // TEACHERS_OUT_DIR: write elsewhere (a packed copy of the scripts on another machine).
@@ -43,9 +41,7 @@ const EPOCHS: Record<string, number> = { 'fashion-0-4': 6, 'fashion-all': 2, 'mn
 const TRAINING = {
   epochs: 0,
   batchSize: 128,
-  learningRate: 0.1,
-  learningRateMin: 0.001,
-  optimizer: { kind: 'sgd' as const, momentum: 0.9, nesterov: true, weightDecay: 5e-4 },
+  ...TEACHER_TRAINING,
 };
 
 const args = process.argv.slice(2);
@@ -101,27 +97,14 @@ function defaultStudentClasses(info: TeacherInfo): number[] {
   return rest.length > 0 ? rest : all;
 }
 
-/** The teacher classes' images, relabelled 0..K−1 in the teacher's class order, scaled to [0,1]. */
-function select(src: LabelledImages, classes: number[], limit = Infinity): { images: Float32Array; labels: Int32Array } {
-  const keep: number[] = [];
-  for (let i = 0; i < src.count && keep.length < limit; i++) if (classes.includes(src.labels[i])) keep.push(i);
-  const images = new Float32Array(keep.length * 784);
-  const labels = new Int32Array(keep.length);
-  keep.forEach((i, k) => {
-    for (let p = 0; p < 784; p++) images[k * 784 + p] = src.images[i * 784 + p] / 255;
-    labels[k] = classes.indexOf(src.labels[i]);
-  });
-  return { images, labels };
-}
-
 async function trainTeacher(info: TeacherInfo, backends: NodeBackend[]): Promise<void> {
   const started = performance.now();
   console.error(`[${variantFolder(info.id, VARIANT.id)}] loading ${info.dataset}`);
   const full = info.dataset === 'fashion-mnist' ? readFashionMnistFull() : readMnistFull();
   const limit = process.env.TEACHER_LIMIT ? Number(process.env.TEACHER_LIMIT) : Infinity;
-  const train = select(full.train, info.classes, limit);
+  const train = selectClassImages(full.train, info.classes, limit);
   const shipped = await loadDatasetFromDisk(info.dataset);
-  const test = select(shipped.splits.test, info.classes);
+  const test = selectClassImages(shipped.splits.test, info.classes);
   const folder = variantFolder(info.id, VARIANT.id);
   const augment = variantAugment(VARIANT, info.dataset);
   const maxEpochs = Number(option('--max-epochs') ?? process.env.TEACHER_EPOCHS ?? EPOCHS[info.id] ?? 5);
@@ -156,8 +139,7 @@ async function trainTeacher(info: TeacherInfo, backends: NodeBackend[]): Promise
     onEpoch: (epoch, loss, ms) => console.error(`[${folder}] epoch ${epoch + 1}/${Math.ceil(epochs)} loss ${loss.toFixed(4)} (${(ms / 1000).toFixed(0)} s)`),
   });
   const trainingSeconds = (performance.now() - trainingStarted) / 1000;
-  const pred = await predictClasses(net, test.images, convGradient);
-  const testAccuracy = pred.reduce((n, p, i) => n + (p === test.labels[i] ? 1 : 0), 0) / pred.length;
+  const testAccuracy = await headAccuracy(net, test, convGradient);
 
   // Export, then measure NCM on the student's classes through the exported model itself.
   const model = net.toLayersModel();
@@ -165,14 +147,9 @@ async function trainTeacher(info: TeacherInfo, backends: NodeBackend[]): Promise
   if (files.weights.byteLength > MAX_TEACHER_BYTES) throw new Error(`[${folder}] ${files.weights.byteLength} weight bytes: over the ${MAX_TEACHER_BYTES} allowed`);
   const teacher = teacherFromLayersModel(model);
   const studentClasses = defaultStudentClasses(info);
-  const pool = select(shipped.splits.pool, studentClasses);
-  const query = select(shipped.splits.test, studentClasses);
-  const ncm = tf.tidy(() => {
-    const embed = (images: Float32Array) => mapInChunks(tf.tensor4d(images, [images.length / 784, ...IMAGE_SHAPE]), 256, (x) => teacher.embed(x));
-    return accuracy(ncmPredict(embed(pool.images), tf.tensor1d(pool.labels, 'int32'), studentClasses.length, embed(query.images)), tf.tensor1d(query.labels, 'int32'));
-  });
-  const ncmAccuracy = (await ncm.data())[0];
-  ncm.dispose();
+  const pool = selectClassImages(shipped.splits.pool, studentClasses);
+  const query = selectClassImages(shipped.splits.test, studentClasses);
+  const ncmAccuracy = await teacherNcmAccuracy(teacher, pool, query, studentClasses.length);
 
   const buildSeconds = (performance.now() - started) / 1000;
   const metadata: TeacherMetadata = {

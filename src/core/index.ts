@@ -10,7 +10,8 @@ export { conv3x3, autoConvGradient, patchesTransposed3x3, type ConvGradientMode 
 export { teacherFromLayersModel, loadLayersModel, layersModelFiles, TeacherError, type Teacher, type TeacherMetadata } from './model/teacher';
 export { Experiment, DivergenceError, type ExperimentHooks, type ExperimentOptions } from './trainer/experiment';
 export { Optimizer, learningRateAt, type OptimizerSpec } from './trainer/optimizer';
-export { trainSupervised, predictClasses } from './trainer/supervised';
+export { trainSupervised, predictClasses, type SupervisedOutcome } from './trainer/supervised';
+export { TEACHER_TRAINING, selectClassImages, headAccuracy, teacherNcmAccuracy, type ClassImages, type LabelledBytes } from './trainer/teacherCard';
 export { AssetCache, createExperiment, loadShippedTeacher, checkTeacherFits, type AssetSource } from './run';
 export { loadDataset, httpFetchBytes, DatasetError, type Dataset, type FetchBytes } from './data/loader';
 export { sampleExperimentSplits, SplitError, type ExperimentSplits } from './data/splits';

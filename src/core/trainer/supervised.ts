@@ -18,15 +18,27 @@ export interface SupervisedOptions {
   augment?: AugmentSpec;
   /** Called after every epoch with its mean loss (one read-back per epoch). */
   onEpoch?: (epoch: number, meanLoss: number, elapsedMs: number) => void;
+  /**
+   * Awaited after every step with the steps done and in all (no read-back): a caller that
+   * reports progress or must stay cancellable (a worker) yields here. 'stop' ends training.
+   */
+  onStep?: (stepsDone: number, totalSteps: number) => void | 'stop' | Promise<void | 'stop'>;
+}
+
+/** How training ended: all its steps, or stopped by `onStep` after `steps`. */
+export interface SupervisedOutcome {
+  steps: number;
+  totalSteps: number;
+  stopped: boolean;
 }
 
 /**
  * Trains `net` with softmax cross-entropy on images [N,784] in [0,1] and labels 0..C−1,
  * mini-batches of a fixed size (the remainder of each seeded permutation is dropped),
  * cosine learning rate over round(epochs × ⌊N / batch⌋) steps, optionally augmented batches.
- * Used to train the shipped teachers and their variants.
+ * Used to train the shipped teachers, their variants and the teachers trained in the browser.
  */
-export async function trainSupervised(net: ConvNet, images: Float32Array, labels: Int32Array, options: SupervisedOptions): Promise<void> {
+export async function trainSupervised(net: ConvNet, images: Float32Array, labels: Int32Array, options: SupervisedOptions): Promise<SupervisedOutcome> {
   const n = labels.length;
   // The data stay in JavaScript and one batch is uploaded per step: a whole training set as
   // one tensor (60,000 images = 188 MB) exhausted the wasm backend's heap.
@@ -81,11 +93,16 @@ export async function trainSupervised(net: ConvNet, images: Float32Array, labels
         loss.dispose();
         lossSum = next as tf.Scalar;
         step += 1;
+        if (options.onStep && (await options.onStep(step, totalSteps)) === 'stop') {
+          lossSum.dispose();
+          return { steps: step, totalSteps, stopped: true };
+        }
       }
       const meanLoss = (await lossSum.data())[0] / epochSteps;
       lossSum.dispose();
       options.onEpoch?.(epoch, meanLoss, performance.now() - start);
     }
+    return { steps: step, totalSteps, stopped: false };
   } finally {
     optimizer.dispose();
   }

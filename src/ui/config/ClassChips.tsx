@@ -2,6 +2,7 @@ import { DATASETS } from '../../protocol/catalog';
 import { fieldError, isHidden, useConfigStore } from '../../state/configStore';
 import { Thumbnail } from '../assets/Thumbnail';
 import { useThumbnails } from '../assets/thumbnails';
+import { OverlapControl } from './OverlapControl';
 import { RelationBadge } from './RelationBadge';
 
 /** The student's classes: one toggle chip per class of the dataset, with an example image. */
@@ -58,6 +59,7 @@ export function ClassChips() {
           All {all.length}
         </button>
       </div>
+      <OverlapControl />
       <RelationBadge />
       <p className="field__help">The student’s task. “T” marks the classes the teacher was trained on.</p>
       {error && (

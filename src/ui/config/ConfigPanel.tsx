@@ -5,6 +5,7 @@ import { PresetNote } from '../science/PresetNote';
 import { FieldControl } from './FieldControl';
 import { ShotsPicks } from './ShotsPicks';
 import { TeacherCard } from './TeacherCard';
+import { TeacherTrainingPanel } from '../teacher-training/TeacherTrainingPanel';
 import { StoredTeachers } from '../teachers/StoredTeachers';
 import { TeacherUpload } from '../teachers/TeacherUpload';
 
@@ -27,6 +28,7 @@ export function ConfigPanel() {
           <ShotsPicks />
         </section>
       )}
+      {!hideTask && <TeacherTrainingPanel />}
       {!hideMethod && (
         <section className="panel-section">
           <h2>Student and method</h2>
