@@ -4,6 +4,7 @@
  * messages of a stopped run are dropped.
  */
 import type { ExperimentConfig } from './config';
+import type { ProbeInit, ProbeSummary } from './probe';
 import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo, StageId } from './results';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -42,6 +43,8 @@ export interface WorkerInitOptions {
   webgpuSeparateIm2col?: boolean | null;
   /** Compute the 2-D PCA embedding pictures (default true). */
   embeddings?: boolean;
+  /** The measured choice when no backend is forced: the cached record, re-measure, or off (protocol/probe.ts). */
+  probe?: ProbeInit;
 }
 
 /**
@@ -78,6 +81,10 @@ export interface BackendInfo {
    * no hardware acceleration, and WebAssembly trains far faster there.
    */
   software?: boolean;
+  /** WebAssembly's threads (more than 1 on a cross-origin isolated page). */
+  threads?: number;
+  /** What the probe measured when the backend was chosen by measurement (none when forced or probing is off). */
+  probe?: ProbeSummary;
 }
 
 export const ERROR_CODES = [

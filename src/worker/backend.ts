@@ -10,8 +10,8 @@ import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?u
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendInfo, BackendName } from '../protocol/messages';
+import { BACKEND_LABELS as LABEL } from '../protocol/probe';
 
-const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (plain JavaScript)' };
 const DEFAULT_ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
 
 export interface BackendOptions {
@@ -21,6 +21,8 @@ export interface BackendOptions {
    * barrier-tiled convolution and were not measured with the switch.
    */
   webgpuSeparateIm2col?: boolean | null;
+  /** false: WebAssembly single-threaded even where threads are available (to measure what threads bring). */
+  wasmThreads?: boolean;
 }
 
 /** No backend could start (not even the CPU one). */
@@ -32,7 +34,7 @@ export class BackendError extends Error {
   }
 }
 
-type Attempt = { ok: true; adapter?: string; software?: boolean } | { ok: false; why: string };
+export type Attempt = { ok: true; adapter?: string; software?: boolean; threads?: number } | { ok: false; why: string };
 
 /** Runs tf.setBackend, keeping what tfjs logs (it catches the factory's error and only warns). */
 async function setBackendWithReason(name: BackendName): Promise<Attempt> {
@@ -81,21 +83,30 @@ async function tryWebGpu(options: BackendOptions): Promise<Attempt> {
   return { ok: true, adapter: adapterText(info), software };
 }
 
-async function tryBackend(name: BackendName, options: BackendOptions): Promise<Attempt> {
+/**
+ * Starts one backend (or switches back to one already started). WebGL says whether it
+ * renders in software, WebAssembly how many threads it runs.
+ */
+export async function tryBackend(name: BackendName, options: BackendOptions = {}): Promise<Attempt> {
   switch (name) {
     case 'webgpu':
       return tryWebGpu(options);
     case 'wasm': {
       // Loaded only when asked for: most pages never use it.
       const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+      if (options.wasmThreads === false) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       setWasmPaths({
         'tfjs-backend-wasm.wasm': wasmUrl,
         'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
         'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
       });
-      return setBackendWithReason('wasm');
+      const attempt = await setBackendWithReason('wasm');
+      return attempt.ok ? { ...attempt, threads: wasmThreads() } : attempt;
     }
-    case 'webgl':
+    case 'webgl': {
+      const attempt = await setBackendWithReason('webgl');
+      return attempt.ok && softwareWebGl() ? { ...attempt, software: true } : attempt;
+    }
     case 'cpu':
       return setBackendWithReason(name);
   }
@@ -123,10 +134,24 @@ export async function selectBackend(requested: BackendName | null, options: Back
       reason: requested && !forced ? `backend=${requested} was asked for, but ${why}` : why,
       forced,
       ...(attempt.adapter ? { adapter: attempt.adapter } : {}),
-      ...(attempt.software || (name === 'webgl' && softwareWebGl()) ? { software: true } : {}),
+      ...(attempt.software ? { software: true } : {}),
+      ...(attempt.threads !== undefined ? { threads: attempt.threads } : {}),
     };
   }
   throw new BackendError(`No TensorFlow.js backend could start: ${failures.join('; ')}.`);
+}
+
+/**
+ * Threads of the WebAssembly backend: more than one needs SharedArrayBuffer, that is a
+ * cross-origin isolated page (COOP + COEP headers). 1 when tfjs cannot say.
+ */
+function wasmThreads(): number {
+  try {
+    const b = tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } };
+    return b.wasm?.tfjs?.getThreadsCount?.() ?? 1;
+  } catch {
+    return 1;
+  }
 }
 
 /** Whether WebGL renders in software (SwiftShader, llvmpipe): its unmasked renderer says so. */
