@@ -16,6 +16,7 @@
  *   npm run bench -- --top 10            # more of the slowest kernels per step
  *   npm run bench -- --leak-steps 30     # fewer leak-count steps on node backends (default 100)
  *   npm run bench -- --backends node-webgpu,node-wasm --out /tmp/b   # a GPU machine, no browser
+ *   npm run bench -- --backends wasm,wasm-1thread  # Chromium WebAssembly, threaded vs one thread
  * REFILLED_ROOT overrides where public/ is read (a device pack); REFILLED_PYTHON the python.
  * --steps is the number of timed rounds; each round times one step of every kind back to back.
  */
@@ -102,7 +103,9 @@ async function browserBench(backends: string[], onEntry: (e: Entry) => Promise<v
       page.on('console', (m) => {
         if (m.type() === 'log' && m.text().startsWith('bench:')) console.error(`  [${backend}] ${m.text().slice(7)}`);
       });
-      await page.goto(`${url}src/bench/bench.html?backend=${backend}&steps=${STEPS}&leakSteps=${leakSteps}`);
+      // `wasm-1thread`: the wasm backend with one thread, beside `wasm` (threaded: the page is cross-origin isolated).
+      const query = backend === 'wasm-1thread' ? 'backend=wasm&threads=1' : `backend=${backend}`;
+      await page.goto(`${url}src/bench/bench.html?${query}&steps=${STEPS}&leakSteps=${leakSteps}`);
       await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 30 * 60_000, polling: 1000 });
       const res = (await page.evaluate(() => window.__bench)) ?? {};
       out.push({ where: 'chromium', ...res, ...(res.row ? { row: { ...res.row, backend: `chromium ${backend}` } } : { error: `${backend}: ${res.error}` }) });
@@ -229,7 +232,7 @@ async function main(): Promise<void> {
   }
   // Dawn keeps Node alive while navigator.gpu is held.
   releaseNodeWebGpu();
-  const browserBackends = BACKENDS.filter((b) => ['webgpu', 'webgl', 'cpu', 'wasm'].includes(b));
+  const browserBackends = BACKENDS.filter((b) => ['webgpu', 'webgl', 'cpu', 'wasm', 'wasm-1thread'].includes(b));
   if (!flag('--node-only') && browserBackends.length > 0) {
     await browserBench(browserBackends, async (e) => {
       entries.push(e);

@@ -21,8 +21,11 @@ export interface BackendOptions {
    * barrier-tiled convolution and were not measured with the switch.
    */
   webgpuSeparateIm2col?: boolean | null;
-  /** false: WebAssembly single-threaded even where threads are available (to measure what threads bring). */
-  wasmThreads?: boolean;
+  /**
+   * WebAssembly threads where the page is cross-origin isolated (default: the logical cores,
+   * at most 4; tfjs's own default, half the cores, leaves a 2-core machine with one). 1: single-threaded.
+   */
+  wasmThreads?: number;
 }
 
 /** No backend could start (not even the CPU one). */
@@ -58,10 +61,15 @@ async function setBackendWithReason(name: BackendName): Promise<Attempt> {
   }
 }
 
-function adapterText(info: GPUAdapterInfo | undefined): string | undefined {
+export function adapterText(info: GPUAdapterInfo | undefined): string | undefined {
   if (!info) return undefined;
   const text = [info.vendor, info.architecture, info.description].filter((s) => s && s.length > 0).join(' ');
   return text.length > 0 ? text : undefined;
+}
+
+/** A WebGPU adapter that renders in software (SwiftShader, a fallback adapter). */
+export function isSoftwareAdapter(info: GPUAdapterInfo | undefined): boolean {
+  return info?.architecture === 'swiftshader' || info?.isFallbackAdapter === true || /swiftshader|llvmpipe/i.test(info?.description ?? '');
 }
 
 async function tryWebGpu(options: BackendOptions): Promise<Attempt> {
@@ -77,7 +85,7 @@ async function tryWebGpu(options: BackendOptions): Promise<Attempt> {
   const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
   const attempt = await setBackendWithReason('webgpu');
   if (!attempt.ok) return attempt;
-  const software = info?.architecture === 'swiftshader' || info?.isFallbackAdapter === true || /swiftshader/i.test(info?.description ?? '');
+  const software = isSoftwareAdapter(info);
   const im2col = options.webgpuSeparateIm2col ?? (software ? true : null);
   if (im2col !== null) tf.env().set('WEBGPU_CONV_SEPARATE_IM2COL_SHADER', im2col);
   return { ok: true, adapter: adapterText(info), software };
@@ -93,14 +101,17 @@ export async function tryBackend(name: BackendName, options: BackendOptions = {}
       return tryWebGpu(options);
     case 'wasm': {
       // Loaded only when asked for: most pages never use it.
-      const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
-      if (options.wasmThreads === false) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      const { setThreadsCount, setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+      const threads = options.wasmThreads ?? Math.min(4, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1));
+      if (threads <= 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      else setThreadsCount(threads);
       setWasmPaths({
         'tfjs-backend-wasm.wasm': wasmUrl,
         'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
         'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
       });
-      const attempt = await setBackendWithReason('wasm');
+      const restore = threads > 1 ? reportLogicalCores(2 * threads) : () => {};
+      const attempt = await setBackendWithReason('wasm').finally(restore);
       return attempt.ok ? { ...attempt, threads: wasmThreads() } : attempt;
     }
     case 'webgl': {
@@ -139,6 +150,25 @@ export async function selectBackend(requested: BackendName | null, options: Back
     };
   }
   throw new BackendError(`No TensorFlow.js backend could start: ${failures.join('; ')}.`);
+}
+
+/**
+ * tfjs-backend-wasm 4.22 ignores setThreadsCount (tensorflow/tfjs#8513): its XNNPACK pool
+ * takes half of `navigator.hardwareConcurrency`, at most 4 — one thread on a 2-core machine.
+ * While the backend starts, the worker's navigator reports `cores` so that the pool gets
+ * cores / 2 threads; the returned function puts the real value back.
+ */
+function reportLogicalCores(cores: number): () => void {
+  const nav = globalThis.navigator as Navigator | undefined;
+  if (!nav) return () => {};
+  try {
+    Object.defineProperty(nav, 'hardwareConcurrency', { value: cores, configurable: true });
+  } catch {
+    return () => {};
+  }
+  return () => {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  };
 }
 
 /**

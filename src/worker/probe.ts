@@ -17,7 +17,7 @@ import { trainSupervised } from '../core/trainer/supervised';
 import { DEFAULT_CONFIG } from '../protocol/config';
 import type { BackendInfo, BackendName } from '../protocol/messages';
 import { decideBackend, fingerprintKey, PROBE_FORMAT, validCachedProbe, type ProbeFingerprint, type ProbeInit, type ProbeMeasurement, type ProbeRecord } from '../protocol/probe';
-import { tryBackend, type Attempt, type BackendOptions } from './backend';
+import { adapterText, isSoftwareAdapter, tryBackend, type Attempt, type BackendOptions } from './backend';
 
 export interface ProbeSpec {
   /** Images per probe step. */
@@ -34,14 +34,20 @@ export interface ProbeSpec {
  * The default student (width and classes) at batch 32: half the default batch keeps the probe
  * near its budget on software adapters, where a step costs in proportion to the batch.
  */
-export const DEFAULT_PROBE: ProbeSpec = { batchSize: 32, studentWidth: DEFAULT_CONFIG.studentWidth, numClasses: DEFAULT_CONFIG.studentClasses.length, maxTimedSteps: 3, budgetMs: 2500 };
+export const DEFAULT_PROBE: ProbeSpec = { batchSize: 32, studentWidth: DEFAULT_CONFIG.studentWidth, numClasses: DEFAULT_CONFIG.studentClasses.length, maxTimedSteps: 3, budgetMs: 3000 };
 
 /**
- * Candidates in the order they are measured: the CPU-side backends first (cheap and sure to
- * give a reference number), then the GPU ones. The pure-JS CPU backend is measured only when
- * WebAssembly is not available: it runs the same work as WebAssembly without native code.
+ * Candidates in the order they are measured: WebAssembly first (cheap, and sure to give a
+ * reference number), then WebGPU on a hardware adapter, WebGL, and WebGPU on a software
+ * adapter last (seconds per step there: usually past the budget). The pure-JS CPU backend is
+ * measured only when WebAssembly does not start: it runs the same work without native code.
  */
-const PROBE_ORDER: readonly BackendName[] = ['wasm', 'webgl', 'webgpu'];
+export function probeOrder(softwareAdapter: boolean): BackendName[] {
+  return softwareAdapter ? ['wasm', 'webgl', 'webgpu'] : ['wasm', 'webgpu', 'webgl'];
+}
+
+/** The budget never stops the probe before this many backends have a number (else there is nothing to compare). */
+const MIN_MEASURED = 2;
 
 /**
  * Times `spec.maxTimedSteps` training steps (cross-entropy, SGD with Nesterov momentum, the
@@ -76,22 +82,27 @@ export async function timeTrainingSteps(spec: ProbeSpec, stopAtMs = Infinity, no
   }
 }
 
-/** Where the choice would be cached: the app, the browser, the WebGPU adapter, isolation. */
-export async function probeFingerprint(appVersion: string): Promise<ProbeFingerprint> {
+/** Where the choice would be cached (the app, the browser, the WebGPU adapter, isolation), and whether that adapter is software. */
+export async function probeFingerprint(appVersion: string): Promise<{ fingerprint: ProbeFingerprint; softwareAdapter: boolean }> {
   let adapter = 'none';
+  let softwareAdapter = false;
   try {
     const a = await (globalThis.navigator as Navigator | undefined)?.gpu?.requestAdapter();
     const info = (a as (GPUAdapter & { info?: GPUAdapterInfo }) | null | undefined)?.info;
-    if (a) adapter = [info?.vendor, info?.architecture, info?.description].filter((s) => s && s.length > 0).join(' ') || 'unknown';
+    if (a) {
+      adapter = adapterText(info) ?? 'unknown';
+      softwareAdapter = isSoftwareAdapter(info);
+    }
   } catch {
     adapter = 'none';
   }
-  return {
+  const fingerprint = {
     appVersion,
     userAgent: (globalThis.navigator as Navigator | undefined)?.userAgent ?? 'unknown',
     adapter,
     isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
   };
+  return { fingerprint, softwareAdapter };
 }
 
 export interface ProbeSelectOptions {
@@ -124,7 +135,8 @@ function infoFor(name: BackendName, attempt: Extract<Attempt, { ok: true }>, rec
 export async function selectByProbe(options: ProbeSelectOptions): Promise<BackendInfo | null> {
   const now = options.now ?? (() => performance.now());
   const spec = options.spec ?? DEFAULT_PROBE;
-  const fingerprint = fingerprintKey(await probeFingerprint(options.appVersion));
+  const where = await probeFingerprint(options.appVersion);
+  const fingerprint = fingerprintKey(where.fingerprint);
   const cached = options.probe.remeasure ? null : validCachedProbe(options.probe.cached ?? null, fingerprint);
   if (cached) {
     const attempt = await tryBackend(cached.choice, options.backend);
@@ -135,10 +147,10 @@ export async function selectByProbe(options: ProbeSelectOptions): Promise<Backen
   const started = now();
   const deadline = started + spec.budgetMs;
   const measurements: ProbeMeasurement[] = [];
-  const candidates = [...PROBE_ORDER];
+  const candidates = probeOrder(where.softwareAdapter);
   for (let i = 0; i < candidates.length; i++) {
     const name = candidates[i];
-    if (measurements.some((m) => m.stepMs !== undefined) && now() > deadline) {
+    if (measurements.filter((m) => m.stepMs !== undefined).length >= MIN_MEASURED && now() > deadline) {
       measurements.push({ backend: name, skipped: 'not measured (the probe’s time budget was spent)' });
       continue;
     }
