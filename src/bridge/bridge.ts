@@ -51,7 +51,7 @@ function defaultWorker(): WorkerPort {
   return new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerPort;
 }
 
-/** Worker switches a page URL asks for: `?nogpu=1` (tests), `?im2col=0|1`, `?embeddings=0`, `?probe=0` (no measured choice). */
+/** Worker switches a page URL asks for: `?nogpu=1` (tests), `?im2col=0|1`, `?embeddings=0`, `?probe=0` (no measured choice), `?threads=N` (WebAssembly threads, 1–8). */
 export function workerOptionsFromSearch(search: string): WorkerInitOptions {
   const params = new URLSearchParams(search);
   const flag = (name: string) => {
@@ -64,6 +64,8 @@ export function workerOptionsFromSearch(search: string): WorkerInitOptions {
   if (im2col !== undefined) options.webgpuSeparateIm2col = im2col;
   if (flag('embeddings') === false) options.embeddings = false;
   if (flag('probe') === false) options.probe = { off: true };
+  const threads = Number(params.get('threads'));
+  if (Number.isInteger(threads) && threads >= 1 && threads <= 8) options.wasmThreads = threads;
   return options;
 }
 

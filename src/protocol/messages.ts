@@ -43,6 +43,8 @@ export interface WorkerInitOptions {
   webgpuSeparateIm2col?: boolean | null;
   /** Compute the 2-D PCA embedding pictures (default true). */
   embeddings?: boolean;
+  /** WebAssembly threads on a cross-origin isolated page (default: tfjs's, half the cores, at most 4; 1: single-threaded). */
+  wasmThreads?: number;
   /** The measured choice when no backend is forced: the cached record, re-measure, or off (protocol/probe.ts). */
   probe?: ProbeInit;
 }

@@ -22,8 +22,9 @@ export interface BackendOptions {
    */
   webgpuSeparateIm2col?: boolean | null;
   /**
-   * WebAssembly threads where the page is cross-origin isolated (default: the logical cores,
-   * at most 4; tfjs's own default, half the cores, leaves a 2-core machine with one). 1: single-threaded.
+   * WebAssembly threads where the page is cross-origin isolated. Default: tfjs's choice, half
+   * the logical cores, at most 4 (one on a 2-core machine, where two threads measured slower:
+   * docs/deployment.md). 1: single-threaded.
    */
   wasmThreads?: number;
 }
@@ -102,15 +103,15 @@ export async function tryBackend(name: BackendName, options: BackendOptions = {}
     case 'wasm': {
       // Loaded only when asked for: most pages never use it.
       const { setThreadsCount, setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
-      const threads = options.wasmThreads ?? Math.min(4, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1));
-      if (threads <= 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-      else setThreadsCount(threads);
+      const threads = options.wasmThreads;
+      if (threads !== undefined && threads <= 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      else if (threads !== undefined) setThreadsCount(threads);
       setWasmPaths({
         'tfjs-backend-wasm.wasm': wasmUrl,
         'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
         'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
       });
-      const restore = threads > 1 ? reportLogicalCores(2 * threads) : () => {};
+      const restore = threads !== undefined && threads > 1 ? reportLogicalCores(2 * threads) : () => {};
       const attempt = await setBackendWithReason('wasm').finally(restore);
       return attempt.ok ? { ...attempt, threads: wasmThreads() } : attempt;
     }

@@ -25,7 +25,7 @@ function hideWebGpu(): void {
 async function init(msg: InitRequest): Promise<WorkerHandler | null> {
   try {
     if (msg.options?.disableWebGpu) hideWebGpu();
-    const backendOptions = { webgpuSeparateIm2col: msg.options?.webgpuSeparateIm2col ?? null };
+    const backendOptions = { webgpuSeparateIm2col: msg.options?.webgpuSeparateIm2col ?? null, ...(msg.options?.wasmThreads ? { wasmThreads: msg.options.wasmThreads } : {}) };
     // No backend forced: measure (or take the cached measurement); the fixed order if that fails.
     const probe = msg.options?.probe ?? {};
     const measured = msg.backend === null && !probe.off ? await selectByProbe({ probe, appVersion: String(import.meta.env.VITE_APP_VERSION ?? 'dev'), backend: backendOptions, log: (line) => console.info(`backend probe: ${line}`) }) : null;
