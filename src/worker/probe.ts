@@ -3,9 +3,10 @@
  * the student for a few real steps on random images — one warm-up step (shader compilation,
  * first allocations) that is not counted, then timed steps, each synced by a read-back — and
  * the fastest wins (protocol/probe.ts decides and words it). Bounded in time: a backend gets
- * its warm-up and at least one timed step, more only within its share of the budget, and
- * backends left when the budget is spent are not measured. The page caches the outcome per
- * app version, user agent, adapter and isolation; a valid cached choice skips the probe.
+ * its warm-up and at least one timed step, more only within its share of the budget; once two
+ * backends have a number, backends left when the budget is spent are not measured. The page
+ * caches the outcome per app version, user agent, adapter and isolation; a valid cached
+ * choice skips the probe.
  *
  * Backends are switched only with no tensor alive: each measurement frees what it made.
  */
