@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { BackendInfo } from '../protocol/messages';
+import type { BackendInfo, WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { PROBE_FORMAT, PROBE_STORAGE_KEY, type ProbeRecord, type ProbeStore } from '../protocol/probe';
+import { useRunStore } from '../state/runStore';
+import { Bridge, type WorkerPort } from './bridge';
 import { rememberProbe, withProbe } from './probeCache';
 
 function mapStore(): ProbeStore & { map: Map<string, string> } {
@@ -34,5 +36,40 @@ describe('the page side of the measured choice', () => {
     expect(store.map.size).toBe(0);
     expect(withProbe({}, 'webgl', store, false)).toEqual({});
     expect(withProbe({ probe: { off: true } }, null, store, false)).toEqual({ probe: { off: true } });
+  });
+});
+
+describe('the bridge with a probe store', () => {
+  class FakeWorker implements WorkerPort {
+    readonly sent: WorkerRequest[] = [];
+    onmessage: ((event: MessageEvent<WorkerEvent>) => void) | null = null;
+    onerror: ((event: ErrorEvent) => void) | null = null;
+    onmessageerror: ((event: MessageEvent) => void) | null = null;
+    postMessage(message: WorkerRequest): void {
+      this.sent.push(message);
+    }
+    terminate(): void {}
+    emit(event: WorkerEvent): void {
+      this.onmessage?.({ data: event } as MessageEvent<WorkerEvent>);
+    }
+  }
+
+  it('sends the cached record to a fresh worker, keeps what a worker measured, and re-measures on request', () => {
+    const store = mapStore();
+    const workers: FakeWorker[] = [];
+    const bridge = new Bridge({ probeStore: store, createWorker: () => workers[workers.push(new FakeWorker()) - 1] });
+    bridge.init(null);
+    expect(workers[0].sent[0]).toMatchObject({ type: 'init', backend: null, options: { probe: { cached: null } } });
+    workers[0].emit({ type: 'ready', backend: measured, numTensors: 0 });
+    expect(JSON.parse(store.map.get(PROBE_STORAGE_KEY)!)).toEqual(record);
+    expect(useRunStore.getState().backend?.probe?.choice).toBe('wasm');
+
+    bridge.remeasure();
+    expect(workers[1].sent[0]).toMatchObject({ type: 'init', backend: null, options: { probe: { remeasure: true } } });
+    expect(store.map.size).toBe(0);
+
+    // Forcing a backend sends no probe at all.
+    bridge.init('cpu');
+    expect(workers[2].sent[0]).toEqual({ type: 'init', backend: 'cpu', options: {} });
   });
 });
