@@ -64,7 +64,8 @@ test.describe.configure({ mode: 'serial' });
 test.describe('on the dev server', () => {
   test('configure in the controls, run on WebGPU, and watch both stages fill the charts', async ({ playground, configPanel, runPanel, charts, header }) => {
     test.setTimeout(9 * 60_000);
-    await playground.open('/');
+    // probe=0: the fixed order (WebGPU first) instead of the measured choice (e2e/backend.spec.ts).
+    await playground.open('/?probe=0');
     await expect(header.backendBadge).toHaveText(/webgpu/, { timeout: 120_000 });
 
     // The tiny run, set through the controls.

@@ -59,7 +59,8 @@ async function trainTinyRun(playground: Playground): Promise<RunSnapshot> {
 }
 
 test('trains both stages in the worker on WebGPU (SwiftShader), keeping the page responsive', async ({ playground }) => {
-  await playground.open('/');
+  // probe=0: the fixed order (WebGPU first) instead of the measured choice (e2e/backend.spec.ts).
+  await playground.open('/?probe=0');
   const backend = await playground.backend();
   expect(backend.name).toBe('webgpu');
   expect(backend.adapter ?? '').toMatch(/swiftshader/i);
@@ -81,7 +82,7 @@ test('without WebGPU the worker falls back and says why', async ({ playground })
   await playground.page.addInitScript(() => {
     Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
   });
-  await playground.open('/?nogpu=1');
+  await playground.open('/?nogpu=1&probe=0');
   const backend = await playground.backend();
   expect(['webgl', 'cpu']).toContain(backend.name);
   expect(backend.reason).toMatch(/WebGPU unavailable \(navigator\.gpu is missing\)/);

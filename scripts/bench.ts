@@ -17,6 +17,7 @@
  *   npm run bench -- --leak-steps 30     # fewer leak-count steps on node backends (default 100)
  *   npm run bench -- --backends node-webgpu,node-wasm --out /tmp/b   # a GPU machine, no browser
  *   npm run bench -- --no-memory         # skip the peak-memory run of the default demo (node wasm)
+ *   npm run bench -- --backends wasm-1thread,wasm-2threads  # Chromium WebAssembly on 1 and 2 threads (`wasm`: tfjs's default)
  * REFILLED_ROOT overrides where public/ is read (a device pack); REFILLED_PYTHON the python.
  * --steps is the number of timed rounds; each round times one step of every kind back to back.
  */
@@ -48,6 +49,8 @@ const TOP = Number(option('--top', '6'));
 const BACKENDS = option('--backends', 'node-wasm,webgpu,webgl,wasm,cpu').split(',');
 /** Steps of each kind over which node backends count leaked tensors. */
 const LEAK_STEPS = Number(option('--leak-steps', '100'));
+/** `wasm-1thread`, `wasm-2threads`, …: Chromium's wasm backend on that many threads. */
+const WASM_THREADS = /^wasm-(\d+)threads?$/;
 const OUT_DIR = path.resolve(option('--out', path.join(ROOT, 'bench-results')));
 
 interface Entry {
@@ -103,7 +106,10 @@ async function browserBench(backends: string[], onEntry: (e: Entry) => Promise<v
       page.on('console', (m) => {
         if (m.type() === 'log' && m.text().startsWith('bench:')) console.error(`  [${backend}] ${m.text().slice(7)}`);
       });
-      await page.goto(`${url}src/bench/bench.html?backend=${backend}&steps=${STEPS}&leakSteps=${leakSteps}`);
+      // `wasm-Nthreads`: the wasm backend on N threads (the page is cross-origin isolated); `wasm`: tfjs's default count.
+      const threads = WASM_THREADS.exec(backend)?.[1];
+      const query = threads ? `backend=wasm&threads=${threads}` : `backend=${backend}`;
+      await page.goto(`${url}src/bench/bench.html?${query}&steps=${STEPS}&leakSteps=${leakSteps}`);
       await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 30 * 60_000, polling: 1000 });
       const res = (await page.evaluate(() => window.__bench)) ?? {};
       out.push({ where: 'chromium', ...res, ...(res.row ? { row: { ...res.row, backend: `chromium ${backend}` } } : { error: `${backend}: ${res.error}` }) });
@@ -230,7 +236,7 @@ async function main(): Promise<void> {
   }
   // Dawn keeps Node alive while navigator.gpu is held.
   releaseNodeWebGpu();
-  const browserBackends = BACKENDS.filter((b) => ['webgpu', 'webgl', 'cpu', 'wasm'].includes(b));
+  const browserBackends = BACKENDS.filter((b) => ['webgpu', 'webgl', 'cpu', 'wasm'].includes(b) || WASM_THREADS.test(b));
   if (!flag('--node-only') && browserBackends.length > 0) {
     await browserBench(browserBackends, async (e) => {
       entries.push(e);

@@ -31,11 +31,13 @@ async function main(): Promise<void> {
   const steps = Number(params.get('steps') ?? 3);
   const leakSteps = Number(params.get('leakSteps') ?? 20);
   const convGradient = params.get('convGradient') ?? 'auto';
+  // `threads=1`: WebAssembly single-threaded on this cross-origin isolated page (what threads bring).
+  const threads = params.get('threads');
   // The same selection as the app's worker (WebGPU switches included), forced to `backend`.
-  const chosen = await selectBackend(backend as BackendName);
+  const chosen = await selectBackend(backend as BackendName, threads ? { wasmThreads: Number(threads) } : {});
   if (chosen.name !== backend) throw new Error(`${backend} did not start: ${chosen.reason}`);
   const adapter = chosen.adapter;
-  log(`backend ${tf.getBackend()} ${adapter ?? ''}`);
+  log(`backend ${tf.getBackend()} ${adapter ?? ''}${chosen.threads !== undefined ? ` ${chosen.threads} thread(s), crossOriginIsolated ${String(crossOriginIsolated)}` : ''}`);
   const base = new URL('../../', location.href);
   const assets = new AssetCache({ data: httpFetchBytes(new URL('data/', base).href), teachers: httpFetchBytes(new URL('teachers/', base).href) });
   const dataset = await assets.dataset(DEFAULT_CONFIG.dataset);

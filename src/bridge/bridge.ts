@@ -16,6 +16,8 @@ import { useRunStore, type RunState } from '../state/runStore';
 import { StudentRequests, type StudentAnswer } from './students';
 import { useExplorerStore } from '../state/explorer/explorerStore';
 import type { TripletIds } from '../protocol/explorer';
+import type { ProbeStore } from '../protocol/probe';
+import { browserProbeStore, rememberProbe, withProbe } from './probeCache';
 
 /** What the bridge needs of a Worker (a fake one in tests). */
 export interface WorkerPort {
@@ -35,6 +37,8 @@ export interface BridgeOptions {
   /** Used when a run is asked for before `init`: the link's `backend=`. */
   defaultBackend?: () => BackendName | null;
   now?: () => number;
+  /** Where the measured backend choice is cached (localStorage in the browser). */
+  probeStore?: ProbeStore | null;
 }
 
 /** The methods a comparison runs on each seed, in order, on that seed's split and initial weights. */
@@ -50,7 +54,7 @@ function defaultWorker(): WorkerPort {
   return new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerPort;
 }
 
-/** Worker switches a page URL asks for: `?nogpu=1` (tests), `?im2col=0|1`, `?embeddings=0`. */
+/** Worker switches a page URL asks for: `?nogpu=1` (tests), `?im2col=0|1`, `?embeddings=0`, `?probe=0` (no measured choice), `?threads=N` (WebAssembly threads, 1–8). */
 export function workerOptionsFromSearch(search: string): WorkerInitOptions {
   const params = new URLSearchParams(search);
   const flag = (name: string) => {
@@ -62,6 +66,9 @@ export function workerOptionsFromSearch(search: string): WorkerInitOptions {
   const im2col = flag('im2col');
   if (im2col !== undefined) options.webgpuSeparateIm2col = im2col;
   if (flag('embeddings') === false) options.embeddings = false;
+  if (flag('probe') === false) options.probe = { off: true };
+  const threads = Number(params.get('threads'));
+  if (Number.isInteger(threads) && threads >= 1 && threads <= 8) options.wasmThreads = threads;
   return options;
 }
 
@@ -91,6 +98,12 @@ export class Bridge {
     if (this.worker && backend === this.backend) return;
     this.backend = backend;
     this.spawn();
+  }
+
+  /** Measures the backends again in a fresh worker (no backend forced), ignoring the cached choice. */
+  remeasure(): void {
+    this.backend = null;
+    this.spawn(true);
   }
 
   /** Configures and starts a run; returns its id. */
@@ -228,7 +241,7 @@ export class Bridge {
     this.runId = null;
   }
 
-  private spawn(): void {
+  private spawn(remeasure = false): void {
     if (this.worker) {
       this.worker.onmessage = this.worker.onerror = this.worker.onmessageerror = null;
       this.worker.terminate();
@@ -241,7 +254,7 @@ export class Bridge {
       this.onCrash(`The training worker stopped with an uncaught error: ${event.message || 'unknown error'}`);
     };
     worker.onmessageerror = () => this.onCrash('The training worker sent a message that could not be read.');
-    worker.postMessage({ type: 'init', backend: this.backend, ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}), options: this.options.workerOptions ?? {} });
+    worker.postMessage({ type: 'init', backend: this.backend, ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}), options: withProbe(this.options.workerOptions ?? {}, this.backend, this.options.probeStore ?? null, remeasure) });
   }
 
   /** A finished run's trained student (kept by the worker for its last few runs). */
@@ -257,6 +270,7 @@ export class Bridge {
       return;
     }
     this.store.applyEvent(event);
+    if (event.type === 'ready') rememberProbe(event.backend, this.options.probeStore ?? null);
     if (event.type === 'error' && event.code === 'device-lost') {
       // The worker's GPU is gone: a fresh worker gets a fresh device (or falls back).
       this.endComparison();
@@ -301,6 +315,7 @@ export const bridge = new Bridge(
         baseUrl: new URL(import.meta.env.BASE_URL, location.href).href,
         workerOptions: workerOptionsFromSearch(location.search),
         defaultBackend: () => decodeConfigHash(location.hash).extras.backend,
+        probeStore: browserProbeStore(),
       }
     : {},
 );
@@ -336,6 +351,8 @@ export interface RefilledTestHook {
   /** The explorer store's data (images left out), as plain data. */
   getExplorer(): unknown;
   init(backend: BackendName | null): void;
+  /** Measure the backends again (the badge's Re-measure). */
+  remeasure(): void;
   run(partial?: Record<string, unknown>, label?: string): number;
   configure(partial?: Record<string, unknown>, label?: string): number;
   /** Compare over `seeds` seeds (default COMPARE_SEEDS.default). */
@@ -360,6 +377,7 @@ if (inBrowser) {
     getConfig: editedConfig,
     getExplorer: explorerSnapshot,
     init: (backend) => bridge.init(backend),
+    remeasure: () => bridge.remeasure(),
     run: (partial, label) => bridge.run(configFrom(partial), label),
     configure: (partial, label) => bridge.configure(configFrom(partial), label),
     compare: (partial, seeds) => bridge.compare(configFrom(partial), seeds),

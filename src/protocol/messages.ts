@@ -6,6 +6,7 @@
 import type { ExperimentConfig } from './config';
 import type { StudentModel } from './runFileIo';
 import type { ExplorerEvent, ExplorerRequest } from './explorer';
+import type { ProbeInit, ProbeSummary } from './probe';
 import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo, StageId } from './results';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -48,6 +49,10 @@ export interface WorkerInitOptions {
   webgpuSeparateIm2col?: boolean | null;
   /** Compute the 2-D PCA embedding pictures (default true). */
   embeddings?: boolean;
+  /** WebAssembly threads on a cross-origin isolated page (default: tfjs's, half the cores, at most 4; 1: single-threaded). */
+  wasmThreads?: number;
+  /** The measured choice when no backend is forced: the cached record, re-measure, or off (protocol/probe.ts). */
+  probe?: ProbeInit;
 }
 
 /**
@@ -84,6 +89,10 @@ export interface BackendInfo {
    * no hardware acceleration, and WebAssembly trains far faster there.
    */
   software?: boolean;
+  /** WebAssembly's threads (more than 1 on a cross-origin isolated page). */
+  threads?: number;
+  /** What the probe measured when the backend was chosen by measurement (none when forced or probing is off). */
+  probe?: ProbeSummary;
 }
 
 export const ERROR_CODES = [

@@ -10,8 +10,8 @@ import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?u
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendInfo, BackendName } from '../protocol/messages';
+import { BACKEND_LABELS as LABEL } from '../protocol/probe';
 
-const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (plain JavaScript)' };
 const DEFAULT_ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
 
 export interface BackendOptions {
@@ -21,6 +21,12 @@ export interface BackendOptions {
    * barrier-tiled convolution and were not measured with the switch.
    */
   webgpuSeparateIm2col?: boolean | null;
+  /**
+   * WebAssembly threads where the page is cross-origin isolated. Default: tfjs's choice, half
+   * the logical cores, at most 4 (one on a 2-core machine, where two threads measured slower:
+   * docs/deployment.md). 1: single-threaded.
+   */
+  wasmThreads?: number;
 }
 
 /** No backend could start (not even the CPU one). */
@@ -32,7 +38,7 @@ export class BackendError extends Error {
   }
 }
 
-type Attempt = { ok: true; adapter?: string; software?: boolean } | { ok: false; why: string };
+export type Attempt = { ok: true; adapter?: string; software?: boolean; threads?: number } | { ok: false; why: string };
 
 /** Runs tf.setBackend, keeping what tfjs logs (it catches the factory's error and only warns). */
 async function setBackendWithReason(name: BackendName): Promise<Attempt> {
@@ -56,10 +62,15 @@ async function setBackendWithReason(name: BackendName): Promise<Attempt> {
   }
 }
 
-function adapterText(info: GPUAdapterInfo | undefined): string | undefined {
+export function adapterText(info: GPUAdapterInfo | undefined): string | undefined {
   if (!info) return undefined;
   const text = [info.vendor, info.architecture, info.description].filter((s) => s && s.length > 0).join(' ');
   return text.length > 0 ? text : undefined;
+}
+
+/** A WebGPU adapter that renders in software (SwiftShader, a fallback adapter). */
+export function isSoftwareAdapter(info: GPUAdapterInfo | undefined): boolean {
+  return info?.architecture === 'swiftshader' || info?.isFallbackAdapter === true || /swiftshader|llvmpipe/i.test(info?.description ?? '');
 }
 
 async function tryWebGpu(options: BackendOptions): Promise<Attempt> {
@@ -75,27 +86,39 @@ async function tryWebGpu(options: BackendOptions): Promise<Attempt> {
   const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
   const attempt = await setBackendWithReason('webgpu');
   if (!attempt.ok) return attempt;
-  const software = info?.architecture === 'swiftshader' || info?.isFallbackAdapter === true || /swiftshader/i.test(info?.description ?? '');
+  const software = isSoftwareAdapter(info);
   const im2col = options.webgpuSeparateIm2col ?? (software ? true : null);
   if (im2col !== null) tf.env().set('WEBGPU_CONV_SEPARATE_IM2COL_SHADER', im2col);
   return { ok: true, adapter: adapterText(info), software };
 }
 
-async function tryBackend(name: BackendName, options: BackendOptions): Promise<Attempt> {
+/**
+ * Starts one backend (or switches back to one already started). WebGL says whether it
+ * renders in software, WebAssembly how many threads it runs.
+ */
+export async function tryBackend(name: BackendName, options: BackendOptions = {}): Promise<Attempt> {
   switch (name) {
     case 'webgpu':
       return tryWebGpu(options);
     case 'wasm': {
       // Loaded only when asked for: most pages never use it.
-      const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+      const { setThreadsCount, setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+      const threads = options.wasmThreads;
+      if (threads !== undefined && threads <= 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      else if (threads !== undefined) setThreadsCount(threads);
       setWasmPaths({
         'tfjs-backend-wasm.wasm': wasmUrl,
         'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
         'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
       });
-      return setBackendWithReason('wasm');
+      const restore = threads !== undefined && threads > 1 ? reportLogicalCores(2 * threads) : () => {};
+      const attempt = await setBackendWithReason('wasm').finally(restore);
+      return attempt.ok ? { ...attempt, threads: wasmThreads() } : attempt;
     }
-    case 'webgl':
+    case 'webgl': {
+      const attempt = await setBackendWithReason('webgl');
+      return attempt.ok && softwareWebGl() ? { ...attempt, software: true } : attempt;
+    }
     case 'cpu':
       return setBackendWithReason(name);
   }
@@ -123,10 +146,43 @@ export async function selectBackend(requested: BackendName | null, options: Back
       reason: requested && !forced ? `backend=${requested} was asked for, but ${why}` : why,
       forced,
       ...(attempt.adapter ? { adapter: attempt.adapter } : {}),
-      ...(attempt.software || (name === 'webgl' && softwareWebGl()) ? { software: true } : {}),
+      ...(attempt.software ? { software: true } : {}),
+      ...(attempt.threads !== undefined ? { threads: attempt.threads } : {}),
     };
   }
   throw new BackendError(`No TensorFlow.js backend could start: ${failures.join('; ')}.`);
+}
+
+/**
+ * tfjs-backend-wasm 4.22 ignores setThreadsCount (tensorflow/tfjs#8513): its XNNPACK pool
+ * takes half of `navigator.hardwareConcurrency`, at most 4 — one thread on a 2-core machine.
+ * While the backend starts, the worker's navigator reports `cores` so that the pool gets
+ * cores / 2 threads; the returned function puts the real value back.
+ */
+function reportLogicalCores(cores: number): () => void {
+  const nav = globalThis.navigator as Navigator | undefined;
+  if (!nav) return () => {};
+  try {
+    Object.defineProperty(nav, 'hardwareConcurrency', { value: cores, configurable: true });
+  } catch {
+    return () => {};
+  }
+  return () => {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  };
+}
+
+/**
+ * Threads of the WebAssembly backend: more than one needs SharedArrayBuffer, that is a
+ * cross-origin isolated page (COOP + COEP headers). 1 when tfjs cannot say.
+ */
+function wasmThreads(): number {
+  try {
+    const b = tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } };
+    return b.wasm?.tfjs?.getThreadsCount?.() ?? 1;
+  } catch {
+    return 1;
+  }
 }
 
 /** Whether WebGL renders in software (SwiftShader, llvmpipe): its unmasked renderer says so. */

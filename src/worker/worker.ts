@@ -9,6 +9,7 @@ import { AssetCache } from '../core/run';
 import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { BackendError, selectBackend, watchDeviceLoss } from './backend';
 import { createWorkerHandler, toErrorEvent, type WorkerHandler } from './handler';
+import { selectByProbe } from './probe';
 
 type InitRequest = Extract<WorkerRequest, { type: 'init' }>;
 
@@ -24,7 +25,11 @@ function hideWebGpu(): void {
 async function init(msg: InitRequest): Promise<WorkerHandler | null> {
   try {
     if (msg.options?.disableWebGpu) hideWebGpu();
-    const backend = await selectBackend(msg.backend, { webgpuSeparateIm2col: msg.options?.webgpuSeparateIm2col ?? null });
+    const backendOptions = { webgpuSeparateIm2col: msg.options?.webgpuSeparateIm2col ?? null, ...(msg.options?.wasmThreads ? { wasmThreads: msg.options.wasmThreads } : {}) };
+    // No backend forced: measure (or take the cached measurement); the fixed order if that fails.
+    const probe = msg.options?.probe ?? {};
+    const measured = msg.backend === null && !probe.off ? await selectByProbe({ probe, appVersion: String(import.meta.env.VITE_APP_VERSION ?? 'dev'), backend: backendOptions, log: (line) => console.info(`backend probe: ${line}`) }) : null;
+    const backend = measured ?? (await selectBackend(msg.backend, backendOptions));
     const base = new URL(msg.baseUrl ?? '/', scope.location.href);
     const assets = new AssetCache({
       data: httpFetchBytes(new URL('data/', base).href),

@@ -11,7 +11,8 @@ export function SoftwareGpuNotice() {
   const backend = useRunStore((s) => s.backend);
   const busy = useRunStore((s) => s.runs.some((r) => isLive(r.status)));
   const hidden = useConfigStore((s) => isHidden(s, 'runtime'));
-  if (hidden || !backend?.software || backend.name === 'wasm') return null;
+  // A measured choice (backend.probe) is already the fastest here: nothing to offer.
+  if (hidden || !backend?.software || backend.name === 'wasm' || backend.probe) return null;
   return (
     <div className="banner banner--notice banner--row" role="status" data-testid="software-hint">
       <span>

@@ -40,3 +40,9 @@ export function switchBackend(backend: BackendName): void {
   useConfigStore.getState().setBackend(backend);
   bridge.init(backend);
 }
+
+/** Measures every backend again in a fresh worker and uses the fastest (between runs). */
+export function remeasureBackend(): void {
+  if (useRunStore.getState().runs.some((r) => isLive(r.status))) return;
+  bridge.remeasure();
+}
