@@ -5,6 +5,7 @@
  */
 import { bridge } from '../bridge/bridge';
 import { bindUrlSync, useConfigStore } from '../state/configStore';
+import { startHistory } from '../state/history';
 import { startRun } from './run/actions';
 import { initTheme } from './theme/theme';
 
@@ -17,5 +18,6 @@ export function boot(): void {
   initTheme();
   const { backend, autorun } = useConfigStore.getState();
   bridge.init(backend);
+  startHistory();
   if (autorun) startRun();
 }

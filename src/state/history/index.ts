@@ -6,12 +6,14 @@ import { version as appVersion } from '../../../package.json';
 import type { BackendInfo } from '../../protocol/messages';
 import type { RunOrigin } from '../../protocol/runFile';
 import { deleteRuns, getRun, listRuns, renameRun, saveRun } from '../../storage/runs';
-import { useRunStore } from '../runStore';
+import { useRunStore, type RunState } from '../runStore';
 import { createHistoryStore } from './historyStore';
 import { sessionRunIdOf, sessionRunStorageId } from './ids';
 import { createPersister, type Persister } from './persister';
+import { liveStoredIds } from './rows';
 
 export { selectLastFinished } from './historyStore';
+export { historyRows, type HistoryRow } from './rows';
 
 export const useHistoryStore = createHistoryStore({
   storage: { listRuns, getRun, saveRun, renameRun, deleteRuns },
@@ -47,3 +49,12 @@ export function startHistory(): void {
   // A closing tab: write what streamed since the last write (the browser may cut it short).
   window.addEventListener('pagehide', () => void persister?.flush());
 }
+
+/** The stored ids of the runs this page is training now, one string (see liveStoredIds). */
+export const selectLiveStoredIds = (s: RunState): string => liveStoredIds(s.runs, (runId) => sessionRunStorageId(runId));
+
+/** The stored id of the run the charts show (a re-opened run's, or this session's), null when none. */
+export const selectActiveStoredId = (s: RunState): string | null => {
+  const run = s.runs.find((r) => r.runId === s.activeRunId);
+  return run ? (run.saved?.id ?? sessionRunStorageId(run.runId)) : null;
+};

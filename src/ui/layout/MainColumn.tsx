@@ -6,6 +6,7 @@ import { FinalResults } from '../charts/FinalResults';
 import { LiveCharts } from '../charts/LiveCharts';
 import { CompareChart } from '../compare/CompareChart';
 import { ComparePanel } from '../compare/ComparePanel';
+import { HistoryPanel } from '../history/HistoryPanel';
 import { RunPanel } from '../run/RunPanel';
 import { TeacherLocalCard } from '../science/TeacherLocalCard';
 
@@ -28,6 +29,7 @@ export function MainColumn() {
         <LiveCharts />
         <TeacherLocalCard />
         <ComparePanel />
+        <HistoryPanel />
       </main>
     );
   }
@@ -47,6 +49,7 @@ export function MainColumn() {
       <LiveCharts withHeadline={false} />
       <TeacherLocalCard />
       <ComparePanel withChart={false} />
+      <HistoryPanel />
     </main>
   );
 }
