@@ -15,7 +15,7 @@ const LIVE: readonly RunStatus[] = ['idle', 'loading', 'ready', 'running', 'paus
 export interface HistoryRow {
   id: string;
   name: string;
-  /** "27 Nov 2026, 19:20" in the reader's locale; `createdAt` is the ISO time. */
+  /** "27 Nov, 19:20" in the reader's locale; `createdAt` is the ISO time. */
   when: string;
   createdAt: string;
   /** "MNIST digits · 5, 6, 7, 8, 9" */
@@ -34,7 +34,7 @@ export interface HistoryRow {
   tool: RunSummary['tool'];
 }
 
-const WHEN = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const WHEN = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 function when(iso: string): string {
   const ms = Date.parse(iso);

@@ -30,13 +30,14 @@ export function HistoryPanel() {
   return (
     <section className="history" aria-label="History" data-testid="history-panel">
       <div className="history__head">
-        <button type="button" className="history__toggle" aria-expanded={expanded} aria-controls="history-body" onClick={() => setExpanded(!expanded)} data-testid="history-toggle">
-          <span aria-hidden>{expanded ? '▾' : '▸'}</span>
-          <h2>History</h2>
-          <span className="history__count" data-testid="history-count">
-            {phase === 'ready' || summaries.length > 0 ? plural(summaries.length, 'saved run') : 'reading…'}
-          </span>
-        </button>
+        <h2 className="history__title">
+          <button type="button" className="history__toggle" aria-expanded={expanded} aria-controls="history-body" onClick={() => setExpanded(!expanded)} data-testid="history-toggle">
+            <span aria-hidden>{expanded ? '▾' : '▸'}</span> History
+          </button>
+        </h2>
+        <span className="history__count" data-testid="history-count">
+          {phase === 'ready' || summaries.length > 0 ? plural(summaries.length, 'saved run') : 'reading…'}
+        </span>
         {last && last.id !== activeId && (
           <button type="button" className="button" data-testid="history-reopen-last" disabled={busy} onClick={() => void reopen(last.id)} title={`Re-open "${last.name}" into the charts`}>
             Re-open last run

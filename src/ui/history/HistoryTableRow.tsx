@@ -18,7 +18,9 @@ export const HistoryTableRow = memo(function HistoryTableRow({ row: r, selected,
         <input type="checkbox" checked={selected} onChange={() => toggleSelected(r.id)} aria-label={`Select ${r.name}`} data-testid="history-select" />
       </td>
       <td>
-        <time dateTime={r.createdAt}>{r.when}</time>
+        <time dateTime={r.createdAt} title={r.createdAt}>
+          {r.when}
+        </time>
       </td>
       <td>
         <RenameCell name={r.name} onRename={(name) => void rename(r.id, name)} />
@@ -38,39 +40,41 @@ export const HistoryTableRow = memo(function HistoryTableRow({ row: r, selected,
         </span>
       </td>
       <td className="history__actions">
-        <button
-          type="button"
-          className="button"
-          data-testid="history-open"
-          disabled={busy || active}
-          onClick={() => void reopen(r.id)}
-          title={busy ? 'A run is training: re-open after it ends.' : active ? 'The charts show this run.' : 'Show this run in the charts'}
-        >
-          {active ? 'Shown' : 'Open'}
-        </button>
-        {confirming ? (
-          <>
-            <button
-              type="button"
-              className="button button--danger"
-              data-testid="history-delete-confirm"
-              autoFocus
-              onClick={() => {
-                setConfirming(false);
-                void remove([r.id]);
-              }}
-            >
-              Delete
-            </button>
-            <button type="button" className="button" data-testid="history-delete-cancel" onClick={() => setConfirming(false)}>
-              Keep
-            </button>
-          </>
-        ) : (
-          <button type="button" className="button" data-testid="history-delete" disabled={r.live} onClick={() => setConfirming(true)} aria-label={`Delete ${r.name}`}>
-            Delete…
+        <div className="history__buttons">
+          <button
+            type="button"
+            className="button"
+            data-testid="history-open"
+            disabled={busy || active}
+            onClick={() => void reopen(r.id)}
+            title={busy ? 'A run is training: re-open after it ends.' : active ? 'The charts show this run.' : 'Show this run in the charts'}
+          >
+            {active ? 'Shown' : 'Open'}
           </button>
-        )}
+          {confirming ? (
+            <>
+              <button
+                type="button"
+                className="button button--danger"
+                data-testid="history-delete-confirm"
+                autoFocus
+                onClick={() => {
+                  setConfirming(false);
+                  void remove([r.id]);
+                }}
+              >
+                Delete
+              </button>
+              <button type="button" className="button" data-testid="history-delete-cancel" onClick={() => setConfirming(false)}>
+                Keep
+              </button>
+            </>
+          ) : (
+            <button type="button" className="button" data-testid="history-delete" disabled={r.live} onClick={() => setConfirming(true)} aria-label={`Delete ${r.name}`}>
+              Delete…
+            </button>
+          )}
+        </div>
       </td>
     </tr>
   );
