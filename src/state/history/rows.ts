@@ -15,8 +15,9 @@ const LIVE: readonly RunStatus[] = ['idle', 'loading', 'ready', 'running', 'paus
 export interface HistoryRow {
   id: string;
   name: string;
-  /** "27 Nov, 19:20" in the reader's locale; `createdAt` is the ISO time. */
-  when: string;
+  /** "27 Nov" and "19:20" in the reader's locale; `createdAt` is the ISO time. */
+  day: string;
+  time: string;
   createdAt: string;
   /** "MNIST digits · 5, 6, 7, 8, 9" */
   task: string;
@@ -34,11 +35,12 @@ export interface HistoryRow {
   tool: RunSummary['tool'];
 }
 
-const WHEN = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const DAY = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
-function when(iso: string): string {
+function when(iso: string): { day: string; time: string } {
   const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? WHEN.format(ms) : iso;
+  return Number.isFinite(ms) ? { day: DAY.format(ms), time: TIME.format(ms) } : { day: iso, time: '' };
 }
 
 /** One row; `live` when this page is training the run now. */
@@ -52,7 +54,7 @@ export function historyRow(s: RunSummary, live: boolean): HistoryRow {
   return {
     id: s.id,
     name: s.name,
-    when: when(s.createdAt),
+    ...when(s.createdAt),
     createdAt: s.createdAt,
     task: `${dataset?.title ?? s.dataset} · ${classes}`,
     method: METHOD_NAMES[s.method] ?? s.method,

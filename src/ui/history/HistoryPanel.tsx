@@ -95,8 +95,7 @@ export function HistoryPanel() {
                   <th scope="col">When</th>
                   <th scope="col">Name</th>
                   <th scope="col">Task</th>
-                  <th scope="col">Method</th>
-                  <th scope="col">Preset</th>
+                  <th scope="col">Method, preset</th>
                   <th scope="col" className="num">
                     Shots
                   </th>
@@ -118,7 +117,7 @@ export function HistoryPanel() {
                 ))}
                 {rows.length === 0 && (
                   <tr>
-                    <td colSpan={11} className="results__empty">
+                    <td colSpan={10} className="results__empty">
                       {phase === 'ready' ? 'No saved runs yet. Every run is kept here as it trains, also after a reload.' : 'Reading saved runs…'}
                     </td>
                   </tr>

@@ -17,9 +17,11 @@ export const HistoryTableRow = memo(function HistoryTableRow({ row: r, selected,
       <td>
         <input type="checkbox" checked={selected} onChange={() => toggleSelected(r.id)} aria-label={`Select ${r.name}`} data-testid="history-select" />
       </td>
-      <td>
+      <td className="history__when">
         <time dateTime={r.createdAt} title={r.createdAt}>
-          {r.when}
+          {r.day}
+          <br />
+          {r.time}
         </time>
       </td>
       <td>
@@ -27,8 +29,11 @@ export const HistoryTableRow = memo(function HistoryTableRow({ row: r, selected,
         {r.tool === 'cli' && <span className="history__tag">CLI</span>}
       </td>
       <td className="history__task">{r.task}</td>
-      <td>{r.method}</td>
-      <td>{r.preset}</td>
+      <td>
+        {r.method}
+        <br />
+        <span className="history__muted">{r.preset} preset</span>
+      </td>
       <td className="num">{r.shots}</td>
       <td className="num">{r.seed}</td>
       <td className="num" data-testid="history-test-accuracy">
