@@ -92,6 +92,9 @@ export function HistoryPanel() {
                   <th scope="col">
                     <span className="visually-hidden">Select</span>
                   </th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                   <th scope="col">When</th>
                   <th scope="col">Name</th>
                   <th scope="col">Task</th>
@@ -106,9 +109,6 @@ export function HistoryPanel() {
                     Test accuracy
                   </th>
                   <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
                 </tr>
               </thead>
               <tbody>

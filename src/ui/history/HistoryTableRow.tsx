@@ -17,33 +17,6 @@ export const HistoryTableRow = memo(function HistoryTableRow({ row: r, selected,
       <td>
         <input type="checkbox" checked={selected} onChange={() => toggleSelected(r.id)} aria-label={`Select ${r.name}`} data-testid="history-select" />
       </td>
-      <td className="history__when">
-        <time dateTime={r.createdAt} title={r.createdAt}>
-          {r.day}
-          <br />
-          {r.time}
-        </time>
-      </td>
-      <td>
-        <RenameCell name={r.name} onRename={(name) => void rename(r.id, name)} />
-        {r.tool === 'cli' && <span className="history__tag">CLI</span>}
-      </td>
-      <td className="history__task">{r.task}</td>
-      <td>
-        {r.method}
-        <br />
-        <span className="history__muted">{r.preset} preset</span>
-      </td>
-      <td className="num">{r.shots}</td>
-      <td className="num">{r.seed}</td>
-      <td className="num" data-testid="history-test-accuracy">
-        {r.testAccuracy}
-      </td>
-      <td>
-        <span className={`status status--${r.status}`} data-testid="history-status" data-status={r.status}>
-          {r.statusText}
-        </span>
-      </td>
       <td className="history__actions">
         <div className="history__buttons">
           <button
@@ -80,6 +53,33 @@ export const HistoryTableRow = memo(function HistoryTableRow({ row: r, selected,
             </button>
           )}
         </div>
+      </td>
+      <td className="history__when">
+        <time dateTime={r.createdAt} title={r.createdAt}>
+          {r.day}
+          <br />
+          {r.time}
+        </time>
+      </td>
+      <td>
+        <RenameCell name={r.name} onRename={(name) => void rename(r.id, name)} />
+        {r.tool === 'cli' && <span className="history__tag">CLI</span>}
+      </td>
+      <td className="history__task">{r.task}</td>
+      <td>
+        {r.method}
+        <br />
+        <span className="history__muted">{r.preset} preset</span>
+      </td>
+      <td className="num">{r.shots}</td>
+      <td className="num">{r.seed}</td>
+      <td className="num" data-testid="history-test-accuracy">
+        {r.testAccuracy}
+      </td>
+      <td>
+        <span className={`status status--${r.status}`} data-testid="history-status" data-status={r.status}>
+          {r.statusText}
+        </span>
       </td>
     </tr>
   );
