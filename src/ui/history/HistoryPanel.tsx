@@ -98,7 +98,7 @@ export function HistoryPanel() {
                   <th scope="col">When</th>
                   <th scope="col">Name</th>
                   <th scope="col">Task</th>
-                  <th scope="col">Method, preset</th>
+                  <th scope="col">Method</th>
                   <th scope="col" className="num">
                     Shots
                   </th>
@@ -106,7 +106,7 @@ export function HistoryPanel() {
                     Seed
                   </th>
                   <th scope="col" className="num">
-                    Test accuracy
+                    Test acc.
                   </th>
                   <th scope="col">Status</th>
                 </tr>

@@ -48,8 +48,8 @@ export const HistoryTableRow = memo(function HistoryTableRow({ row: r, selected,
               </button>
             </>
           ) : (
-            <button type="button" className="button" data-testid="history-delete" disabled={r.live} onClick={() => setConfirming(true)} aria-label={`Delete ${r.name}`}>
-              Delete…
+            <button type="button" className="button" data-testid="history-delete" disabled={r.live} onClick={() => setConfirming(true)} aria-label={`Delete ${r.name}`} title="Delete…">
+              ✕
             </button>
           )}
         </div>
