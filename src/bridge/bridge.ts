@@ -117,7 +117,9 @@ export class Bridge {
   configure(config: ExperimentConfig, label: string = config.method, inComparison = false): number {
     this.ensureWorker();
     this.retireActive(`replaced by a new run`);
-    const runId = this.nextRunId++;
+    // Runs re-opened from the history hold ids too: a new run takes the next id no run holds.
+    const runId = Math.max(this.nextRunId, ...this.store.runs.map((r) => r.runId + 1));
+    this.nextRunId = runId + 1;
     this.runId = runId;
     this.store.addRun({ runId, label, config, inComparison });
     this.post({ type: 'configure', runId, config });

@@ -12,6 +12,7 @@ import type { BackendInfo, EmbeddingPicture, ErrorCode, LoadingInfo, RunStatus, 
 import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo } from '../protocol/results';
 import { comparisonQueue, type ComparisonItem } from './comparison';
 import { ETA_START, etaObserve, etaPause, etaResume, type EtaState } from './eta';
+import type { SavedRunInfo } from './history/runFileOf';
 
 /** A run keeps at most this many metric points; beyond it, the older half is thinned by 2. */
 export const MAX_POINTS = 3000;
@@ -53,6 +54,8 @@ export interface RunRecord {
   comparison?: { id: number; seedCount: number };
   startedAtMs: number;
   finishedAtMs?: number;
+  /** Set on a run re-opened from the history (state/history): a finished run, not of this session. */
+  saved?: SavedRunInfo;
 }
 
 /** The fields of a run record that start empty (also for tests that build records by hand). */
@@ -99,6 +102,14 @@ export interface RunsSlice {
   addRun(r: { runId: number; label: string; config: ExperimentConfig; inComparison?: boolean }): void;
   applyEvent(e: WorkerEvent): void;
   toggleVisible(runId: number): void;
+  /**
+   * Adds finished runs re-opened from the history, each under the next free id (a run whose
+   * `saved.id` is already here is shown again instead of added twice); the first becomes the
+   * active run when `activate`. Returns their ids, in order.
+   */
+  loadSavedRuns(records: readonly RunRecord[], activate: boolean): number[];
+  /** Makes a run the one the charts show. */
+  activateRun(runId: number): void;
   removeRun(runId: number): void;
   clearRuns(): void;
   /**
@@ -293,6 +304,29 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
   },
 
   toggleVisible: (runId) => set((s) => ({ runs: updateRun(s.runs, runId, (r) => ({ visible: !r.visible })) })),
+
+  loadSavedRuns: (records, activate) => {
+    const ids: number[] = [];
+    set((s) => {
+      let runs = s.runs;
+      let next = Math.max(0, ...runs.map((r) => r.runId)) + 1;
+      for (const record of records) {
+        const there = record.saved ? runs.find((r) => r.saved?.id === record.saved?.id) : undefined;
+        if (there) {
+          ids.push(there.runId);
+          runs = updateRun(runs, there.runId, () => ({ visible: true }));
+        } else {
+          ids.push(next);
+          runs = [...runs, { ...record, runId: next, visible: true }];
+          next += 1;
+        }
+      }
+      return { runs, activeRunId: activate && ids.length > 0 ? ids[0] : s.activeRunId };
+    });
+    return ids;
+  },
+
+  activateRun: (runId) => set((s) => (s.runs.some((r) => r.runId === runId) ? { activeRunId: runId } : {})),
 
   removeRun: (runId) =>
     set((s) => ({

@@ -7,9 +7,13 @@
  * Stores (version 1):
  * - `runs`: one record per run (storage/runs.ts), key `id`, index `createdAt`.
  * - `teachers`: uploaded and browser-trained teachers (storage/teachers.ts), key `id`.
+ *
+ * Version 2 adds `runSummaries`: per run, the few fields the history lists (storage/runs.ts),
+ * so that listing runs never reads their series. Written with the run, in one transaction.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { StoredTeacher } from './teachers';
+import { isStoredRun, summaryOfStoredRun, type RunSummary } from './runSummary';
 import { fail, ok, storageError, toStorageError, type StorageResult } from './errors';
 
 export const DB_NAME = 'refilled-playground';
@@ -23,6 +27,7 @@ export interface StoredRunShape {
 export interface PlaygroundSchema extends DBSchema {
   runs: { key: string; value: StoredRunShape; indexes: { createdAt: string } };
   teachers: { key: string; value: StoredTeacher };
+  runSummaries: { key: string; value: RunSummary; indexes: { createdAt: string } };
 }
 
 type UpgradeTx = IDBPTransaction<PlaygroundSchema, StoreNames<PlaygroundSchema>[], 'versionchange'>;
@@ -34,6 +39,17 @@ export const MIGRATIONS: readonly Migration[] = [
     const runs = db.createObjectStore('runs', { keyPath: 'id' });
     runs.createIndex('createdAt', 'createdAt');
     db.createObjectStore('teachers', { keyPath: 'id' });
+  },
+  (db, tx) => {
+    const summaries = db.createObjectStore('runSummaries', { keyPath: 'id' });
+    summaries.createIndex('createdAt', 'createdAt');
+    // Runs kept at version 1 get their summary now (IndexedDB requests only: the upgrade stays open).
+    // A record that is not a run file is left without a summary (it is not listed) rather than failing the upgrade.
+    void tx
+      .objectStore('runs')
+      .getAll()
+      .then((runs) => Promise.all(runs.filter(isStoredRun).map((r) => tx.objectStore('runSummaries').put(summaryOfStoredRun(r)))))
+      .catch(() => undefined);
   },
 ];
 

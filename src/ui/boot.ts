@@ -5,6 +5,7 @@
  */
 import { bridge } from '../bridge/bridge';
 import { bindUrlSync, useConfigStore } from '../state/configStore';
+import { startHistory } from '../state/history';
 import { startRun } from './run/actions';
 import { deferForStoredTeachers } from './teachers/bootTeachers';
 import { initTheme } from './theme/theme';
@@ -19,6 +20,7 @@ export function boot(): void {
   initTheme();
   const { backend, autorun, tour } = useConfigStore.getState();
   bridge.init(backend);
+  startHistory();
   // With `tour=1` the tour starts the run itself (stage 1, paused at the boundary: ui/tour).
   if (autorun && !tour) startRun();
 }

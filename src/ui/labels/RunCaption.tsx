@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useConfigStore } from '../../state/configStore';
 import { changedSince, createRunLabelsSelector } from '../../state/labels';
 import { selectActiveRun, useRunStore, type RunState } from '../../state/runStore';
+import { SavedRunNote } from '../history/SavedRunNote';
 import './labels.css';
 
 const labelsOf = createRunLabelsSelector();
@@ -16,6 +17,7 @@ export function RunCaption() {
   const label = useRunStore(selectActiveLabel);
   const runConfig = useRunStore((s) => selectActiveRun(s)?.config);
   const fromComparison = useRunStore((s) => selectActiveRun(s)?.fromComparison ?? false);
+  const saved = useRunStore((s) => selectActiveRun(s)?.saved);
   const controls = useConfigStore((s) => s.config);
   const changed = useMemo(() => (runConfig ? changedSince(runConfig, controls, fromComparison) : []), [runConfig, controls, fromComparison]);
   if (runId === null || !label) return null;
@@ -24,6 +26,7 @@ export function RunCaption() {
       <span data-testid="run-caption-label">
         Charts of run #{runId}: {label}
       </span>
+      {saved && <SavedRunNote saved={saved} />}
       {changed.length > 0 && (
         <span className="run-caption__stale" data-testid="settings-changed" title={`Changed: ${changed.join(', ')}`}>
           Settings changed since this run ({changed.slice(0, 3).join(', ')}

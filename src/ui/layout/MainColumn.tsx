@@ -8,6 +8,7 @@ import { CompareChart } from '../compare/CompareChart';
 import { ExportBar } from '../export/ExportBar';
 import { ComparePanel } from '../compare/ComparePanel';
 import { ExplorerPanel } from '../explorer/ExplorerPanel';
+import { HistoryPanel } from '../history/HistoryPanel';
 import { RunPanel } from '../run/RunPanel';
 import { TeacherLocalCard } from '../science/TeacherLocalCard';
 
@@ -32,6 +33,7 @@ export function MainColumn() {
         <TeacherLocalCard />
         <ExplorerPanel />
         <ComparePanel />
+        <HistoryPanel />
       </main>
     );
   }
@@ -52,6 +54,7 @@ export function MainColumn() {
       <LiveCharts withHeadline={false} />
       <TeacherLocalCard />
       <ComparePanel withChart={false} />
+      <HistoryPanel />
     </main>
   );
 }
