@@ -4,7 +4,7 @@
  */
 import { version as appVersion } from '../../../package.json';
 import type { BackendInfo } from '../../protocol/messages';
-import type { RunOrigin } from '../../protocol/runFile';
+import type { RunFile, RunOrigin } from '../../protocol/runFile';
 import { deleteRuns, getRun, listRuns, renameRun, saveRun } from '../../storage/runs';
 import { useRunStore, type RunState } from '../runStore';
 import { createHistoryStore } from './historyStore';
@@ -58,3 +58,16 @@ export const selectActiveStoredId = (s: RunState): string | null => {
   const run = s.runs.find((r) => r.runId === s.activeRunId);
   return run ? (run.saved?.id ?? sessionRunStorageId(run.runId)) : null;
 };
+
+/**
+ * An imported run file joins the history under an id of its own, with the origin its file
+ * names (the CLI, another browser). Its run record is marked as saved, so the persister does
+ * not write it again as this page's run. A failed write is reported like any other.
+ */
+export async function keepImportedRun(file: RunFile, runId: number, now = new Date()): Promise<void> {
+  const id = `import-${now.getTime().toString(36)}-${runId}`;
+  useRunStore.setState((s) => ({ runs: s.runs.map((r) => (r.runId === runId ? { ...r, saved: { id, name: file.name, createdAt: file.createdAt } } : r)) }));
+  const r = await saveRun({ ...file, id, updatedAt: now.toISOString() });
+  if (r.ok) useHistoryStore.getState().upsert(r.value);
+  else useHistoryStore.getState().report(r.error);
+}
