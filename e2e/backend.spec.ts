@@ -7,14 +7,9 @@
  *   so WebAssembly runs threaded; the sub-path build loads its data, teacher and wasm files
  *   from the sub-path and trains a tiny run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build, preview, type PreviewServer } from 'vite';
 import type { BackendInfo } from '../src/protocol/messages';
 import { PROBE_STORAGE_KEY } from '../src/protocol/probe';
+import { useProductionBuild } from './productionBuild';
 import { expect, hashFor, test, TINY_RUN, type Playground } from './fixtures';
 import { Header } from './pages/Header';
 
@@ -81,24 +76,7 @@ test('the dev server is cross-origin isolated, and WebAssembly runs the threads 
 
 test.describe('a production build under a sub-path', () => {
   const BASE = '/refilled/';
-  let server: PreviewServer | null = null;
-  let outDir = '';
-  let origin = '';
-
-  test.beforeAll(async () => {
-    test.setTimeout(4 * 60_000);
-    const root = fileURLToPath(new URL('..', import.meta.url));
-    outDir = mkdtempSync(join(tmpdir(), 'refilled-e2e-base-'));
-    const configFile = join(root, 'vite.config.ts');
-    await build({ root, configFile, base: BASE, logLevel: 'error', build: { outDir, emptyOutDir: true, rolldownOptions: { checks: { bundlerTimings: false } } } });
-    server = await preview({ root, configFile, base: BASE, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: true } });
-    origin = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`;
-  });
-
-  test.afterAll(async () => {
-    await server?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-  });
+  const app = useProductionBuild('refilled-e2e-base-', BASE);
 
   test('loads everything from the sub-path, is isolated, and trains a tiny run on WebAssembly with two threads', async ({ playground, runPanel }) => {
     test.setTimeout(4 * 60_000);
@@ -109,7 +87,7 @@ test.describe('a production build under a sub-path', () => {
     playground.page.context().on('request', (r) => {
       const url = new URL(r.url());
       // blob: URLs (tfjs's pthread workers) carry the page's origin but are not files of the host.
-      if (url.protocol !== 'http:' || url.origin !== origin) return;
+      if (url.protocol !== 'http:' || url.origin !== app.origin) return;
       (url.pathname.startsWith(BASE) ? inside : outside).push(url.pathname);
     });
     playground.page.on('response', (r) => {
@@ -118,7 +96,7 @@ test.describe('a production build under a sub-path', () => {
     playground.page.on('requestfailed', (r) => {
       if (r.url().startsWith('http')) failed.push(`${r.failure()?.errorText} ${r.url()}`);
     });
-    await playground.open(`${origin}${BASE}?threads=2${hashFor({ backend: 'wasm', ...TINY_RUN })}`);
+    await playground.open(`${app.origin}${BASE}?threads=2${hashFor({ backend: 'wasm', ...TINY_RUN })}`);
     expect(await playground.page.evaluate(() => crossOriginIsolated)).toBe(true);
     const info = await backendInfo(playground);
     expect(info).toMatchObject({ name: 'wasm', threads: 2 });

@@ -7,12 +7,9 @@
  * production build's service worker serves the app, the worker, the wasm binaries, the data
  * and the teacher with the network off.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build, preview, type PreviewServer } from 'vite';
+import { useProductionBuild } from './productionBuild';
 import { expect, hashFor, test, TINY_RUN, type Playground } from './fixtures';
 import { Tour } from './pages/Tour';
 
@@ -130,29 +127,12 @@ test.describe('the tour in the projector view at 1280×720', () => {
 });
 
 test.describe('offline, from the production build', () => {
-  let server: PreviewServer | undefined;
-  let outDir: string | undefined;
-  let origin = '';
-
-  test.beforeAll(async () => {
-    test.setTimeout(3 * 60_000);
-    const root = fileURLToPath(new URL('..', import.meta.url));
-    outDir = mkdtempSync(join(tmpdir(), 'refilled-e2e-offline-'));
-    const configFile = join(root, 'vite.config.ts');
-    await build({ root, configFile, logLevel: 'error', build: { outDir, emptyOutDir: true, rolldownOptions: { checks: { bundlerTimings: false } } } });
-    server = await preview({ root, configFile, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: true } });
-    origin = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`;
-  });
-
-  test.afterAll(async () => {
-    await server?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-  });
+  const app = useProductionBuild('refilled-e2e-offline-');
 
   test('opened once, the page boots with the network off and a tiny WebAssembly run takes a step', async ({ playground }) => {
     test.setTimeout(5 * 60_000);
     const page = playground.page;
-    await playground.open(`${origin}/${TINY_WASM}`);
+    await playground.open(`${app.origin}/${TINY_WASM}`);
     // The service worker installs (precaching everything) and activates.
     const cached = await page.evaluate(async () => {
       const registration = await navigator.serviceWorker.ready;
@@ -164,10 +144,10 @@ test.describe('offline, from the production build', () => {
     expect(cached.active).toBe('activated');
     // Every file of the build is precached (the shell, the worker, the tfjs chunks, the wasm
     // binaries, data and teachers) except the service worker's own and the data licence text.
-    const built = (readdirSync(outDir!, { recursive: true }) as string[]).filter((f) => statSync(join(outDir!, f)).isFile()).map((f) => `/${f.split('\\').join('/')}`);
+    const built = (readdirSync(app.outDir, { recursive: true }) as string[]).filter((f) => statSync(join(app.outDir, f)).isFile()).map((f) => `/${f.split('\\').join('/')}`);
     const own = /^\/(sw\.js|workbox-[^/]+\.js|.*\.md)$/;
     expect(built.filter((f) => !own.test(f) && !cached.urls.includes(f)), 'built but not precached').toEqual([]);
-    const bytes = built.filter((f) => cached.urls.includes(f)).reduce((sum, f) => sum + statSync(join(outDir!, f)).size, 0);
+    const bytes = built.filter((f) => cached.urls.includes(f)).reduce((sum, f) => sum + statSync(join(app.outDir, f)).size, 0);
     console.log(`[offline] precache: ${cached.urls.length} files, ${(bytes / 2 ** 20).toFixed(1)} MiB`);
     for (const wanted of [/\/index\.html$/, /\/assets\/worker-[^/]+\.js$/, /\/assets\/tfjs-backend-wasm-simd-[^/]+\.wasm$/, /\/data\/mnist\/images\.bin$/, /\/data\/mnist\/manifest\.json$/, /\/teachers\/mnist-0-4\/weights\.bin$/]) {
       expect(cached.urls.some((u) => wanted.test(u)), `precached: ${wanted}`).toBe(true);

@@ -6,13 +6,9 @@
  * Configurations are tiny (MNIST, width 0.25, a few steps per stage): WebGPU runs on
  * SwiftShader here, where a step takes seconds.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build, preview, type PreviewServer } from 'vite';
+import { cpus, loadavg } from 'node:os';
 import { DEFAULT_CONFIG } from '../src/protocol/config';
+import { useProductionBuild } from './productionBuild';
 import { expect, hashFor, mainThreadTasks, test, TINY_RUN, type Playground } from './fixtures';
 import { Charts } from './pages/Charts';
 import { ConfigPanel } from './pages/ConfigPanel';
@@ -222,29 +218,12 @@ test.describe('on the dev server', () => {
 });
 
 test.describe('in a production build', () => {
-  let server: PreviewServer | null = null;
-  let outDir = '';
-  let origin = '';
-
-  test.beforeAll(async () => {
-    test.setTimeout(3 * 60_000);
-    const root = fileURLToPath(new URL('..', import.meta.url));
-    outDir = mkdtempSync(join(tmpdir(), 'refilled-e2e-build-'));
-    const configFile = join(root, 'vite.config.ts');
-    await build({ root, configFile, logLevel: 'error', build: { outDir, emptyOutDir: true, rolldownOptions: { checks: { bundlerTimings: false } } } });
-    server = await preview({ root, configFile, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: true } });
-    origin = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`;
-  });
-
-  test.afterAll(async () => {
-    await server?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-  });
+  const app = useProductionBuild('refilled-e2e-build-');
 
   test('a CPU run fills the charts while the page stays responsive (no long task over 200 ms)', async ({ playground, runPanel, charts, browser }) => {
     test.setTimeout(6 * 60_000);
     const hash = hashFor({ backend: 'cpu', dataset: 'mnist', teacher: 'mnist-0-4', shotsPerClass: 3, studentWidth: 0.25, 'stage1.epochs': 4, 'stage2.epochs': 4, 'runtime.reportIntervalSteps': 1 });
-    await playground.open(`${origin}/${hash}`);
+    await playground.open(`${app.origin}/${hash}`);
     await playground.backend();
     // Let the charts mount (one per task) before measuring.
     await expect.poll(() => charts.drawn('chart-accuracy')).toBe(true);

@@ -16,18 +16,11 @@ import path from 'node:path';
 import type { TeacherMetadata } from '../../src/core/model/teacher';
 import { mean, meanInterval, pairedGain, type PairedGain } from '../../src/protocol/stats';
 import { SUITE } from './grid';
+import type { RunSummary } from './report';
 import { SHIPPED_VARIANT, TEACHER_VARIANTS } from '../teachers/variants';
 
-/** The fields of a run this section reads (a subset of report.ts's RunSummary). */
-export interface TeacherRun {
-  split: string;
-  arm: string;
-  width: number;
-  shots: number;
-  seed: number;
-  testAccuracy: number;
-  teacherNcmValAccuracy: number;
-}
+/** The fields of a run this section reads. */
+export type TeacherRun = Pick<RunSummary, 'split' | 'arm' | 'width' | 'shots' | 'seed' | 'testAccuracy' | 'teacherNcmValAccuracy'>;
 
 /** The method whose gain is compared across teachers. */
 export const COMPARED_ARM = 'refilled-tpami';
