@@ -7,11 +7,42 @@
  * change nothing.
  */
 import type { Download, Page } from '@playwright/test';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { nodeFileModel } from '../src/cli/outputs';
+import { loadDataset } from '../src/core/data/loader';
+import { nodeFetchBytes } from '../src/core/data/node-fs';
+import { sampleExperimentSplits } from '../src/core/data/splits';
+import type { RunFile } from '../src/protocol/runFile';
 import { parseRunFile } from '../src/protocol/runFileIo';
 import { expect, hashFor, test, TINY_RUN } from './fixtures';
 
 const RUN = { ...TINY_RUN, studentClasses: [8, 9], shotsPerClass: 3, batchSize: 6 };
+
+/**
+ * Loads the downloaded student with tf.loadLayersModel (here, in Node, on tfjs's cpu backend)
+ * and returns its accuracy on the run's own test split.
+ */
+async function reloadedTestAccuracy(files: Record<string, Buffer>, file: RunFile): Promise<{ accuracy: number; images: number }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'refilled-student-'));
+  try {
+    await Promise.all(Object.entries(files).map(([name, bytes]) => writeFile(path.join(dir, name), bytes)));
+    await tf.setBackend('cpu');
+    const model = await tf.loadLayersModel(nodeFileModel(path.join(dir, 'model.json')));
+    const c = file.config;
+    const dataset = await loadDataset(c.dataset, nodeFetchBytes(path.resolve('public/data')));
+    const { test } = sampleExperimentSplits(dataset, { studentClasses: c.studentClasses, shotsPerClass: c.shotsPerClass, validationFraction: c.validationFraction, seed: c.seed });
+    const predicted = tf.tidy(() => tf.argMax(model.predict(tf.tensor4d(test.images, [test.count, 28, 28, 1])) as tf.Tensor, 1));
+    const pred = Array.from(await predicted.data());
+    predicted.dispose();
+    model.dispose();
+    return { accuracy: pred.filter((p, i) => p === test.labels[i]).length / test.count, images: test.count };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
   const [d] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -85,6 +116,10 @@ test('exports of a run parse back to what the page shows; a bundle imports into 
   const specs = model.weightsManifest[0].weights as { shape: number[] }[];
   expect(specs.length).toBe(17);
   expect(byName['weights.bin'].length).toBe(specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0));
+  // Reloaded with tf.loadLayersModel, it reproduces the run's test accuracy (the run trained on
+  // wasm in the page, the reload runs on cpu: one image of float disagreement is allowed).
+  const reloaded = await reloadedTestAccuracy(byName, parsed.file);
+  expect(Math.abs(reloaded.accuracy - parsed.file.result!.final.testAccuracy)).toBeLessThanOrEqual(1 / reloaded.images + 1e-9);
 
   // The report: self-contained, no script, the run's numbers and the charts inline.
   const report = (await download(page, () => exportItem(page, 'export-report'))).bytes.toString('utf8');
