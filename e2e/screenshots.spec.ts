@@ -1,7 +1,9 @@
 /**
  * The README's pictures, made again with `UPDATE_SCREENSHOTS=1 npx playwright test e2e/screenshots.spec.ts`:
  * docs/screenshot.png (the default view at 1280×800 after a run of the default cross-task
- * configuration) and docs/screenshot-present.png (the projector view at 1280×720 after Compare).
+ * configuration), docs/screenshot-present.png (the projector view at 1280×720 after Compare),
+ * docs/screenshot-explorer.png (the "What is distilled" panel after a run) and
+ * docs/screenshot-tour.png (a step of the guided tour).
  * On WebAssembly, the fast backend on a machine without a GPU. Skipped in ordinary test runs.
  */
 import { fileURLToPath } from 'node:url';
@@ -41,4 +43,31 @@ test('the projector view at 1280×720, after Compare', async ({ playground, page
   });
   await page.waitForTimeout(1500);
   await page.screenshot({ path: `${DOCS}screenshot-present.png` });
+});
+
+test('the explorer after a run', async ({ playground, page }) => {
+  test.setTimeout(10 * 60_000);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await playground.open(`/${hashFor({ backend: 'wasm' })}`);
+  await playground.backend();
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', /^(done|failed)$/, { timeout: 8 * 60_000 });
+  await page.getByTestId('explorer-open').click();
+  await expect(page.getByTestId('explorer-triplet').first()).toBeVisible();
+  await page.getByTestId('explorer').scrollIntoViewIfNeeded();
+  await page.waitForTimeout(1000);
+  await page.getByTestId('explorer').screenshot({ path: `${DOCS}screenshot-explorer.png` });
+});
+
+test('a step of the guided tour', async ({ playground, page }) => {
+  test.setTimeout(5 * 60_000);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await playground.open(`/${hashFor({ backend: 'wasm', tour: 1 })}`);
+  await playground.backend();
+  await expect(page.getByTestId('tour-dialog')).toBeVisible();
+  await page.keyboard.press('ArrowRight');
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: `${DOCS}screenshot-tour.png` });
 });
