@@ -65,7 +65,9 @@ test.describe('at 1024×768', () => {
     await expect(config.advanced).not.toHaveAttribute('open');
     await expect(config.field('stage1.tau1')).toBeHidden();
     const height = await page.locator('aside.config').evaluate((el) => el.scrollHeight);
-    expect(height).toBeLessThan(2200);
+    // Closed, Advanced keeps the sidebar short (open, it is about twice as long); the task section
+    // holds the teacher, its card, your own teachers, the class chips and the overlap control.
+    expect(height).toBeLessThan(2350);
 
     const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
     let stops = 0;
@@ -74,7 +76,9 @@ test.describe('at 1024×768', () => {
       stops++;
     }
     console.log(`[layout] Tab stops to reach Run: ${stops}`);
-    expect(stops).toBeLessThanOrEqual(35);
+    // The header (theme, present, tour, share…), the task (teacher, your own teachers, chips,
+    // overlap, shots) and the method: the skip link below is the one-stop way.
+    expect(stops).toBeLessThanOrEqual(40);
 
     await page.reload();
     await page.waitForFunction(() => window.__refilledTest !== undefined);

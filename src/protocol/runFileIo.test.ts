@@ -68,6 +68,17 @@ describe('run file round trip', () => {
     }
   });
 
+  it("keeps what the app records: the measured backend (threads, probe) and the explorer's target sharpness", () => {
+    const file = sampleFile();
+    file.origin = {
+      ...file.origin,
+      backend: { name: 'wasm', reason: 'measured', forced: false, threads: 2, probe: { cached: false, choice: 'wasm', measurements: [{ backend: 'wasm', stepMs: 12 }] } as never },
+    };
+    file.series.metrics[0] = { ...file.series.metrics[0], teacherTargets: { meanMaxProb: 0.31, meanEntropy: 1.4, classesInScope: 5 } };
+    const r = parseRunFile(serialiseRunFile(file));
+    expect(r.ok ? r.file : r.error.message).toEqual(file);
+  });
+
   it('reads a NaN loss (written as null) back as NaN', () => {
     const file = sampleFile();
     file.series.metrics[0] = { ...file.series.metrics[0], loss: NaN };

@@ -129,6 +129,7 @@ const metricsPoint: Shape<MetricsPoint> = obj(
     kd: num({ nullAsNaN: true }),
     lambda: num({ min: 0 }),
     trainAccuracy: unit(),
+    teacherTargets: obj({ meanMaxProb: unit(), meanEntropy: num({ min: 0 }), classesInScope: count() }),
   },
 );
 
@@ -138,7 +139,7 @@ const series = obj({ metrics: list(metricsPoint), evals: list(evalPoint) });
 
 const backendInfo = obj(
   { name: oneOf(['webgpu', 'webgl', 'wasm', 'cpu'] as const), reason: str({ allowEmpty: true, maxLength: 2000 }), forced: bool() },
-  { adapter: str({ allowEmpty: true, maxLength: 500 }), software: bool() },
+  { adapter: str({ allowEmpty: true, maxLength: 500 }), software: bool(), threads: num({ min: 1, max: 64, integer: true }), probe: anyObject() },
 );
 
 const healthIssue: Shape<HealthIssue> = union<unknown>((v): Shape<unknown> | string => {

@@ -20,7 +20,10 @@ export function ConfigPanel() {
           <h2>Task</h2>
           <FieldControl fieldKey="dataset" />
           <FieldControl fieldKey="teacher" />
-          <TeacherUpload />
+          <div className="own-teachers">
+            <TeacherUpload />
+            <TeacherTrainingPanel />
+          </div>
           <StoredTeachers />
           <TeacherCard />
           <ClassChips />
@@ -28,7 +31,6 @@ export function ConfigPanel() {
           <ShotsPicks />
         </section>
       )}
-      {!hideTask && <TeacherTrainingPanel />}
       {!hideMethod && (
         <section className="panel-section">
           <h2>Student and method</h2>

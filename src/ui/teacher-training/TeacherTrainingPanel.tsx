@@ -27,10 +27,8 @@ export function TeacherTrainingPanel() {
   const { images, perClass, steps } = specSummary(spec);
   const shipped = SHIPPED_TEACHER_IMAGES_PER_CLASS[spec.dataset];
   return (
-    <details className="panel-section teacher-training" data-testid="teacher-training">
-      <summary>
-        <h2>Train a teacher</h2>
-      </summary>
+    <details className="teacher-training" data-testid="teacher-training">
+      <summary className="link-button">Train a teacher…</summary>
       <div className="field">
         <label className="field__label" htmlFor="tt-dataset">
           Data set
