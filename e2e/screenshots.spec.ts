@@ -47,7 +47,7 @@ test('the projector view at 1280×720, after Compare', async ({ playground, page
 
 test('the explorer after a run', async ({ playground, page }) => {
   test.setTimeout(10 * 60_000);
-  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.setViewportSize({ width: 1280, height: 2000 });
   await page.emulateMedia({ colorScheme: 'light' });
   await playground.open(`/${hashFor({ backend: 'wasm' })}`);
   await playground.backend();
@@ -55,6 +55,8 @@ test('the explorer after a run', async ({ playground, page }) => {
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', /^(done|failed)$/, { timeout: 8 * 60_000 });
   await page.getByTestId('explorer-open').click();
   await expect(page.getByTestId('explorer-triplet').first()).toBeVisible();
+  // The run panel is sticky: for a picture of the panel alone, it scrolls away with the rest.
+  await page.addStyleTag({ content: '.run-panel { position: static !important; }' });
   await page.getByTestId('explorer').scrollIntoViewIfNeeded();
   await page.waitForTimeout(1000);
   await page.getByTestId('explorer').screenshot({ path: `${DOCS}screenshot-explorer.png` });
