@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TEACHER_TRAINING, type TeacherTrainingEvent, type TeacherTrainingRequest } from '../protocol/teacherTraining';
+import { useConfigStore } from '../state/configStore';
+import { useRunStore } from '../state/runStore';
 import { useTeacherTrainingStore } from '../state/teacher-training/store';
 import { TeacherTrainingBridge, type TeacherWorkerPort } from './teacherTraining';
 
@@ -51,6 +53,16 @@ describe('teacher-training bridge', () => {
     await Promise.resolve();
     expect(refreshed).toBe(1);
     expect(useTeacherTrainingStore.getState().job?.status).toBe('saved');
+  });
+
+  it("without a backend in the link, trains on the one the student's worker measured fastest", () => {
+    const workers: FakeWorker[] = [];
+    useConfigStore.setState({ backend: null });
+    useRunStore.setState({ backend: { name: 'wasm', reason: 'measured: 4.5× faster than WebGL here', forced: false } });
+    const bridge = new TeacherTrainingBridge({ createWorker: () => (workers.push(new FakeWorker()), workers[workers.length - 1]) });
+    bridge.train(DEFAULT_TEACHER_TRAINING);
+    expect(workers[0].sent[0]).toEqual({ type: 'init', backend: 'wasm' });
+    useRunStore.setState({ backend: null });
   });
 
   it('a crashed worker fails the job and is replaced on the next Train', () => {

@@ -7,6 +7,7 @@
 import type { BackendName } from '../protocol/messages';
 import type { TeacherTrainingEvent, TeacherTrainingRequest, TeacherTrainingSpec } from '../protocol/teacherTraining';
 import { useConfigStore } from '../state/configStore';
+import { useRunStore } from '../state/runStore';
 import { useTeacherTrainingStore } from '../state/teacher-training/store';
 import { refreshStoredTeachers } from '../state/teacher-training/storedTeachers';
 
@@ -21,7 +22,7 @@ export interface TeacherWorkerPort {
 export interface TeacherTrainingBridgeOptions {
   createWorker?: () => TeacherWorkerPort;
   baseUrl?: string;
-  /** The backend to train on (default: the link's `backend=`, else the best available). */
+  /** The backend to train on (default: the link's `backend=`, else the student worker's measured choice). */
   backend?: () => BackendName | null;
   /** Called after a teacher was saved (default: re-read the stored teachers). */
   onSaved?: () => Promise<void>;
@@ -68,7 +69,8 @@ export class TeacherTrainingBridge {
       worker.terminate();
       useTeacherTrainingStore.getState().crashed(`The teacher-training worker crashed${event.message ? `: ${event.message}` : ''}.`);
     };
-    const backend = this.options.backend?.() ?? useConfigStore.getState().backend;
+    // The link's backend if it names one, else the one the student's worker measured fastest here.
+    const backend = this.options.backend?.() ?? useConfigStore.getState().backend ?? useRunStore.getState().backend?.name ?? null;
     worker.postMessage({ type: 'init', backend, ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}) });
     this.worker = worker;
     return worker;
