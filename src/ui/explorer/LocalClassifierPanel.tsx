@@ -78,7 +78,8 @@ export const LocalClassifierPanel = memo(function LocalClassifierPanel() {
       {rows.length === 0 ? (
         <p className="chart__caption">{EXPLORER_TEXT.sharpnessEmpty}</p>
       ) : (
-        <div data-testid="explorer-sharpness">
+        // A ResponsiveContainer takes its parent's height: the plot needs one of its own here.
+        <div data-testid="explorer-sharpness" className="chart__body" style={{ height: 220 }}>
           <StepLineChart rows={rows} series={SHARPNESS_SERIES} left={{ label: 'top probability', domain: [0, 1] }} right={{ label: 'entropy (nats)' }} boundary={null} />
         </div>
       )}
