@@ -80,7 +80,7 @@ export const LocalClassifierPanel = memo(function LocalClassifierPanel() {
       ) : (
         // A ResponsiveContainer takes its parent's height: the plot needs one of its own here.
         <div data-testid="explorer-sharpness" className="chart__body" style={{ height: 220 }}>
-          <StepLineChart rows={rows} series={SHARPNESS_SERIES} left={{ label: 'top probability', domain: [0, 1] }} right={{ label: 'entropy (nats)' }} boundary={null} />
+          <StepLineChart rows={rows} series={SHARPNESS_SERIES} left={{ label: 'top probability', domain: [0, 1] }} right={{ label: 'entropy (nats)', domain: [0, 'auto'] }} boundary={null} />
         </div>
       )}
     </section>
