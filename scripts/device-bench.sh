@@ -44,15 +44,7 @@ echo "tools: tar=$(command -v tar || echo none) xz=$(command -v xz || echo none)
 echo "libvulkan (ldconfig -p):"; ldconfig -p 2>/dev/null | grep libvulkan || echo "  none registered"
 echo "NVIDIA Vulkan-capable libraries:"; ls /usr/lib/x86_64-linux-gnu/libGLX_nvidia.so* /usr/lib64/libGLX_nvidia.so* 2>/dev/null || echo "  libGLX_nvidia.so not found"
 echo "Vulkan ICD files:"; ls /usr/share/vulkan/icd.d/ /etc/vulkan/icd.d/ 2>/dev/null || echo "  none"
-# An NVIDIA driver without its ICD file: describe it, so that the Vulkan loader finds it.
-if [ -z "${VK_DRIVER_FILES:-}" ] && ! ls /usr/share/vulkan/icd.d/nvidia*.json /etc/vulkan/icd.d/nvidia*.json >/dev/null 2>&1; then
-  lib=$(ls /usr/lib/x86_64-linux-gnu/libGLX_nvidia.so.0 /usr/lib64/libGLX_nvidia.so.0 2>/dev/null | head -1)
-  if [ -n "$lib" ]; then
-    printf '{"file_format_version":"1.0.1","ICD":{"library_path":"%s","api_version":"1.3"}}\n' "$lib" > /tmp/refilled_nvidia_icd.json
-    export VK_DRIVER_FILES=/tmp/refilled_nvidia_icd.json VK_ICD_FILENAMES=/tmp/refilled_nvidia_icd.json
-    echo "wrote /tmp/refilled_nvidia_icd.json for $lib"
-  fi
-fi
+. "$REPO/scripts/device-vulkan.sh"
 echo "VK_DRIVER_FILES=${VK_DRIVER_FILES:-} LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"
 
 echo "== unpacking $PACK to $WORK"

@@ -43,14 +43,7 @@ else
   SHARDS_A=${SHARDS_A:-8}; SHARDS_B=${SHARDS_B:-14}
   if ls .gl/*.deb >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && [ -n "${DEVICE:-}" ]; then for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig; fi
   [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ] && export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-  # An NVIDIA driver without its ICD file: describe it, so that the Vulkan loader finds it (as device-bench.sh does).
-  if [ -z "${VK_DRIVER_FILES:-}" ] && ! ls /usr/share/vulkan/icd.d/nvidia*.json /etc/vulkan/icd.d/nvidia*.json >/dev/null 2>&1; then
-    lib=$(ls /usr/lib/x86_64-linux-gnu/libGLX_nvidia.so.0 /usr/lib64/libGLX_nvidia.so.0 2>/dev/null | head -1)
-    if [ -n "$lib" ]; then
-      printf '{"file_format_version":"1.0.1","ICD":{"library_path":"%s","api_version":"1.3"}}\n' "$lib" > /tmp/refilled_nvidia_icd.json
-      export VK_DRIVER_FILES=/tmp/refilled_nvidia_icd.json VK_ICD_FILENAMES=/tmp/refilled_nvidia_icd.json
-    fi
-  fi
+  . "$REPO/scripts/device-vulkan.sh"
   echo "VK_DRIVER_FILES=${VK_DRIVER_FILES:-}"
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null
 fi
