@@ -18,6 +18,7 @@
  *   npm run bench -- --backends node-webgpu,node-wasm --out /tmp/b   # a GPU machine, no browser
  *   npm run bench -- --no-memory         # skip the peak-memory run of the default demo (node wasm)
  *   npm run bench -- --backends wasm-1thread,wasm-2threads  # Chromium WebAssembly on 1 and 2 threads (`wasm`: tfjs's default)
+ *   npm run bench -- --backends node-webgpu --conv-gradient native,swapped  # node backends once per conv-gradient mode
  * REFILLED_ROOT overrides where public/ is read (a device pack); REFILLED_PYTHON the python.
  * --steps is the number of timed rounds; each round times one step of every kind back to back.
  */
@@ -34,7 +35,7 @@ import { nodeFetchBytes } from '../src/core/data/node-fs';
 import { sampleExperimentSplits } from '../src/core/data/splits';
 import { blockChannels } from '../src/core/model/convnet';
 import { AssetCache } from '../src/core/run';
-import { DEFAULT_CONFIG } from '../src/protocol/config';
+import { DEFAULT_CONFIG, type ConvGradient } from '../src/protocol/config';
 import { chromiumPath, launchChromium } from './chromium';
 
 const ROOT = process.env.REFILLED_ROOT ? path.resolve(process.env.REFILLED_ROOT) : fileURLToPath(new URL('..', import.meta.url));
@@ -51,6 +52,9 @@ const BACKENDS = option('--backends', 'node-wasm,webgpu,webgl,wasm,cpu').split('
 const LEAK_STEPS = Number(option('--leak-steps', '100'));
 /** `wasm-1thread`, `wasm-2threads`, …: Chromium's wasm backend on that many threads. */
 const WASM_THREADS = /^wasm-(\d+)threads?$/;
+/** Conv-gradient modes each node backend is measured with (`auto`: the one the app picks). */
+const CONV_MODES = option('--conv-gradient', 'auto').split(',') as ConvGradient[];
+for (const m of CONV_MODES) if (!['auto', 'native', 'matmul', 'swapped'].includes(m)) throw new Error(`--conv-gradient ${m}: expected auto, native, matmul or swapped`);
 const OUT_DIR = path.resolve(option('--out', path.join(ROOT, 'bench-results')));
 
 interface Entry {
@@ -62,7 +66,7 @@ interface Entry {
   skipped?: boolean;
 }
 
-async function nodeBench(backend: NodeBackend): Promise<Entry> {
+async function nodeBench(backend: NodeBackend, convGradient: ConvGradient): Promise<Entry> {
   let adapter: string | undefined;
   try {
     ({ adapter } = await useNodeBackend(backend));
@@ -77,7 +81,7 @@ async function nodeBench(backend: NodeBackend): Promise<Entry> {
     const { teacher } = await assets.teacher(DEFAULT_CONFIG.teacher);
     const splits = sampleExperimentSplits(dataset, { studentClasses: DEFAULT_CONFIG.studentClasses, shotsPerClass: 20, validationFraction: DEFAULT_CONFIG.validationFraction, seed: 1 });
     // tfjs's pure-JS cpu backend takes seconds per step here: count leaks over fewer steps.
-    const row = await benchmarkBackend({ backend, splits, teacher, steps: backend === 'cpu' ? Math.min(STEPS, 2) : STEPS, leakSteps: backend === 'cpu' ? 3 : LEAK_STEPS, profile: true, log: (l) => console.error(`  node ${backend}: ${l}`) });
+    const row = await benchmarkBackend({ backend, splits, teacher, steps: backend === 'cpu' ? Math.min(STEPS, 2) : STEPS, leakSteps: backend === 'cpu' ? 3 : LEAK_STEPS, profile: true, log: (l) => console.error(`  node ${backend}: ${l}`), overrides: { runtime: { reportIntervalSteps: 1000, convGradient } } });
     return { where: 'node', ...(adapter ? { adapter } : {}), row: { ...row, backend: `node ${backend}` } };
   } finally {
     assets.dispose();
@@ -229,10 +233,13 @@ async function main(): Promise<void> {
   const nodeBackends = BACKENDS.filter((b) => b.startsWith('node-')).map((b) => b.slice(5));
   for (const b of nodeBackends) {
     if (!(NODE_BACKENDS as readonly string[]).includes(b)) throw new Error(`unknown backend node-${b} (node-${NODE_BACKENDS.join(', node-')})`);
-    console.error(`node ${b}: measuring…`);
-    const entry: Entry = await nodeBench(b as NodeBackend).catch((e: Error) => ({ where: 'node' as const, error: `node ${b}: ${e.message}` }));
-    entries.push(entry);
-    await save();
+    for (const mode of CONV_MODES) {
+      console.error(`node ${b}: measuring${mode === 'auto' ? '' : ` (conv gradient ${mode})`}…`);
+      const entry: Entry = await nodeBench(b as NodeBackend, mode).catch((e: Error) => ({ where: 'node' as const, error: `node ${b}: ${e.message}` }));
+      entries.push(entry);
+      await save();
+      if (entry.skipped) break;
+    }
   }
   // Dawn keeps Node alive while navigator.gpu is held.
   releaseNodeWebGpu();
@@ -245,7 +252,9 @@ async function main(): Promise<void> {
   }
   printTable(entries, torch);
   // Peak memory of the whole default demo, in a fresh Node process (nothing measured above counts).
-  if (nodeBackends.includes('wasm') && !flag('--no-memory')) {
+  if (nodeBackends.includes('wasm') && !flag('--no-memory') && !existsSync(path.join(ROOT, 'node_modules/tsx'))) {
+    console.log('\nmemory: skipped (the peak-memory run needs tsx from npm install; a device pack has none)');
+  } else if (nodeBackends.includes('wasm') && !flag('--no-memory')) {
     console.log('');
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench-memory.ts'), '--backend', 'wasm', '--json', path.join(OUT_DIR, 'memory.json')], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
     if (r.status !== 0) console.log('memory: the default demo did not finish (see above)');

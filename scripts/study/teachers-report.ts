@@ -99,6 +99,7 @@ export function teacherSection(runs: readonly TeacherRun[], cards: readonly Teac
   const gainRows: string[][] = [];
   const overRows: string[][] = [];
   const pooled = new Map<string, number[]>();
+  const overPooled = new Map<string, number[]>();
   for (const s of splits)
     for (const k of shots) {
       const van = control(s.id, 'vanilla', k);
@@ -109,12 +110,21 @@ export function teacherSection(runs: readonly TeacherRun[], cards: readonly Teac
         if (g.n > 0) pooled.set(`${v}|${k}`, [...(pooled.get(`${v}|${k}`) ?? []), g.mean]);
         return gainCell(g);
       })]);
-      overRows.push([s.id, String(k), ...variants.map((v) => gainCell(pairedGain(refilled(s.id, v, k), refilled(s.id, SHIPPED_VARIANT, k))))]);
+      overRows.push([s.id, String(k), ...variants.map((v) => {
+        const g = pairedGain(refilled(s.id, v, k), refilled(s.id, SHIPPED_VARIANT, k));
+        if (g.n > 0) overPooled.set(v, [...(overPooled.get(v) ?? []), g.mean]);
+        return gainCell(g);
+      })]);
     }
   const pooledRows = shots.map((k) => [String(k), ...teachers.map((v) => {
     const m = meanInterval(pooled.get(`${v}|${k}`) ?? []);
     return m.n === 0 ? '–' : `${signed(m.mean)} [${signed(m.low)}, ${signed(m.high)}] (${m.n} splits)`;
   })]);
+
+  const overPooledRow = variants.map((v) => {
+    const m = meanInterval(overPooled.get(v) ?? []);
+    return m.n === 0 ? '–' : `${signed(m.mean)} [${signed(m.low)}, ${signed(m.high)}] (${m.n} cells)`;
+  });
 
   // The teacher's NCM on the student's classes (validation images), as each run measured it.
   const ncmRows = splits.map((s) => [s.id, ...teachers.map((v) => {
@@ -131,7 +141,7 @@ export function teacherSection(runs: readonly TeacherRun[], cards: readonly Teac
   return `## Stronger teachers: does a better teacher make the gain larger?
 
 The shipped teachers (width 1, no augmentation) against stronger variants of them, trained by
-\`npm run teachers -- --variant <v>\` on every training image of their classes:
+\`npm run teachers -- --variant <v>\` (the training images and epochs each one saw are in its card):
 ${teachers.map((v) => `\`${v}\`: ${note(v)}`).join('; ')}.
 REFILLED (TPAMI) then runs once with each teacher (arm \`${COMPARED_ARM}@<variant>\`), student
 width 0.5, seeds ${seeds.join(', ')}; ${controlText}. Reproduce:
@@ -164,5 +174,9 @@ ${table(['shots', ...teachers.map((v) => `${v} teacher`)], pooledRows)}
 ### Stronger teacher − shipped teacher (both REFILLED, TPAMI)
 
 ${table(['split', 'shots', ...variants.map((v) => `${v} − shipped`)], overRows)}
+
+Mean over all cells above (95 % interval over cells):
+
+${table(variants.map((v) => `${v} − shipped`), [overPooledRow])}
 `;
 }
