@@ -237,6 +237,11 @@ test.describe('at 1280×800', () => {
       await view.themeSelect.selectOption(theme);
       expect(await view.theme()).toBe(theme);
       expect(await seriousViolations(playground), `theme ${theme}`).toEqual([]);
+      // The run's Export menu, open: its items must take the theme's colours too.
+      const menu = playground.page.getByTestId('run-export');
+      await menu.locator('summary').click();
+      expect(await seriousViolations(playground), `theme ${theme}, Export menu open`).toEqual([]);
+      await menu.locator('summary').click();
     }
     await view.presentButton.click();
     expect(await seriousViolations(playground), 'present view').toEqual([]);

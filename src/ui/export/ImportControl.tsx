@@ -58,7 +58,7 @@ export function ImportControl({ onImport }: Props) {
 
   return (
     <div className={`import-control${dragging ? ' is-dragging' : ''}`} data-testid="import-control">
-      <button type="button" onClick={() => input.current?.click()} data-testid="import-button">
+      <button type="button" className="button" onClick={() => input.current?.click()} data-testid="import-button">
         Import run…
       </button>
       <input
