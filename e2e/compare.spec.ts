@@ -38,6 +38,9 @@ test('Compare over 2 seeds: mean ± std per method and REFILLED’s paired gain,
   const runs = (await playground.state()).runs as Run[];
   expect(runs.map((r) => `${r.config.method}@${r.config.seed}`)).toEqual(SEEDS.flatMap((seed) => METHODS.map((m) => `${m}@${seed}`)));
   const acc = (method: string, seed: number) => runs.find((r) => r.config.method === method && r.config.seed === seed)!.result!.final.testAccuracy;
+  // Every run finished with a result of its own (none replaced by a later one), shown in its row.
+  expect(runs.every((r) => r.result !== undefined && !r.detail?.includes('replaced'))).toBe(true);
+  for (const row of await comparePanel.rowInfo()) expect(row.testAccuracy).toMatch(/^\d{1,3}\.\d%$/);
 
   // Per method: mean ± std of the two seeds' test accuracies.
   await expect(comparePanel.summary).toBeVisible();

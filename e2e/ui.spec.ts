@@ -155,26 +155,6 @@ test.describe('on the dev server', () => {
     await expectNoPageErrors(playground);
   });
 
-  test('Compare runs vanilla, stage-1-only and REFILLED, each ending finished (done, or failed at chance) in the results table', async ({ playground, comparePanel }) => {
-    test.setTimeout(8 * 60_000);
-    // One seed: the three methods once each (e2e/compare.spec.ts runs several seeds).
-    await playground.open(`/${TINY_CPU}&compareSeeds=1`);
-    await playground.backend();
-    await comparePanel.compareButton.click();
-    await expect(comparePanel.rows).toHaveCount(3, { timeout: 6 * 60_000 });
-    await expect
-      .poll(async () => (await comparePanel.rowInfo()).map((r) => r.status), { timeout: 4 * 60_000, intervals: [1000] })
-      .toEqual([expect.stringMatching(FINISHED), expect.stringMatching(FINISHED), expect.stringMatching(FINISHED)]);
-    const rows = await comparePanel.rowInfo();
-    expect(rows.map((r) => r.method)).toEqual(['vanilla', 'stage1-only', 'refilled']);
-    for (const row of rows) expect(row.testAccuracy).toMatch(PERCENT);
-    const state = await playground.state();
-    expect(state.runs.map((r) => r.status)).toEqual([expect.stringMatching(FINISHED), expect.stringMatching(FINISHED), expect.stringMatching(FINISHED)]);
-    expect(state.runs.every((r) => r.result !== undefined && !r.detail?.includes('replaced'))).toBe(true);
-    await expect(playground.page.getByTestId('chart-compare')).not.toHaveAttribute('data-points', '0');
-    await expectNoPageErrors(playground);
-  });
-
   test('autorun=1 starts the run by itself, and <control>_hide=1 hides that control', async ({ playground, runPanel, configPanel }) => {
     await playground.open(`/${TINY_CPU}&autorun=1&advanced_hide=1&compare_hide=1`);
     await runPanel.expectStatus(/loading|ready|running|done|failed/, 30_000);
