@@ -18,7 +18,7 @@
  *   npm run bench -- --backends node-webgpu,node-wasm --out /tmp/b   # a GPU machine, no browser
  *   npm run bench -- --no-memory         # skip the peak-memory run of the default demo (node wasm)
  *   npm run bench -- --backends wasm-1thread,wasm-2threads  # Chromium WebAssembly on 1 and 2 threads (`wasm`: tfjs's default)
- *   npm run bench -- --backends node-webgpu --conv-gradient native,swapped  # node backends once per conv-gradient mode
+ *   npm run bench -- --backends webgpu,node-wasm --conv-gradient native,swapped  # every backend once per conv-gradient mode
  * REFILLED_ROOT overrides where public/ is read (a device pack); REFILLED_PYTHON the python.
  * --steps is the number of timed rounds; each round times one step of every kind back to back.
  */
@@ -52,7 +52,7 @@ const BACKENDS = option('--backends', 'node-wasm,webgpu,webgl,wasm,cpu').split('
 const LEAK_STEPS = Number(option('--leak-steps', '100'));
 /** `wasm-1thread`, `wasm-2threads`, …: Chromium's wasm backend on that many threads. */
 const WASM_THREADS = /^wasm-(\d+)threads?$/;
-/** Conv-gradient modes each node backend is measured with (`auto`: the one the app picks). */
+/** Conv-gradient modes each backend is measured with (`auto`: the one the app picks). */
 const CONV_MODES = option('--conv-gradient', 'auto').split(',') as ConvGradient[];
 for (const m of CONV_MODES) if (!['auto', 'native', 'matmul', 'swapped'].includes(m)) throw new Error(`--conv-gradient ${m}: expected auto, native, matmul or swapped`);
 const OUT_DIR = path.resolve(option('--out', path.join(ROOT, 'bench-results')));
@@ -113,11 +113,13 @@ async function browserBench(backends: string[], onEntry: (e: Entry) => Promise<v
       // `wasm-Nthreads`: the wasm backend on N threads (the page is cross-origin isolated); `wasm`: tfjs's default count.
       const threads = WASM_THREADS.exec(backend)?.[1];
       const query = threads ? `backend=wasm&threads=${threads}` : `backend=${backend}`;
-      await page.goto(`${url}src/bench/bench.html?${query}&steps=${STEPS}&leakSteps=${leakSteps}`);
-      await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 30 * 60_000, polling: 1000 });
-      const res = (await page.evaluate(() => window.__bench)) ?? {};
-      out.push({ where: 'chromium', ...res, ...(res.row ? { row: { ...res.row, backend: `chromium ${backend}` } } : { error: `${backend}: ${res.error}` }) });
-      await onEntry(out[out.length - 1]);
+      for (const mode of CONV_MODES) {
+        await page.goto(`${url}src/bench/bench.html?${query}&steps=${STEPS}&leakSteps=${leakSteps}&convGradient=${mode}`);
+        await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 30 * 60_000, polling: 1000 });
+        const res = (await page.evaluate(() => window.__bench)) ?? {};
+        out.push({ where: 'chromium', ...res, ...(res.row ? { row: { ...res.row, backend: `chromium ${backend}` } } : { error: `${backend}: ${res.error}` }) });
+        await onEntry(out[out.length - 1]);
+      }
       await page.close();
     }
   } finally {

@@ -11,6 +11,7 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendInfo, BackendName } from '../protocol/messages';
 import { BACKEND_LABELS as LABEL } from '../protocol/probe';
+import { setWebGpuSoftwareAdapter } from '../core/model/conv';
 
 const DEFAULT_ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
 
@@ -87,6 +88,7 @@ async function tryWebGpu(options: BackendOptions): Promise<Attempt> {
   const attempt = await setBackendWithReason('webgpu');
   if (!attempt.ok) return attempt;
   const software = isSoftwareAdapter(info);
+  setWebGpuSoftwareAdapter(software);
   const im2col = options.webgpuSeparateIm2col ?? (software ? true : null);
   if (im2col !== null) tf.env().set('WEBGPU_CONV_SEPARATE_IM2COL_SHADER', im2col);
   return { ok: true, adapter: adapterText(info), software };

@@ -15,9 +15,27 @@ import * as tf from '@tensorflow/tfjs';
  */
 export type ConvGradientMode = 'native' | 'matmul' | 'swapped';
 
-/** The gradient mode that is fastest (or the only one that works) on a backend. */
+/**
+ * A tfjs flag, set by whoever starts the WebGPU backend (the worker, the CLI): true when its
+ * adapter renders in software (SwiftShader, llvmpipe, a fallback adapter).
+ */
+export const WEBGPU_SOFTWARE_ADAPTER = 'REFILLED_WEBGPU_SOFTWARE_ADAPTER';
+tf.env().registerFlag(WEBGPU_SOFTWARE_ADAPTER, () => false);
+
+/** Records whether the WebGPU adapter just started renders in software (see autoConvGradient). */
+export function setWebGpuSoftwareAdapter(software: boolean): void {
+  tf.env().set(WEBGPU_SOFTWARE_ADAPTER, software);
+}
+
+/**
+ * The gradient mode that is fastest (or the only one that works) on a backend. WebGPU depends
+ * on the adapter: on a GPU, `swapped` takes 74 ms per plain step against `native`'s 120 ms
+ * (an H100 through Dawn: tfjs's Conv2DBackpropFilter alone takes 44 ms); on SwiftShader it
+ * is the other way round (3.9 s against 3.2 s). docs/performance.md has both measurements.
+ */
 export function autoConvGradient(backend: string): ConvGradientMode {
   if (backend === 'wasm') return 'swapped';
+  if (backend === 'webgpu') return tf.env().getBool(WEBGPU_SOFTWARE_ADAPTER) ? 'native' : 'swapped';
   return backend === 'cpu' || backend === 'tensorflow' ? 'matmul' : 'native';
 }
 

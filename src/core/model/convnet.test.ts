@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conv3x3, maxPool2x2, type ConvGradientMode } from './conv';
+import { autoConvGradient, conv3x3, maxPool2x2, setWebGpuSoftwareAdapter, WEBGPU_SOFTWARE_ADAPTER, type ConvGradientMode } from './conv';
 import { ConvNet, blockChannels } from './convnet';
 
 beforeAll(async () => {
@@ -71,5 +71,22 @@ describe('ConvNet', () => {
     a.allVariables().forEach((v, i) => expect(tf.max(tf.abs(tf.sub(v, b.allVariables()[i]))).arraySync()).toBe(0));
     a.dispose();
     b.dispose();
+  });
+});
+
+describe('autoConvGradient', () => {
+  it('picks per backend, and on WebGPU per adapter: swapped on a GPU, native in software', () => {
+    expect(autoConvGradient('wasm')).toBe('swapped');
+    expect(autoConvGradient('cpu')).toBe('matmul');
+    expect(autoConvGradient('webgl')).toBe('native');
+    const before = tf.env().getBool(WEBGPU_SOFTWARE_ADAPTER);
+    try {
+      setWebGpuSoftwareAdapter(false);
+      expect(autoConvGradient('webgpu')).toBe('swapped');
+      setWebGpuSoftwareAdapter(true);
+      expect(autoConvGradient('webgpu')).toBe('native');
+    } finally {
+      setWebGpuSoftwareAdapter(before);
+    }
   });
 });
