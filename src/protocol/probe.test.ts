@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clearProbeRecord, decideBackend, fingerprintKey, loadProbeRecord, PROBE_FORMAT, PROBE_STORAGE_KEY, saveProbeRecord, validCachedProbe, type ProbeRecord, type ProbeStore } from './probe';
+import { clearProbeRecord, decideBackend, fingerprintKey, loadProbeRecord, PROBE_FORMAT, PROBE_STORAGE_KEY, saveProbeRecord, softwareSkipReason, validCachedProbe, type ProbeMeasurement, type ProbeRecord, type ProbeStore } from './probe';
 
 function mapStore(): ProbeStore & { map: Map<string, string> } {
   const map = new Map<string, string>();
@@ -111,5 +111,26 @@ describe('the cached choice', () => {
     expect(loadProbeRecord(refusing)).toBeNull();
     expect(() => clearProbeRecord(refusing)).not.toThrow();
     expect(loadProbeRecord(null)).toBeNull();
+  });
+});
+
+describe('softwareSkipReason', () => {
+  it('skips a software GPU backend once WebAssembly is timed, and only then', () => {
+    const wasm: ProbeMeasurement = { backend: 'wasm', stepMs: 52, steps: 3 };
+    expect(softwareSkipReason([wasm], true)).toMatch(/renders in software here: not measured/);
+    expect(softwareSkipReason([wasm], false)).toBeNull();
+    // WebAssembly did not start: the software GPU may still beat plain JavaScript, so it is timed.
+    expect(softwareSkipReason([{ backend: 'wasm', skipped: 'unavailable (no WebAssembly)' }], true)).toBeNull();
+    expect(softwareSkipReason([], true)).toBeNull();
+  });
+
+  it('names the skipped backend in the decision, after the only backend measured', () => {
+    const measurements: ProbeMeasurement[] = [
+      { backend: 'wasm', stepMs: 52, steps: 3 },
+      { backend: 'webgl', skipped: softwareSkipReason([{ backend: 'wasm', stepMs: 52 }], true)!, software: true },
+    ];
+    const d = decideBackend(measurements)!;
+    expect(d.choice).toBe('wasm');
+    expect(d.reason).toBe('WebAssembly: the only backend measured here (52 ms per step); WebGL renders in software here: not measured (23–48× slower than WebAssembly wherever we measured it)');
   });
 });

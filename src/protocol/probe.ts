@@ -85,6 +85,19 @@ const fmtRatio = (r: number) => (r < 10 ? r.toFixed(1) : r.toFixed(0));
 const measured = (m: ProbeMeasurement): m is ProbeMeasurement & { stepMs: number } => m.stepMs !== undefined && Number.isFinite(m.stepMs) && m.stepMs > 0;
 
 /**
+ * Why a GPU backend that renders in software is not timed, or null when it should be: once
+ * WebAssembly has been timed, a software WebGL or WebGPU is not worth its warm-up (its shaders
+ * compile for seconds): on every machine we measured, it trained 23–48× slower than
+ * WebAssembly. Without a WebAssembly figure (it did not start) it is timed, since it may
+ * still beat plain JavaScript.
+ */
+export function softwareSkipReason(measurements: readonly ProbeMeasurement[], software: boolean): string | null {
+  if (!software) return null;
+  const wasm = measurements.find((m) => m.backend === 'wasm' && m.stepMs !== undefined);
+  return wasm ? 'renders in software here: not measured (23–48× slower than WebAssembly wherever we measured it)' : null;
+}
+
+/**
  * Picks the backend with the smallest step time; a backend earlier in `preference` within
  * PROBE_TIE_FRACTION of it wins the tie (a GPU leaves the CPU to the page). The reason
  * compares the winner with the backend the fixed order would have taken (or, when that is

@@ -17,7 +17,7 @@ import { streamRng } from '../core/random';
 import { trainSupervised } from '../core/trainer/supervised';
 import { DEFAULT_CONFIG } from '../protocol/config';
 import type { BackendInfo, BackendName } from '../protocol/messages';
-import { decideBackend, fingerprintKey, PROBE_FORMAT, validCachedProbe, type ProbeFingerprint, type ProbeInit, type ProbeMeasurement, type ProbeRecord } from '../protocol/probe';
+import { decideBackend, fingerprintKey, PROBE_FORMAT, softwareSkipReason, validCachedProbe, type ProbeFingerprint, type ProbeInit, type ProbeMeasurement, type ProbeRecord } from '../protocol/probe';
 import { adapterText, isSoftwareAdapter, tryBackend, type Attempt, type BackendOptions } from './backend';
 
 export interface ProbeSpec {
@@ -159,6 +159,11 @@ export async function selectByProbe(options: ProbeSelectOptions): Promise<Backen
     if (!attempt.ok) {
       measurements.push({ backend: name, skipped: `unavailable (${attempt.why})` });
       if (name === 'wasm') candidates.push('cpu');
+      continue;
+    }
+    const skip = softwareSkipReason(measurements, attempt.software === true);
+    if (skip) {
+      measurements.push({ backend: name, skipped: skip, software: true });
       continue;
     }
     // Each backend left shares what remains of the budget for its timed steps.
