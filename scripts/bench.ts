@@ -17,6 +17,7 @@
  *   npm run bench -- --leak-steps 30     # fewer leak-count steps on node backends (default 100)
  *   npm run bench -- --backends node-webgpu,node-wasm --out /tmp/b   # a GPU machine, no browser
  *   npm run bench -- --no-memory         # skip the peak-memory run of the default demo (node wasm)
+ *   npm run bench -- --no-first-visit    # skip timing the default link on a first visit (Chromium)
  *   npm run bench -- --backends wasm-1thread,wasm-2threads  # Chromium WebAssembly on 1 and 2 threads (`wasm`: tfjs's default)
  *   npm run bench -- --backends webgpu,node-wasm --conv-gradient native,swapped  # every backend once per conv-gradient mode
  * REFILLED_ROOT overrides where public/ is read (a device pack); REFILLED_PYTHON the python.
@@ -36,6 +37,7 @@ import { sampleExperimentSplits } from '../src/core/data/splits';
 import { blockChannels } from '../src/core/model/convnet';
 import { AssetCache } from '../src/core/run';
 import { DEFAULT_CONFIG, type ConvGradient } from '../src/protocol/config';
+import { firstVisit, type FirstVisit } from './bench/firstVisit';
 import { chromiumPath, launchChromium } from './chromium';
 
 const ROOT = process.env.REFILLED_ROOT ? path.resolve(process.env.REFILLED_ROOT) : fileURLToPath(new URL('..', import.meta.url));
@@ -56,6 +58,9 @@ const WASM_THREADS = /^wasm-(\d+)threads?$/;
 const CONV_MODES = option('--conv-gradient', 'auto').split(',') as ConvGradient[];
 for (const m of CONV_MODES) if (!['auto', 'native', 'matmul', 'swapped'].includes(m)) throw new Error(`--conv-gradient ${m}: expected auto, native, matmul or swapped`);
 const OUT_DIR = path.resolve(option('--out', path.join(ROOT, 'bench-results')));
+
+/** The first-visit timing of the default link (Chromium), when measured. */
+let firstVisitResult: FirstVisit | { error: string } | null = null;
 
 interface Entry {
   where: 'node' | 'chromium';
@@ -121,6 +126,17 @@ async function browserBench(backends: string[], onEntry: (e: Entry) => Promise<v
         await onEntry(out[out.length - 1]);
       }
       await page.close();
+    }
+    if (!flag('--no-first-visit')) {
+      console.error('chromium: the default link on a first visit (fresh profile), then Run…');
+      const v = await firstVisit(browser, url).catch((e: Error) => ({ error: e.message }));
+      if ('error' in v) console.log(`\nfirst visit: ${v.error}`);
+      else
+        console.log(
+          `\nfirst visit (the default link, fresh profile): worker ready on ${v.backend} after ${fmt(v.readyMs, 0)} ms (backend measured); ` +
+            `after Run, first chart point ${fmt(v.firstPointMs, 0)} ms, default demo ${v.status} after ${fmt(v.doneMs / 1000, 1)} s (${v.steps} steps). Goals: 3 s and 20 s.\n  reason: ${v.reason}`,
+        );
+      firstVisitResult = v;
     }
   } finally {
     await browser.close();
@@ -230,7 +246,7 @@ async function main(): Promise<void> {
   const file = path.join(OUT_DIR, 'bench.json');
   let torch: TorchReference = { note: 'not measured yet' };
   // Written after every backend, so that a long run that is stopped keeps what it measured.
-  const save = async () => writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), steps: STEPS, student: { width: DEFAULT_CONFIG.studentWidth, channels: blockChannels(DEFAULT_CONFIG.studentWidth), batch: 64 }, entries, pytorch: torch }, null, 2)}\n`);
+  const save = async () => writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), steps: STEPS, student: { width: DEFAULT_CONFIG.studentWidth, channels: blockChannels(DEFAULT_CONFIG.studentWidth), batch: 64 }, entries, pytorch: torch, ...(firstVisitResult ? { firstVisit: firstVisitResult } : {}) }, null, 2)}\n`);
   torch = flag('--no-torch') ? { note: 'skipped (--no-torch)' } : pytorchReference();
   const nodeBackends = BACKENDS.filter((b) => b.startsWith('node-')).map((b) => b.slice(5));
   for (const b of nodeBackends) {
