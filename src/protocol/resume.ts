@@ -28,6 +28,9 @@ export function fallbackOrder(current: BackendInfo, unusable: readonly BackendNa
 /** A backend's name for the user ("WebAssembly", "CPU (plain JavaScript)"). */
 export const backendLabel = (name: BackendName): string => BACKEND_LABELS[name];
 
+/** The confirmation asked before switching during a run. */
+export const switchQuestion = (backend: BackendName): string => `Switch to ${backendLabel(backend)}? The run continues from its last checkpoint.`;
+
 /**
  * The notice shown on the run: e.g. "The GPU device was lost at step 37; the run continues
  * from step 35 on WebAssembly", or "Switched to CPU (plain JavaScript) at step 12; the run
