@@ -311,6 +311,8 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
    */
   async function move(resumer: Resumer, cause: ResumeCause, target: BackendName | null, lost = ''): Promise<void> {
     const live0 = current && live(current) && current.resume ? current : null;
+    // A device is lost during the step in flight; a switch happens after the step it waits for.
+    const lostAtStep = (live0?.exp?.globalStep ?? 0) + 1;
     if (live0?.resume) {
       const state = live0.resume;
       const slot = live0;
@@ -327,7 +329,7 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
     // A run that ended meanwhile (done, stopped) has nothing to move: only the backend changes.
     const slot = live0 && live(live0) ? live0 : null;
     const state = slot?.resume ?? null;
-    const atStep = (slot?.exp?.globalStep ?? 0) + (cause === 'device-lost' ? 1 : 0);
+    const atStep = cause === 'device-lost' ? lostAtStep : (slot?.exp?.globalStep ?? 0);
     const wasRunning = slot?.mode === 'running';
     if (slot) {
       flush(slot);

@@ -37,13 +37,14 @@ export interface ResumeOptions {
   loseDeviceAtStep?: number;
   /** Destroys the device as a loss (the worker's simulateDeviceLoss). */
   loseDevice?: () => void;
-  /** How long a step in flight on a lost device may take to fail before the run moves without it (ms, default 5000). */
+  /** How long a step in flight on a lost device may take to fail before the run moves without it (ms, default 3000). */
   settleMs?: number;
   /** The probe's ranking, when the first backend was chosen by measurement. */
   ranking?: BackendInfo['probe'];
 }
 
 export const DEFAULT_CHECKPOINT_EVERY_MS = 5000;
+export const DEFAULT_SETTLE_MS = 3000;
 
 export class Resumer {
   /** Backends that lost their device or failed to start: never tried again in this worker. */
@@ -64,6 +65,8 @@ export class Resumer {
    * waits for it), then fires the test hook if the next step is the one to lose the device at.
    */
   async afterStep(state: ResumeState, exp: Experiment): Promise<void> {
+    // A step that ended after its device was lost may have read garbage: it is never checkpointed.
+    if (state.moving !== null) return;
     if (exp.atReport && (state.checkpoint === null || state.switchTo !== null || this.now() - state.takenAtMs >= (this.options.checkpointEveryMs ?? DEFAULT_CHECKPOINT_EVERY_MS))) {
       state.checkpoint = await exp.checkpoint();
       state.takenAtMs = this.now();
@@ -94,9 +97,10 @@ export class Resumer {
   async settle(loop: Promise<void> | null): Promise<boolean> {
     if (!loop) return true;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.options.settleMs ?? 5000)));
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.options.settleMs ?? DEFAULT_SETTLE_MS)));
     const ended = await Promise.race([loop.then(() => true as const), timeout]);
     clearTimeout(timer);
+    if (!ended) console.warn(`resume: the step in flight did not end within ${this.options.settleMs ?? DEFAULT_SETTLE_MS} ms; the run moves without it`);
     return ended;
   }
 
