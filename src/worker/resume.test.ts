@@ -163,6 +163,43 @@ describe('a run that survives its backend', () => {
   });
 });
 
+describe('Resumer', () => {
+  /** An experiment as far as the checkpoint policy reads it: a report every `every` steps. */
+  function fakeExperiment(every: number) {
+    const exp = { globalStep: 0, stage: 1 as const, taken: [] as number[], atReport: false, checkpoint: async () => ({ globalStep: exp.globalStep }) as never };
+    const step = () => {
+      exp.globalStep += 1;
+      exp.atReport = exp.globalStep % every === 0;
+    };
+    return { exp, step };
+  }
+
+  it('checkpoints at the first report, then at most every checkpointEveryMs, only at reports; fires the loss hook once', async () => {
+    let clock = 0;
+    let losses = 0;
+    const resumer = new Resumer({ startBackend: nodeStart(), checkpointEveryMs: 5000, loseDeviceAtStep: 7, loseDevice: () => (losses += 1) }, () => clock);
+    const state = resumer.fresh();
+    const { exp, step } = fakeExperiment(2);
+    const taken: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      step();
+      clock += 1000;
+      await resumer.afterStep(state, exp as unknown as Parameters<Resumer['afterStep']>[1]);
+      if (state.checkpoint && !taken.includes(state.checkpoint.globalStep)) taken.push(state.checkpoint.globalStep);
+    }
+    // Step 2 (the first report, at 2 s), then the first report at least 5 s later: step 8 (at 8 s); 10 and 12 come too soon.
+    expect(taken).toEqual([2, 8]);
+    expect(losses).toBe(1);
+    // A move under way: no checkpoint of a step that ended on a lost device.
+    state.moving = 'device-lost';
+    clock += 60_000;
+    step();
+    step();
+    await resumer.afterStep(state, exp as unknown as Parameters<Resumer['afterStep']>[1]);
+    expect(state.checkpoint?.globalStep).toBe(8);
+  });
+});
+
 describe('fallbackOrder', () => {
   it("follows the probe's ranking, then the fixed order, without the lost backend", () => {
     expect(fallbackOrder({ name: 'webgpu', reason: '', forced: true })).toEqual(['webgl', 'wasm', 'cpu']);
