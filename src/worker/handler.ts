@@ -350,6 +350,7 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
     if (!slot || !state || slot.mode === 'finished') return;
     if (slot.mode === 'loading') {
       // Lost while loading: load again from the start on the new backend.
+      postFor(slot, { type: 'resumed', runId: slot.runId, cause, atStep, fromStep: 0, backend: backend.name, message: resumeNotice(cause, atStep, 0, backend.name) });
       const startWhenReady = slot.startWhenReady;
       const again = configure(slot.runId, slot.config);
       if (current) current.startWhenReady = startWhenReady;

@@ -139,6 +139,21 @@ describe('a run that survives its backend', () => {
     expect(none.of('error')[0].message).toMatch(/no other backend could start/);
   });
 
+  it('loads the run again on the next backend when the device is lost while it loads', async () => {
+    await tf.setBackend('cpu');
+    const r = setup({ startBackend: nodeStart() });
+    const configured = r.handler.handle({ type: 'configure', runId: 1, config: tinyConfig() });
+    void r.handler.handle({ type: 'start', runId: 1 });
+    await r.handler.deviceLost('lost while loading');
+    await configured;
+    await r.ended;
+    expect(r.of('error')).toEqual([]);
+    expect(r.of('resumed')).toMatchObject([{ runId: 1, cause: 'device-lost', atStep: 1, fromStep: 0, backend: 'wasm' }]);
+    expect(r.of('result')[0]?.result.series.metrics.map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(r.of('result')[0]?.result.backend).toBe('wasm');
+    await r.handler.dispose();
+  });
+
   it('switches the backend during a run at its next reporting step, and continues from there', async () => {
     await tf.setBackend('wasm');
     const r = setup({ startBackend: nodeStart(), checkpointEveryMs: 60_000 }, 'wasm');
