@@ -309,7 +309,14 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
    * a lost device. A live run stops (a switch at its next reporting step, with a fresh
    * checkpoint), is rebuilt there, restores its last checkpoint and goes on under the same id.
    */
-  async function move(resumer: Resumer, cause: ResumeCause, target: BackendName | null, lost = ''): Promise<void> {
+  let moves: Promise<void> = Promise.resolve();
+  /** One move at a time: a second request (a loss during a switch) follows the first. */
+  function move(resumer: Resumer, cause: ResumeCause, target: BackendName | null, lost = ''): Promise<void> {
+    moves = moves.catch(() => undefined).then(() => moveNow(resumer, cause, target, lost));
+    return moves;
+  }
+
+  async function moveNow(resumer: Resumer, cause: ResumeCause, target: BackendName | null, lost: string): Promise<void> {
     const live0 = current && live(current) && current.resume ? current : null;
     // A device is lost during the step in flight; a switch happens after the step it waits for.
     const lostAtStep = (live0?.exp?.globalStep ?? 0) + 1;
@@ -352,9 +359,10 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
       // Lost while loading: load again from the start on the new backend.
       postFor(slot, { type: 'resumed', runId: slot.runId, cause, atStep, fromStep: 0, backend: backend.name, message: resumeNotice(cause, atStep, 0, backend.name) });
       const startWhenReady = slot.startWhenReady;
-      const again = configure(slot.runId, slot.config);
+      // Not awaited: configure goes on into the run, and the next move must not wait for its end.
+      void configure(slot.runId, slot.config);
       if (current) current.startWhenReady = startWhenReady;
-      return again;
+      return;
     }
     state.moving = null;
     state.switchTo = null;
