@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, validateConfig, type ExperimentConfig } from '../protocol/config';
-import { ERROR_CODES, ERROR_HINTS, type BackendInfo, type BackendName, type EmbeddingPicture, type ErrorCode, type RunStatus, type WorkerEvent, type WorkerRequest } from '../protocol/messages';
+import { ERROR_CODES, ERROR_HINTS, type BackendInfo, type EmbeddingPicture, type ErrorCode, type RunStatus, type WorkerEvent, type WorkerRequest } from '../protocol/messages';
 import type { EvalPoint, MetricsPoint, ProgressInfo, StageId } from '../protocol/results';
 import { createExperiment, type AssetCache } from '../core/run';
 import type { Experiment } from '../core/trainer/experiment';
@@ -18,8 +18,7 @@ import { loadingInfo } from './loading';
 import { pca2 } from './pca';
 import { createStudentKeeper } from './students';
 import { forgetStoredTeachers, prepareStoredTeacher } from './teacherCard';
-import { resumeNotice, type ResumeCause } from '../protocol/resume';
-import type { ResumeState, Resumer } from './resume';
+import type { MoveHost, ResumeState, Resumer } from './resume';
 
 export interface EmbeddingOptions {
   /** A student picture at the first evaluation of each stage, every `everyEvals`-th after it, and at the stage's last. */
@@ -304,82 +303,37 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
     return slot.resume.moving !== null || (backend.name === 'webgpu' && (await options.resume.lossFollows(slot.resume)));
   }
 
-  /**
-   * Moves the worker to another backend: `target` (a switch), or the next that starts after
-   * a lost device. A live run stops (a switch at its next reporting step, with a fresh
-   * checkpoint), is rebuilt there, restores its last checkpoint and goes on under the same id.
-   */
-  let moves: Promise<void> = Promise.resolve();
-  /** One move at a time: a second request (a loss during a switch) follows the first. */
-  function move(resumer: Resumer, cause: ResumeCause, target: BackendName | null, lost = ''): Promise<void> {
-    moves = moves.catch(() => undefined).then(() => moveNow(resumer, cause, target, lost));
-    return moves;
-  }
-
-  async function moveNow(resumer: Resumer, cause: ResumeCause, target: BackendName | null, lost: string): Promise<void> {
-    const live0 = current && live(current) && current.resume ? current : null;
-    // A device is lost during the step in flight; a switch happens after the step it waits for.
-    const lostAtStep = (live0?.exp?.globalStep ?? 0) + 1;
-    if (live0?.resume) {
-      const state = live0.resume;
-      const slot = live0;
-      if (cause === 'switched' && slot.loop) {
-        state.switchTo = target;
-        await slot.loop;
-      } else if (cause === 'switched' && slot.exp?.atReport) {
-        state.checkpoint = await slot.exp.checkpoint();
-      }
-      state.moving = cause;
-      // A loop stuck on a lost device is given up; it stays silent if it ever wakes.
-      if (!(await resumer.settle(slot.loop))) slot.loop = null;
-    }
-    // A run that ended meanwhile (done, stopped) has nothing to move: only the backend changes.
-    const slot = live0 && live(live0) ? live0 : null;
-    const state = slot?.resume ?? null;
-    const atStep = cause === 'device-lost' ? lostAtStep : (slot?.exp?.globalStep ?? 0);
-    const wasRunning = slot?.mode === 'running';
-    if (slot) {
+  /** What a move to another backend (resume.ts) does to this handler's run and backend. */
+  const moveHost: MoveHost<RunSlot> = {
+    liveRun: () => (current && live(current) && current.resume ? current : null),
+    isLive: live,
+    abandonLoop: (slot) => (slot.loop = null),
+    release: (slot) => {
       flush(slot);
       disposeSlot(slot);
-    }
-    const next = await resumer.nextBackend(backend, cause, target);
-    if (!next.info) {
-      const error = cause === 'device-lost' ? new Error(`The GPU device was lost: ${lost}; no other backend could start (${next.why}).`) : Object.assign(new Error(`The backend could not be switched: ${next.why}.`), { code: 'backend-unavailable' });
-      if (slot) await failSlot(slot, error);
-      else post(toErrorEvent(error, null));
-      return;
-    }
-    backend = next.info;
-    // The teachers' weights lived on the old backend: they load again on the new one.
-    assets.forgetTeachers();
-    forgetStoredTeachers(assets);
-    post({ type: 'ready', backend, numTensors: tf.memory().numTensors });
-    if (!slot || !state || slot.mode === 'finished') return;
-    if (slot.mode === 'loading') {
-      // Lost while loading: load again from the start on the new backend.
-      postFor(slot, { type: 'resumed', runId: slot.runId, cause, atStep, fromStep: 0, backend: backend.name, message: resumeNotice(cause, atStep, 0, backend.name) });
+    },
+    backend: () => backend,
+    adopt: (info) => {
+      backend = info;
+      // The teachers' weights lived on the old backend: they load again on the new one.
+      assets.forgetTeachers();
+      forgetStoredTeachers(assets);
+      post({ type: 'ready', backend, numTensors: tf.memory().numTensors });
+    },
+    fail: async (slot, error) => (slot ? failSlot(slot, error) : post(toErrorEvent(error, null))),
+    reload: (slot) => {
       const startWhenReady = slot.startWhenReady;
       // Not awaited: configure goes on into the run, and the next move must not wait for its end.
       void configure(slot.runId, slot.config);
       if (current) current.startWhenReady = startWhenReady;
-      return;
-    }
-    state.moving = null;
-    state.switchTo = null;
-    try {
-      const exp = await build(slot);
-      if (!exp) return;
-      const checkpoint = state.checkpoint;
-      if (checkpoint) exp.restore(checkpoint);
-      const fromStep = checkpoint?.globalStep ?? 0;
-      postFor(slot, { type: 'resumed', runId: slot.runId, cause, atStep, fromStep, backend: backend.name, message: resumeNotice(cause, atStep, fromStep, backend.name) });
-      postFor(slot, { type: 'progress', runId: slot.runId, progress: exp.progress() });
+    },
+    rebuild: build,
+    postFor,
+    carryOn: (slot, wasRunning, exp) => {
       if (wasRunning) void run(slot);
       else if (slot.mode === 'paused') setStatus(slot, 'paused', `at step ${exp.globalStep} of ${exp.totalSteps}`);
-    } catch (e) {
-      await failSlot(slot, e);
-    }
-  }
+    },
+  };
 
   /** Reports `e` for the run (unless it was retired meanwhile) and frees it. */
   async function failSlot(slot: RunSlot, e: unknown): Promise<void> {
@@ -524,7 +478,7 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
       }
       case 'switch-backend':
         if (!options.resume) throw new Error('This worker cannot switch backends during a run.');
-        return move(options.resume, 'switched', msg.backend);
+        return options.resume.move(moveHost, 'switched', msg.backend);
       case 'explorer-focus':
         forRun(msg.runId)?.explorer?.focus(msg.follow, msg.valIndex);
         return;
@@ -553,7 +507,7 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
     fail: failSlotOrPost,
     deviceLost: async (message) => {
       try {
-        if (options.resume) await move(options.resume, 'device-lost', null, message);
+        if (options.resume) await options.resume.move(moveHost, 'device-lost', null, message);
         else await failSlotOrPost(new Error(`The GPU device was lost: ${message}`));
       } catch (e) {
         await failSlotOrPost(e);

@@ -12,8 +12,8 @@
  */
 import type { Experiment } from '../core/trainer/experiment';
 import type { TrainingCheckpoint } from '../core/trainer/checkpoint';
-import type { BackendInfo, BackendName } from '../protocol/messages';
-import { backendLabel, fallbackOrder, type ResumeCause } from '../protocol/resume';
+import type { BackendInfo, BackendName, WorkerEvent } from '../protocol/messages';
+import { backendLabel, fallbackOrder, resumeNotice, type ResumeCause } from '../protocol/resume';
 
 /** A run's part: its last checkpoint and the move under way, if any. */
 export interface ResumeState {
@@ -43,6 +43,38 @@ export interface ResumeOptions {
   ranking?: BackendInfo['probe'];
 }
 
+/** A run as a move sees it (the handler's run slot). */
+export interface MovableRun {
+  readonly runId: number;
+  readonly resume: ResumeState | null;
+  readonly exp: Experiment | null;
+  readonly mode: 'loading' | 'ready' | 'running' | 'paused' | 'finished';
+  readonly loop: Promise<void> | null;
+}
+
+/** What a move does to the handler's run and backend (handler.ts provides it). */
+export interface MoveHost<R extends MovableRun> {
+  /** The live run that can move, if any. */
+  liveRun(): R | null;
+  isLive(run: R): boolean;
+  /** Gives up a loop stuck on a lost device (it stays silent if it ever wakes). */
+  abandonLoop(run: R): void;
+  /** Posts what the run reported so far and frees its experiment. */
+  release(run: R): void;
+  backend(): BackendInfo;
+  /** The worker trains on `info` from now on: teachers load again there, the page hears 'ready'. */
+  adopt(info: BackendInfo): void;
+  /** Ends the run with `error` (or reports it without one). */
+  fail(run: R | null, error: Error): Promise<void>;
+  /** Loads the run again from the start (a loss while it loaded). */
+  reload(run: R): void;
+  /** Builds the run's experiment on the current backend; null if the run was retired meanwhile. */
+  rebuild(run: R): Promise<Experiment | null>;
+  postFor(run: R, event: WorkerEvent): void;
+  /** Goes on as before the move: a running run runs, a paused one says where it is. */
+  carryOn(run: R, wasRunning: boolean, exp: Experiment): void;
+}
+
 export const DEFAULT_CHECKPOINT_EVERY_MS = 5000;
 export const DEFAULT_SETTLE_MS = 3000;
 
@@ -55,6 +87,68 @@ export class Resumer {
     private readonly options: ResumeOptions,
     private readonly now: () => number,
   ) {}
+
+  private moves: Promise<void> = Promise.resolve();
+
+  /**
+   * Moves the worker to another backend: `target` (a switch), or the next that starts after
+   * a lost device. A live run stops (a switch at its next reporting step, with a fresh
+   * checkpoint), is rebuilt there, restores its last checkpoint and goes on under the same id.
+   * One move at a time: a second request (a loss during a switch) follows the first.
+   */
+  move<R extends MovableRun>(host: MoveHost<R>, cause: ResumeCause, target: BackendName | null, lost = ''): Promise<void> {
+    this.moves = this.moves.catch(() => undefined).then(() => this.moveNow(host, cause, target, lost));
+    return this.moves;
+  }
+
+  private async moveNow<R extends MovableRun>(host: MoveHost<R>, cause: ResumeCause, target: BackendName | null, lost: string): Promise<void> {
+    const before = host.liveRun();
+    // A device is lost during the step in flight; a switch happens after the step it waits for.
+    const lostAtStep = (before?.exp?.globalStep ?? 0) + 1;
+    if (before?.resume) {
+      const state = before.resume;
+      if (cause === 'switched' && before.loop) {
+        state.switchTo = target;
+        await before.loop;
+      } else if (cause === 'switched' && before.exp?.atReport) {
+        state.checkpoint = await before.exp.checkpoint();
+      }
+      state.moving = cause;
+      if (!(await this.settle(before.loop))) host.abandonLoop(before);
+    }
+    // A run that ended meanwhile (done, stopped) has nothing to move: only the backend changes.
+    const run = before && host.isLive(before) ? before : null;
+    const state = run?.resume ?? null;
+    const atStep = cause === 'device-lost' ? lostAtStep : (run?.exp?.globalStep ?? 0);
+    const wasRunning = run?.mode === 'running';
+    if (run) host.release(run);
+    const next = await this.nextBackend(host.backend(), cause, target);
+    if (!next.info) {
+      const error = cause === 'device-lost' ? new Error(`The GPU device was lost: ${lost}; no other backend could start (${next.why}).`) : Object.assign(new Error(`The backend could not be switched: ${next.why}.`), { code: 'backend-unavailable' });
+      return host.fail(run, error);
+    }
+    host.adopt(next.info);
+    const name = next.info.name;
+    if (!run || !state || run.mode === 'finished') return;
+    if (run.mode === 'loading') {
+      host.postFor(run, { type: 'resumed', runId: run.runId, cause, atStep, fromStep: 0, backend: name, message: resumeNotice(cause, atStep, 0, name) });
+      return host.reload(run);
+    }
+    state.moving = null;
+    state.switchTo = null;
+    try {
+      const exp = await host.rebuild(run);
+      if (!exp) return;
+      const checkpoint = state.checkpoint;
+      if (checkpoint) exp.restore(checkpoint);
+      const fromStep = checkpoint?.globalStep ?? 0;
+      host.postFor(run, { type: 'resumed', runId: run.runId, cause, atStep, fromStep, backend: name, message: resumeNotice(cause, atStep, fromStep, name) });
+      host.postFor(run, { type: 'progress', runId: run.runId, progress: exp.progress() });
+      host.carryOn(run, wasRunning, exp);
+    } catch (e) {
+      await host.fail(run, e instanceof Error ? e : new Error(String(e)));
+    }
+  }
 
   fresh(): ResumeState {
     return { checkpoint: null, takenAtMs: 0, moving: null, switchTo: null };
