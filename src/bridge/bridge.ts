@@ -54,7 +54,7 @@ function defaultWorker(): WorkerPort {
   return new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerPort;
 }
 
-/** Worker switches a page URL asks for: `?nogpu=1` (tests), `?im2col=0|1`, `?embeddings=0`, `?probe=0` (no measured choice), `?threads=N` (WebAssembly threads, 1–8). */
+/** Worker switches a page URL asks for: `?nogpu=1` (tests), `?im2col=0|1`, `?embeddings=0`, `?probe=0` (no measured choice), `?threads=N` (WebAssembly threads, 1–8), `?loseDeviceAtStep=N` (tests: a simulated GPU device loss). */
 export function workerOptionsFromSearch(search: string): WorkerInitOptions {
   const params = new URLSearchParams(search);
   const flag = (name: string) => {
@@ -67,6 +67,8 @@ export function workerOptionsFromSearch(search: string): WorkerInitOptions {
   if (im2col !== undefined) options.webgpuSeparateIm2col = im2col;
   if (flag('embeddings') === false) options.embeddings = false;
   if (flag('probe') === false) options.probe = { off: true };
+  const loseAt = Number(params.get('loseDeviceAtStep'));
+  if (Number.isInteger(loseAt) && loseAt >= 1) options.loseDeviceAtStep = loseAt;
   const threads = Number(params.get('threads'));
   if (Number.isInteger(threads) && threads >= 1 && threads <= 8) options.wasmThreads = threads;
   return options;
@@ -98,6 +100,17 @@ export class Bridge {
     if (this.worker && backend === this.backend) return;
     this.backend = backend;
     this.spawn();
+  }
+
+  /**
+   * Moves to `backend`. During a live run the worker takes a checkpoint at the run's next
+   * reporting step and continues the run there ('resumed'); between runs, a fresh worker (init).
+   */
+  switchBackend(backend: BackendName): void {
+    const record = this.runId === null ? undefined : this.store.runs.find((r) => r.runId === this.runId);
+    if (!this.worker || !record || !LIVE.includes(record.status)) return this.init(backend);
+    this.backend = backend;
+    this.post({ type: 'switch-backend', backend });
   }
 
   /** Measures the backends again in a fresh worker (no backend forced), ignoring the cached choice. */
@@ -355,6 +368,8 @@ export interface RefilledTestHook {
   init(backend: BackendName | null): void;
   /** Measure the backends again (the badge's Re-measure). */
   remeasure(): void;
+  /** Switch the backend (during a run: the run continues there from its last checkpoint). */
+  switchBackend(backend: BackendName): void;
   run(partial?: Record<string, unknown>, label?: string): number;
   configure(partial?: Record<string, unknown>, label?: string): number;
   /** Compare over `seeds` seeds (default COMPARE_SEEDS.default). */
@@ -380,6 +395,7 @@ if (inBrowser) {
     getExplorer: explorerSnapshot,
     init: (backend) => bridge.init(backend),
     remeasure: () => bridge.remeasure(),
+    switchBackend: (backend) => bridge.switchBackend(backend),
     run: (partial, label) => bridge.run(configFrom(partial), label),
     configure: (partial, label) => bridge.configure(configFrom(partial), label),
     compare: (partial, seeds) => bridge.compare(configFrom(partial), seeds),

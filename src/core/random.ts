@@ -46,3 +46,34 @@ export function shuffleInPlace<T>(items: T[], rng: () => number): T[] {
   }
   return items;
 }
+
+/**
+ * A named stream that counts its draws, so that a checkpoint can record where the stream is
+ * and a restored run can replay it to exactly that point (`skip`): mulberry32's state is a
+ * closure, and replaying n draws is cheaper than any bookkeeping around it.
+ */
+export class CountedRng {
+  private readonly rng: () => number;
+  private drawn = 0;
+
+  constructor(seed: number, stream: string) {
+    this.rng = streamRng(seed, stream);
+  }
+
+  /** The next float in [0, 1). An arrow, so that it can be passed as a plain generator. */
+  readonly next = (): number => {
+    this.drawn += 1;
+    return this.rng();
+  };
+
+  /** Draws taken so far. */
+  get draws(): number {
+    return this.drawn;
+  }
+
+  /** Advances a fresh stream to `draws` draws (it must not have drawn more). */
+  skipTo(draws: number): void {
+    if (draws < this.drawn) throw new Error(`cannot rewind a random stream from ${this.drawn} to ${draws} draws`);
+    while (this.drawn < draws) this.next();
+  }
+}

@@ -41,6 +41,15 @@ export class AssetCache {
     this.teachers.set(id, Promise.resolve(loaded));
   }
 
+  /**
+   * Frees and forgets the loaded teachers (the data sets stay): their weights live on the
+   * backend they were loaded on, and a run moving to another backend loads them again there.
+   */
+  forgetTeachers(): void {
+    for (const p of this.teachers.values()) void p.then((t) => t.teacher.dispose(), () => undefined);
+    this.teachers.clear();
+  }
+
   dispose(): void {
     for (const p of this.teachers.values()) void p.then((t) => t.teacher.dispose(), () => undefined);
     this.teachers.clear();

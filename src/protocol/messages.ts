@@ -7,6 +7,7 @@ import type { ExperimentConfig } from './config';
 import type { StudentModel } from './runFileIo';
 import type { ExplorerEvent, ExplorerRequest } from './explorer';
 import type { ProbeInit, ProbeSummary } from './probe';
+import type { ResumeCause } from './resume';
 import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo, StageId } from './results';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -35,6 +36,11 @@ export type WorkerRequest =
   | { type: 'ping' }
   /** Asks for a finished run's trained student (the selected checkpoint), answered by 'student'. */
   | { type: 'get-student'; runId: number }
+  /**
+   * Moves the worker to `backend`: a live run takes a checkpoint at its next reporting step
+   * and continues there from it (answered by 'resumed'); between runs, only 'ready'.
+   */
+  | { type: 'switch-backend'; backend: BackendName }
   /** The explorer panels: which triplets to follow and which validation image to inspect. */
   | ExplorerRequest;
 
@@ -53,6 +59,8 @@ export interface WorkerInitOptions {
   wasmThreads?: number;
   /** The measured choice when no backend is forced: the cached record, re-measure, or off (protocol/probe.ts). */
   probe?: ProbeInit;
+  /** Test-only: destroy the WebGPU device before this step of a run, as a real device loss (`?loseDeviceAtStep=N`). */
+  loseDeviceAtStep?: number;
 }
 
 /**
@@ -128,6 +136,11 @@ export type WorkerEvent =
   | { type: 'progress'; runId: number; progress: ProgressInfo }
   | { type: 'result'; runId: number; result: ExperimentResult }
   | { type: 'error'; runId: number | null; code: ErrorCode; message: string; hint: string }
+  /**
+   * The run moved to `backend` (its device was lost, or the user switched) and continues from
+   * `fromStep`, its last checkpoint (0: from the start): the points after it come again.
+   */
+  | { type: 'resumed'; runId: number; cause: ResumeCause; atStep: number; fromStep: number; backend: BackendName; message: string }
   /** The answer to 'get-student': the student in the layers format, or null and why not. */
   | { type: 'student'; runId: number; student: StudentModel | null; message?: string }
   /** The explorer panels' data (routed to the explorer store). */

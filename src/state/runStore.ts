@@ -13,6 +13,7 @@ import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo } from '..
 import { comparisonQueue, type ComparisonItem } from './comparison';
 import { ETA_START, etaObserve, etaPause, etaResume, type EtaState } from './eta';
 import type { SavedRunInfo } from './history/runFileOf';
+import { keepThrough, withoutReplaced, type RunResume } from './resume';
 
 /** A run keeps at most this many metric points; beyond it, the older half is thinned by 2. */
 export const MAX_POINTS = 3000;
@@ -56,6 +57,8 @@ export interface RunRecord {
   finishedAtMs?: number;
   /** Set on a run re-opened from the history (state/history): a finished run, not of this session. */
   saved?: SavedRunInfo;
+  /** Moves of the run to another backend (a lost GPU device, a switch), oldest first (state/resume.ts). */
+  resumes?: RunResume[];
 }
 
 /** The fields of a run record that start empty (also for tests that build records by hand). */
@@ -232,7 +235,7 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
               if (firstLoss[p.stage] === undefined && Number.isFinite(p.loss)) firstLoss[p.stage] = p.loss;
             }
             return {
-              metrics: appendBounded(r.metrics, e.points),
+              metrics: appendBounded(withoutReplaced(r.metrics, e.points), e.points),
               firstLoss,
               ...(issues.length > 0 ? { health: mergeIssues(r.health, issues) } : {}),
             };
@@ -246,7 +249,7 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
       case 'eval':
         set((s) => ({
           runs: updateRun(s.runs, e.runId, (r) => {
-            const evals = [...r.evals, e.point];
+            const evals = [...withoutReplaced(r.evals, [e.point]), e.point];
             const issues = judgeRunEvals(r, evals);
             return {
               evals,
@@ -288,6 +291,12 @@ export const createRunsSlice: StateCreator<RunState, [], [], RunsSlice> = (set, 
           runs: target === null ? s.runs : updateRun(s.runs, target, (r) => ({ error, status: 'error', finishedAtMs: r.finishedAtMs ?? Date.now() })),
           engineError: e.runId === null ? error : s.engineError,
         }));
+        return;
+      }
+      case 'resumed': {
+        const { type: _type, runId, ...resume } = e;
+        // The steps after the checkpoint come again: their points go now, so charts never show two.
+        set((s) => ({ runs: updateRun(s.runs, runId, (r) => ({ metrics: keepThrough(r.metrics, e.fromStep), evals: keepThrough(r.evals, e.fromStep), resumes: [...(r.resumes ?? []), resume] })) }));
         return;
       }
       case 'student':

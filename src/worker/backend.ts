@@ -200,14 +200,33 @@ function softwareWebGl(): boolean {
   }
 }
 
+/** Devices destroyed by the test hook (`loseDeviceAtStep`): their 'destroyed' counts as a loss. */
+const simulatedLosses = new WeakSet<GPUDevice>();
+const watched = new WeakSet<GPUDevice>();
+
 /**
  * Calls `onLost` if the WebGPU device behind the current backend is lost (driver reset,
- * GPU process crash); a device destroyed on purpose (backend disposed) is not a loss.
+ * GPU process crash); a device destroyed on purpose (backend disposed) is not a loss, unless
+ * the test hook destroyed it to simulate one (`simulateDeviceLoss`).
  */
 export function watchDeviceLoss(onLost: (message: string) => void): void {
   if (tf.getBackend() !== 'webgpu') return;
   const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  void device?.lost.then((info) => {
+  // Once per device: a worker that returns to WebGPU arms the watch again.
+  if (!device || watched.has(device)) return;
+  watched.add(device);
+  void device.lost.then((info) => {
     if (info.reason !== 'destroyed') onLost(info.message || 'reason unknown');
+    else if (simulatedLosses.has(device)) onLost(`simulated by the test hook (${info.message || 'device destroyed'})`);
   });
+}
+
+/** Test hook: destroys the current WebGPU device as a real loss would end it. False when the backend is not WebGPU. */
+export function simulateDeviceLoss(): boolean {
+  if (tf.getBackend() !== 'webgpu') return false;
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  if (!device) return false;
+  simulatedLosses.add(device);
+  device.destroy();
+  return true;
 }

@@ -17,7 +17,8 @@ import { ExplorerProbe } from './explorer';
 import { loadingInfo } from './loading';
 import { pca2 } from './pca';
 import { createStudentKeeper } from './students';
-import { prepareStoredTeacher } from './teacherCard';
+import { forgetStoredTeachers, prepareStoredTeacher } from './teacherCard';
+import type { MoveHost, ResumeState, Resumer } from './resume';
 
 export interface EmbeddingOptions {
   /** A student picture at the first evaluation of each stage, every `everyEvals`-th after it, and at the stage's last. */
@@ -42,12 +43,16 @@ export interface WorkerHandlerOptions {
   embeddings?: EmbeddingOptions | false;
   /** Steps between validation evaluations (default: the experiment's, 4 × the report interval). */
   evalIntervalSteps?: number;
+  /** Checkpoints, and runs that move to another backend (resume.ts); without it a lost device ends the run. */
+  resume?: Resumer;
 }
 
 export interface WorkerHandler {
   handle(msg: WorkerRequest): Promise<void>;
-  /** Reports an error that did not come from a request (e.g. the GPU device was lost) and ends the run. */
+  /** Reports an error that did not come from a request and ends the run. */
   fail(error: unknown): Promise<void>;
+  /** The GPU device was lost: the run moves to the next backend from its last checkpoint (or ends, when none is left). */
+  deviceLost(message: string): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -75,6 +80,8 @@ interface RunSlot {
   lastFlushMs: number;
   /** The explorer panels' probe of this run, once the experiment exists. */
   explorer: ExplorerProbe | null;
+  /** Its last checkpoint and a move under way (resume.ts); null without `resume`. */
+  resume: ResumeState | null;
 }
 
 const DEFAULT_EMBEDDINGS: EmbeddingOptions = { everyEvals: 4, maxPoints: 300 };
@@ -104,7 +111,9 @@ export function toErrorEvent(e: unknown, runId: number | null): Extract<WorkerEv
 }
 
 export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandler {
-  const { post, assets, backend } = options;
+  const { post, assets } = options;
+  /** Changes when a run moves to another backend. */
+  let backend = options.backend;
   const now = options.now ?? (() => performance.now());
   const yieldToEventLoop = options.yieldToEventLoop ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
   const yieldEveryMs = options.yieldEveryMs ?? 25;
@@ -227,6 +236,7 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
       teacherPictureSent: false,
       lastFlushMs: now(),
       explorer: null,
+      resume: options.resume?.fresh() ?? null,
     };
     // The new run is current at once, so that its 'start' or 'step' queues while the old one winds down.
     current = slot;
@@ -235,30 +245,8 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
       // The old run's step in flight finishes and its tensors are freed before the new run allocates.
       if (previous) await retire(previous);
       if (slot.retired) return;
-      await prepareStoredTeacher(config.teacher, assets);
-      const problems = validateConfig(config);
-      if (problems.length > 0) throw new ConfigError(problems);
-      const exp = await createExperiment(
-        config,
-        assets,
-        { backend: backend.name, ...(options.evalIntervalSteps ? { evalIntervalSteps: options.evalIntervalSteps } : {}) },
-        {
-          onMetrics: (point) => {
-            slot.explorer?.onMetrics(point);
-            slot.pendingPoints.push(point);
-          },
-          onProgress: (progress) => (slot.pendingProgress = progress),
-          onEval: (point) => queueEval(slot, point),
-        },
-        (phase) => postFor(slot, { type: 'loading', runId, loading: loadingInfo(phase, config) }),
-      );
-      slot.exp = exp;
-      slot.explorer = new ExplorerProbe(exp, runId, (event) => postFor(slot, event));
-      if (!slot.retired) await slot.explorer.setup();
-      if (slot.retired) {
-        disposeSlot(slot);
-        return;
-      }
+      const exp = await build(slot);
+      if (!exp) return;
       postFor(slot, {
         type: 'prepared',
         runId,
@@ -274,9 +262,78 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
       setStatus(slot, 'ready');
       if (slot.startWhenReady) await run(slot);
     } catch (e) {
+      if (await movesInstead(slot)) return;
       await failSlot(slot, e);
     }
   }
+
+  /** Loads what the run needs and builds its experiment (and the explorer's probe) on the current backend; null if the run was retired meanwhile. */
+  async function build(slot: RunSlot): Promise<Experiment | null> {
+    const { runId, config } = slot;
+    await prepareStoredTeacher(config.teacher, assets);
+    const problems = validateConfig(config);
+    if (problems.length > 0) throw new ConfigError(problems);
+    const exp = await createExperiment(
+      config,
+      assets,
+      { backend: backend.name, ...(options.evalIntervalSteps ? { evalIntervalSteps: options.evalIntervalSteps } : {}) },
+      {
+        onMetrics: (point) => {
+          slot.explorer?.onMetrics(point);
+          slot.pendingPoints.push(point);
+        },
+        onProgress: (progress) => (slot.pendingProgress = progress),
+        onEval: (point) => queueEval(slot, point),
+      },
+      (phase) => postFor(slot, { type: 'loading', runId, loading: loadingInfo(phase, config) }),
+    );
+    slot.exp = exp;
+    slot.explorer = new ExplorerProbe(exp, runId, (event) => postFor(slot, event));
+    if (!slot.retired) await slot.explorer.setup();
+    if (slot.retired) {
+      disposeSlot(slot);
+      return null;
+    }
+    return exp;
+  }
+
+  /** An error that a device loss explains: the run moves (resume.ts) instead of failing. */
+  async function movesInstead(slot: RunSlot): Promise<boolean> {
+    if (!slot.resume || !options.resume) return false;
+    return slot.resume.moving !== null || (backend.name === 'webgpu' && (await options.resume.lossFollows(slot.resume)));
+  }
+
+  /** What a move to another backend (resume.ts) does to this handler's run and backend. */
+  const moveHost: MoveHost<RunSlot> = {
+    liveRun: () => (current && live(current) && current.resume ? current : null),
+    isLive: live,
+    abandonLoop: (slot) => (slot.loop = null),
+    release: (slot) => {
+      flush(slot);
+      disposeSlot(slot);
+    },
+    backend: () => backend,
+    adopt: (info) => {
+      backend = info;
+      // The teachers' weights lived on the old backend: they load again on the new one.
+      assets.forgetTeachers();
+      forgetStoredTeachers(assets);
+      post({ type: 'ready', backend, numTensors: tf.memory().numTensors });
+    },
+    fail: async (slot, error) => (slot ? failSlot(slot, error) : post(toErrorEvent(error, null))),
+    reload: (slot) => {
+      const startWhenReady = slot.startWhenReady;
+      // Not awaited: configure goes on into the run, and the next move must not wait for its end.
+      void configure(slot.runId, slot.config);
+      if (current) current.startWhenReady = startWhenReady;
+    },
+    rebuild: build,
+    postFor,
+    carryOn: (slot, wasRunning, exp) => {
+      if (wasRunning) void run(slot);
+      else if (slot.mode === 'paused') setStatus(slot, 'paused', `at step ${exp.globalStep} of ${exp.totalSteps}`);
+    },
+  };
 
   /** Reports `e` for the run (unless it was retired meanwhile) and frees it. */
   async function failSlot(slot: RunSlot, e: unknown): Promise<void> {
@@ -300,19 +357,22 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
     slot.mode = 'running';
     if (!slot.loop) {
       setStatus(slot, 'running', slot.target ? `${slot.target.remaining} step(s) of stage ${slot.target.stage}` : undefined);
-      slot.loop = loop(slot).finally(() => {
-        slot.loop = null;
-        if (slot.retired) disposeSlot(slot);
+      const ending: Promise<void> = loop(slot).finally(() => {
+        // A loop given up on a lost device may end after its successor started.
+        if (slot.loop === ending) slot.loop = null;
+        if (slot.retired && !slot.loop) disposeSlot(slot);
       });
+      slot.loop = ending;
     }
     return slot.loop;
   }
 
   async function loop(slot: RunSlot): Promise<void> {
     let lastYieldMs = now();
+    let exp: Experiment | null = null;
     try {
-      while (live(slot) && slot.mode === 'running' && slot.exp && slot.exp.stage !== 'done') {
-        const exp: Experiment = slot.exp;
+      while (live(slot) && slot.mode === 'running' && slot.exp && slot.exp.stage !== 'done' && !(slot.resume && options.resume?.halts(slot.resume, slot.exp))) {
+        exp = slot.exp;
         const target = slot.target;
         if (target) {
           if (exp.stage === 2 && target.stage === 1) target.remaining = 0;
@@ -324,6 +384,8 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
         }
         const stageBefore = exp.stage;
         await exp.step();
+        // The run moved to another backend meanwhile: this experiment is gone.
+        if (slot.exp !== exp) return;
         if (target && stageBefore === target.stage) {
           target.remaining -= 1;
           // Stage 1 is over: its steps cannot continue, and stage 2 is not what was asked for.
@@ -331,13 +393,14 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
         }
         if (slot.pendingEvals.length > 0) await drainEvals(slot);
         await slot.explorer?.drain();
+        if (slot.resume && options.resume) await options.resume.afterStep(slot.resume, exp);
         if (now() - slot.lastFlushMs >= flushEveryMs) flush(slot);
         if (now() - lastYieldMs >= yieldEveryMs) {
           await yieldToEventLoop();
           lastYieldMs = now();
         }
       }
-      if (!live(slot) || !slot.exp) return;
+      if (!live(slot) || !slot.exp || slot.resume?.moving || (exp !== null && slot.exp !== exp)) return;
       flush(slot);
       if (slot.exp.stage === 'done') {
         slot.mode = 'finished';
@@ -351,6 +414,7 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
         setStatus(slot, 'paused', `at step ${slot.exp.globalStep} of ${slot.exp.totalSteps}`);
       }
     } catch (e) {
+      if ((exp !== null && slot.exp !== exp) || (await movesInstead(slot))) return;
       await failSlot(slot, e);
     }
   }
@@ -412,6 +476,9 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
         slot.mode = 'finished';
         return retire(slot);
       }
+      case 'switch-backend':
+        if (!options.resume) throw new Error('This worker cannot switch backends during a run.');
+        return options.resume.move(moveHost, 'switched', msg.backend);
       case 'explorer-focus':
         forRun(msg.runId)?.explorer?.focus(msg.follow, msg.valIndex);
         return;
@@ -420,6 +487,11 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
         post(toErrorEvent(new Error(`Unknown request ${JSON.stringify(unreachable)}`), null));
       }
     }
+  }
+
+  async function failSlotOrPost(error: unknown): Promise<void> {
+    if (current) await failSlot(current, error);
+    else post(toErrorEvent(error, null));
   }
 
   return {
@@ -432,10 +504,14 @@ export function createWorkerHandler(options: WorkerHandlerOptions): WorkerHandle
         post(toErrorEvent(e, runId));
       }
     },
-    fail: async (error) => {
-      const slot = current;
-      if (slot) await failSlot(slot, error);
-      else post(toErrorEvent(error, null));
+    fail: failSlotOrPost,
+    deviceLost: async (message) => {
+      try {
+        if (options.resume) await options.resume.move(moveHost, 'device-lost', null, message);
+        else await failSlotOrPost(new Error(`The GPU device was lost: ${message}`));
+      } catch (e) {
+        await failSlotOrPost(e);
+      }
     },
     dispose: async () => {
       if (current) await retire(current);

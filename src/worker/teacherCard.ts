@@ -95,6 +95,11 @@ export function storedTeacherInfoOf(record: Pick<StoredTeacher, 'id' | 'title' |
 /** Stored teachers this worker has loaded into an asset cache (a cache keeps a teacher once). */
 const loadedInto = new WeakMap<AssetCache, Set<string>>();
 
+/** Forgets which stored teachers `assets` holds (after AssetCache.forgetTeachers: they load again). */
+export function forgetStoredTeachers(assets: AssetCache): void {
+  loadedInto.delete(assets);
+}
+
 /**
  * When `teacherId` names a stored teacher (`user:…`), reads it from IndexedDB, registers it
  * (so the config validator knows it) and puts the built teacher into `assets`. Throws

@@ -7,9 +7,10 @@ import * as tf from '@tensorflow/tfjs';
 import { httpFetchBytes } from '../core/data/loader';
 import { AssetCache } from '../core/run';
 import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
-import { BackendError, selectBackend, watchDeviceLoss } from './backend';
+import { BackendError, selectBackend, simulateDeviceLoss, tryBackend, watchDeviceLoss } from './backend';
 import { createWorkerHandler, toErrorEvent, type WorkerHandler } from './handler';
 import { selectByProbe } from './probe';
+import { movedBackendInfo, Resumer } from './resume';
 
 type InitRequest = Extract<WorkerRequest, { type: 'init' }>;
 
@@ -35,8 +36,26 @@ async function init(msg: InitRequest): Promise<WorkerHandler | null> {
       data: httpFetchBytes(new URL('data/', base).href),
       teachers: httpFetchBytes(new URL('teachers/', base).href),
     });
-    const h = createWorkerHandler({ post, assets, backend, ...(msg.options?.embeddings === false ? { embeddings: false } : {}) });
-    watchDeviceLoss((message) => void h.fail(new Error(`The GPU device was lost: ${message}`)));
+    let current = backend.name;
+    const onLost = (message: string) => void h.deviceLost(message);
+    // A lost device (or the user's switch) moves the run to the next backend, from its last checkpoint.
+    const resume = new Resumer(
+      {
+        startBackend: async (name, cause) => {
+          const attempt = await tryBackend(name, backendOptions);
+          if (!attempt.ok) return attempt;
+          const info = movedBackendInfo(name, cause, current, { ...(attempt.adapter ? { adapter: attempt.adapter } : {}), ...(attempt.software ? { software: true } : {}), ...(attempt.threads !== undefined ? { threads: attempt.threads } : {}) });
+          current = name;
+          watchDeviceLoss(onLost);
+          return { ok: true, info };
+        },
+        ...(msg.options?.loseDeviceAtStep ? { loseDeviceAtStep: msg.options.loseDeviceAtStep, loseDevice: () => void simulateDeviceLoss() } : {}),
+        ...(backend.probe ? { ranking: backend.probe } : {}),
+      },
+      () => performance.now(),
+    );
+    const h = createWorkerHandler({ post, assets, backend, resume, ...(msg.options?.embeddings === false ? { embeddings: false } : {}) });
+    watchDeviceLoss(onLost);
     post({ type: 'ready', backend, numTensors: tf.memory().numTensors });
     return h;
   } catch (e) {

@@ -17,7 +17,7 @@
  * Without augmentation the cached embeddings are used, as before.
  */
 import * as tf from '@tensorflow/tfjs';
-import { streamRng } from '../random';
+import { CountedRng } from '../random';
 
 export interface AugmentSpec {
   /** Largest translation in pixels, each axis drawn uniformly from −shift … shift (0: none). */
@@ -93,13 +93,14 @@ export function augmentImages(x: tf.Tensor4D, dy: tf.Tensor1D, dx: tf.Tensor1D, 
  * and draw nothing.
  */
 export class Augmenter {
-  private readonly rng: () => number;
+  /** Counted, so that a checkpoint can say where the stream is (core/trainer/checkpoint.ts). */
+  readonly stream: CountedRng;
 
   constructor(
     readonly spec: AugmentSpec,
     seed: number,
   ) {
-    this.rng = streamRng(seed, 'augment');
+    this.stream = new CountedRng(seed, 'augment');
   }
 
   get active(): boolean {
@@ -108,7 +109,7 @@ export class Augmenter {
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
     if (!this.active) return x;
-    const d = drawAugmentation(this.rng, x.shape[0], this.spec);
+    const d = drawAugmentation(this.stream.next, x.shape[0], this.spec);
     return tf.tidy(() => augmentImages(x, tf.tensor1d(d.dy, 'int32'), tf.tensor1d(d.dx, 'int32'), tf.tensor1d(d.flip, 'int32')));
   }
 }

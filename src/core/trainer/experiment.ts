@@ -8,7 +8,8 @@ import { accuracy, classCentres, confusionMatrix, measureTeacherLocalClassifier,
 import { autoConvGradient, type ConvGradientMode } from '../model/conv';
 import { ConvNet, IMAGE_SHAPE, type BatchMoments } from '../model/convnet';
 import type { Teacher } from '../model/teacher';
-import { shuffleInPlace, streamRng } from '../random';
+import { CountedRng, shuffleInPlace } from '../random';
+import { checkCheckpointFits, CHECKPOINT_FORMAT, checkpointKey, readTensorGroups, tensorsOf, type TrainingCheckpoint } from './checkpoint';
 import { mapInChunks, ReadbackCounter } from './evaluate';
 import { methodEntry, type BatchContext, type MethodEntry, type Objective } from './objectives';
 import { learningRateAt, Optimizer } from './optimizer';
@@ -86,7 +87,7 @@ export class Experiment {
   private readonly train: SplitTensors;
   private readonly val: SplitTensors;
   private readonly test: SplitTensors;
-  private readonly batchRng: () => number;
+  private readonly batchRng: CountedRng;
   /** Shifts and flips of the training batches (a no-op unless the config turns them on). */
   private readonly augmenter: Augmenter;
   private readonly evalIntervalSteps: number;
@@ -105,7 +106,7 @@ export class Experiment {
   private stageStartMs = 0;
   private stageMs: Record<StageId, number> = { 1: 0, 2: 0 };
   private measuredStepMs: number[] = [];
-  private readonly startMs: number;
+  private startMs: number;
 
   // Cached once per run: the teacher is frozen.
   private teacherTrainEmb: tf.Tensor2D;
@@ -136,7 +137,7 @@ export class Experiment {
     this.stage1Steps = this.method.stage1 ? config.stage1.epochs * this.stepsPerEpoch : 0;
     this.stage2Steps = config.stage2.epochs * this.stepsPerEpoch;
     this.stageValue = this.stage1Steps > 0 ? 1 : 2;
-    this.batchRng = streamRng(config.seed, 'batches');
+    this.batchRng = new CountedRng(config.seed, 'batches');
     this.augmenter = new Augmenter(config.augment, config.seed);
     this.evalIntervalSteps = options.evalIntervalSteps ?? config.runtime.reportIntervalSteps * 4;
     this.evalChunk = options.evalChunk ?? 128;
@@ -220,7 +221,7 @@ export class Experiment {
     if (this.order.length < this.batchSize) {
       this.order = shuffleInPlace(
         Array.from({ length: this.train.count }, (_, i) => i),
-        this.batchRng,
+        this.batchRng.next,
       );
     }
     return this.order.splice(0, this.batchSize);
@@ -538,6 +539,72 @@ export class Experiment {
       },
       readbacks: this.readbacks.count,
     };
+  }
+
+  /** True between reporting intervals (right after a step that reported): a checkpoint may be taken. */
+  get atReport(): boolean {
+    return this.stageValue !== 'done' && this.accumulatedSteps === 0 && this.accumulator === null;
+  }
+
+  /**
+   * The training state as plain data (checkpoint.ts), in one read-back counted like any other.
+   * Only between reporting intervals (`atReport`), so that nothing accumulated is lost.
+   */
+  async checkpoint(): Promise<TrainingCheckpoint> {
+    if (this.stageValue === 'done' || !this.atReport) throw new Error('A checkpoint is taken between reporting intervals of a running experiment.');
+    const stage = this.stageValue;
+    const opt = this.optimizer.stateTensors();
+    const [variables, best, ...slots] = await readTensorGroups([this.student.allVariables(), this.best?.snapshot ?? [], ...opt.slots.map((s) => s.variables)], (t) => this.readbacks.read(t));
+    const now = performance.now();
+    return {
+      format: CHECKPOINT_FORMAT,
+      configKey: checkpointKey(this.config),
+      stage,
+      stageStep: this.stageStep,
+      globalStep: this.globalStep,
+      variables,
+      optimizer: { steps: opt.steps, slots: opt.slots.map((s, i) => ({ group: s.group, values: slots[i] })) },
+      best: this.best ? { score: this.best.score, step: this.best.step, variables: best } : null,
+      batchDraws: this.batchRng.draws,
+      batchOrder: [...this.order],
+      augmentDraws: this.augmenter.stream.draws,
+      ...(this.stage1Summary ? { stage1Summary: structuredClone(this.stage1Summary) } : {}),
+      stageMs: { ...this.stageMs },
+      stageElapsedMs: now - this.stageStartMs,
+      elapsedMs: now - this.startMs,
+      measuredStepMs: this.measuredStepMs.slice(-10),
+      metrics: structuredClone(this.metrics),
+      evals: structuredClone(this.evals),
+      readbacks: this.readbacks.count,
+    };
+  }
+
+  /** Continues from `checkpoint` (taken on any backend): call on a freshly created experiment of the same config. */
+  restore(checkpoint: TrainingCheckpoint): void {
+    const vars = this.student.allVariables();
+    const shapes = vars.map((v) => v.shape);
+    checkCheckpointFits(checkpoint, this.config, shapes);
+    if (this.globalStep !== 0 || this.batchRng.draws !== 0) throw new Error('A checkpoint restores only into a freshly created experiment.');
+    const values = tensorsOf(checkpoint.variables, shapes);
+    this.student.restore(values);
+    values.forEach((t) => t.dispose());
+    this.optimizer.importState(checkpoint.optimizer);
+    this.best = checkpoint.best ? { score: checkpoint.best.score, step: checkpoint.best.step, snapshot: tensorsOf(checkpoint.best.variables, shapes) } : null;
+    this.stageValue = checkpoint.stage;
+    this.stageStep = checkpoint.stageStep;
+    this.batchRng.skipTo(checkpoint.batchDraws);
+    this.order = [...checkpoint.batchOrder];
+    this.augmenter.stream.skipTo(checkpoint.augmentDraws);
+    this.stage1Summary = checkpoint.stage1Summary ? structuredClone(checkpoint.stage1Summary) : undefined;
+    this.stageMs = { ...checkpoint.stageMs };
+    const now = performance.now();
+    this.stageStartMs = now - checkpoint.stageElapsedMs;
+    this.intervalStartMs = now;
+    this.startMs = now - checkpoint.elapsedMs;
+    this.measuredStepMs = [...checkpoint.measuredStepMs];
+    this.metrics.splice(0, this.metrics.length, ...structuredClone(checkpoint.metrics));
+    this.evals.splice(0, this.evals.length, ...structuredClone(checkpoint.evals));
+    this.readbacks.count += checkpoint.readbacks;
   }
 
   /** Images in the run's train, validation and test splits. */

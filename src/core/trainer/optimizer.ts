@@ -22,8 +22,20 @@ export interface OptimizerSpec {
  * first use and freed by dispose(). A group keeps its variables within a stage (the
  * trainer makes a new optimiser per stage); a group whose make-up changes starts fresh state.
  */
+/**
+ * An optimiser's state as plain data (a checkpoint's part): the update count (Adam's bias
+ * correction) and each group's slot vectors [P] (momentum; Adam's m and s), by group index.
+ */
+export interface OptimizerState {
+  steps: number;
+  slots: { group: number; values: Float32Array[] }[];
+}
+
 export class Optimizer {
-  private readonly slots = new Map<string, tf.Variable[]>();
+  /** By key `group:variable names`; the names are a run's own, so exported state is keyed by group index. */
+  private readonly slots = new Map<string, { group: number; variables: tf.Variable[] }>();
+  /** Imported slot values waiting for their group's first update (names are only known then). */
+  private pending = new Map<number, Float32Array[]>();
   private steps = 0;
 
   constructor(private readonly spec: OptimizerSpec) {}
@@ -41,7 +53,7 @@ export class Optimizer {
         if (present.length === 0) return;
         const w = flatten(present);
         const g = flatten(present.map((v) => grads[v.name]));
-        const next = this.update(`${index}:${present.map((v) => v.name).join(',')}`, w, g, learningRate);
+        const next = this.update(index, `${index}:${present.map((v) => v.name).join(',')}`, w, g, learningRate);
         let offset = 0;
         for (const v of present) {
           v.assign(present.length === 1 ? tf.reshape(next, v.shape) : tf.reshape(tf.slice(next, [offset], [v.size]), v.shape));
@@ -52,18 +64,18 @@ export class Optimizer {
   }
 
   /** The updated parameters [P] of one group, from its parameters w [P] and gradient ∇ [P]. */
-  private update(key: string, w: tf.Tensor1D, grad: tf.Tensor1D, learningRate: number): tf.Tensor1D {
+  private update(group: number, key: string, w: tf.Tensor1D, grad: tf.Tensor1D, learningRate: number): tf.Tensor1D {
     const { kind, momentum, nesterov, weightDecay } = this.spec;
     const g = weightDecay > 0 ? tf.add(grad, tf.mul(w, weightDecay)) : grad;
     if (kind === 'sgd') {
       if (momentum === 0) return tf.sub(w, tf.mul(g, learningRate));
-      const [buf] = this.slot(key, w.size, 1);
+      const [buf] = this.slot(group, key, w.size, 1);
       const next = tf.add(tf.mul(buf, momentum), g);
       buf.assign(next);
       const step = nesterov ? tf.add(g, tf.mul(next, momentum)) : next;
       return tf.sub(w, tf.mul(step, learningRate));
     }
-    const [m, s] = this.slot(key, w.size, 2);
+    const [m, s] = this.slot(group, key, w.size, 2);
     const b1 = 0.9;
     const b2 = 0.999;
     m.assign(tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)));
@@ -73,18 +85,39 @@ export class Optimizer {
     return tf.sub(w, tf.mul(tf.div(mHat, tf.add(tf.sqrt(sHat), 1e-8)), learningRate));
   }
 
-  private slot(key: string, size: number, count: number): tf.Variable[] {
+  private slot(group: number, key: string, size: number, count: number): tf.Variable[] {
     let s = this.slots.get(key);
     if (!s) {
-      s = Array.from({ length: count }, () => tf.variable(tf.zeros([size]), false));
+      const imported = this.pending.get(group);
+      this.pending.delete(group);
+      const fits = imported !== undefined && imported.length === count && imported.every((v) => v.length === size);
+      s = { group, variables: Array.from({ length: count }, (_, i) => tf.variable(fits ? tf.tensor1d(imported[i]) : tf.zeros([size]), false)) };
       this.slots.set(key, s);
     }
-    return s;
+    return s.variables;
+  }
+
+  /**
+   * The slot variables by group, in creation order, to be read back by the caller (owned by
+   * the optimiser: read, never dispose), with the update count.
+   */
+  stateTensors(): { steps: number; slots: { group: number; variables: tf.Variable[] }[] } {
+    return { steps: this.steps, slots: [...this.slots.values()] };
+  }
+
+  /**
+   * Takes a checkpoint's state: the update count now, each group's slots at that group's next
+   * update (a slot whose size no longer fits starts from zeros). Call on a fresh optimiser.
+   */
+  importState(state: OptimizerState): void {
+    this.steps = state.steps;
+    this.pending = new Map(state.slots.map((s) => [s.group, s.values]));
   }
 
   dispose(): void {
-    for (const s of this.slots.values()) s.forEach((t) => t.dispose());
+    for (const s of this.slots.values()) s.variables.forEach((t) => t.dispose());
     this.slots.clear();
+    this.pending.clear();
   }
 }
 

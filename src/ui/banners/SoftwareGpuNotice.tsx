@@ -5,7 +5,8 @@ import { isLive, switchBackend } from '../run/actions';
 /**
  * Shown when the GPU backend renders in software (SwiftShader, llvmpipe): there is no
  * hardware acceleration, and WebAssembly trains tens of times faster. One click restarts the
- * worker there (between runs) and puts backend=wasm in the link.
+ * worker there and puts backend=wasm in the link (during a run, once confirmed, the run
+ * continues there from its last checkpoint).
  */
 export function SoftwareGpuNotice() {
   const backend = useRunStore((s) => s.backend);
@@ -19,7 +20,7 @@ export function SoftwareGpuNotice() {
         <strong>No GPU acceleration:</strong> {backend.name === 'webgpu' ? 'WebGPU' : 'WebGL'} runs in software here
         {backend.adapter ? ` (${backend.adapter})` : ''}, and WebAssembly trains tens of times faster.
       </span>
-      <button type="button" className="button button--secondary" data-testid="use-wasm" onClick={() => switchBackend('wasm')} disabled={busy} title={busy ? 'Stop the run first' : 'Restart the training worker on WebAssembly (backend=wasm)'}>
+      <button type="button" className="button button--secondary" data-testid="use-wasm" onClick={() => switchBackend('wasm')} title={busy ? 'Continue the run on WebAssembly from its last checkpoint (backend=wasm)' : 'Restart the training worker on WebAssembly (backend=wasm)'}>
         Use WebAssembly
       </button>
     </div>

@@ -1,6 +1,7 @@
 import { isHidden, useConfigStore } from '../../state/configStore';
 import { useRunStore } from '../../state/runStore';
 import { isLive, remeasureBackend } from '../run/actions';
+import { BackendSwitch } from '../resume/BackendSwitch';
 
 /** Which tfjs backend trains (and why), the adapter, ms per step and live tensors. */
 export function RuntimeBadge() {
@@ -29,6 +30,7 @@ export function RuntimeBadge() {
           </span>
         )}
       </span>
+      <BackendSwitch />
       <span className="runtime__reason" data-testid="backend-reason">
         {backend ? [backend.adapter, backend.reason].filter(Boolean).join(' · ') : 'Loading the training worker'}
       </span>

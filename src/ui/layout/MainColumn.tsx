@@ -1,5 +1,6 @@
 import { isHidden, useConfigStore } from '../../state/configStore';
 import { ErrorBanner } from '../banners/ErrorBanner';
+import { ResumeNotice } from '../resume/ResumeNotice';
 import { HealthBanner } from '../health/HealthBanner';
 import { RunCaption } from '../labels/RunCaption';
 import { FinalResults } from '../charts/FinalResults';
@@ -26,6 +27,7 @@ export function MainColumn() {
       <main className="main" id="main" tabIndex={-1}>
         <RunPanel />
         <ErrorBanner />
+        <ResumeNotice />
         <HealthBanner />
         <RunCaption />
         <ExportBar />
@@ -41,6 +43,7 @@ export function MainColumn() {
     <main className="main main--present" id="main" tabIndex={-1}>
       <RunPanel />
       <ErrorBanner />
+      <ResumeNotice />
       {!(hideResults && hideCompare) && (
         <section className="present-top" aria-label="Headline">
           {!hideResults && <FinalResults />}

@@ -9,6 +9,7 @@ import { selectCanRun, useConfigStore } from '../../state/configStore';
 import type { ControlAction } from '../../state/controls/runControls';
 import { useRunStore } from '../../state/runStore';
 import type { BackendName, RunStatus } from '../../protocol/messages';
+import { switchQuestion } from '../../protocol/resume';
 
 const LIVE: readonly RunStatus[] = ['loading', 'ready', 'running', 'paused'];
 
@@ -32,13 +33,14 @@ export function toggleRunPause(): void {
 }
 
 /**
- * Restarts the training worker on `backend` and records it in the link (`backend=`), so that
- * the copied link trains there too. Only between runs: a fresh worker starts empty.
+ * Moves training to `backend` and records it in the link (`backend=`), so that the copied link
+ * trains there too. Between runs a fresh worker starts there, silently; during a run, once the
+ * user confirms, the run continues there from its last checkpoint.
  */
-export function switchBackend(backend: BackendName): void {
-  if (useRunStore.getState().runs.some((r) => isLive(r.status))) return;
+export function switchBackend(backend: BackendName, confirm: (question: string) => boolean = (q) => window.confirm(q)): void {
+  if (useRunStore.getState().runs.some((r) => isLive(r.status)) && !confirm(switchQuestion(backend))) return;
   useConfigStore.getState().setBackend(backend);
-  bridge.init(backend);
+  bridge.switchBackend(backend);
 }
 
 /** Measures every backend again in a fresh worker and uses the fastest (between runs). */

@@ -1,0 +1,43 @@
+/**
+ * A run that survives its backend: when the WebGPU device is lost, or the user switches the
+ * backend during a run, the worker moves the run to another backend and continues it from its
+ * last training checkpoint (core/trainer/checkpoint.ts). What is pure about that lives here:
+ * which backend comes next, and the notice the user reads.
+ */
+import type { BackendInfo, BackendName } from './messages';
+import { BACKEND_LABELS, BACKEND_PREFERENCE } from './probe';
+
+/** Why a run moved to another backend. */
+export type ResumeCause = 'device-lost' | 'switched';
+
+/**
+ * Backends to fall back to from `current`, best first: the probe's ranking (measured step
+ * time, fastest first) when the backend was chosen by measurement, then the backends it did
+ * not time in the fixed order WebGPU → WebGL → WebAssembly → CPU. `current` and the
+ * `unusable` ones (a lost device, a backend that failed to start) are left out.
+ */
+export function fallbackOrder(current: BackendInfo, unusable: readonly BackendName[] = []): BackendName[] {
+  const measured = (current.probe?.measurements ?? [])
+    .filter((m): m is typeof m & { stepMs: number } => m.stepMs !== undefined && Number.isFinite(m.stepMs) && m.stepMs > 0)
+    .sort((a, b) => a.stepMs - b.stepMs)
+    .map((m) => m.backend);
+  const ranked = [...measured, ...BACKEND_PREFERENCE.filter((b) => !measured.includes(b))];
+  return ranked.filter((b) => b !== current.name && !unusable.includes(b));
+}
+
+/** A backend's name for the user ("WebAssembly", "CPU (plain JavaScript)"). */
+export const backendLabel = (name: BackendName): string => BACKEND_LABELS[name];
+
+/** The confirmation asked before switching during a run. */
+export const switchQuestion = (backend: BackendName): string => `Switch to ${backendLabel(backend)}? The run continues from its last checkpoint.`;
+
+/**
+ * The notice shown on the run: e.g. "The GPU device was lost at step 37; the run continues
+ * from step 35 on WebAssembly", or "Switched to CPU (plain JavaScript) at step 12; the run
+ * continues from step 10". `fromStep` 0: no checkpoint yet, the run starts over.
+ */
+export function resumeNotice(cause: ResumeCause, atStep: number, fromStep: number, backend: BackendName): string {
+  const label = backendLabel(backend);
+  const from = fromStep > 0 ? `continues from step ${fromStep}` : 'starts over from step 0 (no checkpoint yet)';
+  return cause === 'device-lost' ? `The GPU device was lost at step ${atStep}; the run ${from} on ${label}` : `Switched to ${label} at step ${atStep}; the run ${from}`;
+}
