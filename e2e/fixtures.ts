@@ -67,6 +67,8 @@ export interface MainThreadTask {
   startMs: number;
   wallMs: number;
   cpuMs: number;
+  /** Time spent inside the task in V8 garbage collections (MajorGC and MinorGC events, wall time). */
+  gcMs: number;
 }
 
 /**
@@ -83,9 +85,14 @@ export function mainThreadTasks(trace: Buffer, minWallMs = 50): MainThreadTask[]
     .map((m) => ({ m, busy: events.filter((e) => e.pid === m.pid && e.tid === m.tid && e.name === 'RunTask').reduce((a, e) => a + (e.dur ?? 0), 0) }))
     .sort((a, b) => b.busy - a.busy)[0]?.m;
   if (!busiest) return [];
+  const gcs = events.filter((e) => e.pid === busiest.pid && e.tid === busiest.tid && (e.name === 'MajorGC' || e.name === 'MinorGC') && e.ph === 'X');
   return events
     .filter((e) => e.pid === busiest.pid && e.tid === busiest.tid && e.name === 'RunTask' && e.ph === 'X' && (e.dur ?? 0) / 1000 > minWallMs)
-    .map((e) => ({ startMs: e.ts / 1000, wallMs: (e.dur ?? 0) / 1000, cpuMs: (e.tdur ?? e.dur ?? 0) / 1000 }))
+    .map((e) => {
+      const end = e.ts + (e.dur ?? 0);
+      const gcMs = gcs.filter((g) => g.ts >= e.ts && g.ts < end).reduce((a, g) => a + (g.dur ?? 0), 0) / 1000;
+      return { startMs: e.ts / 1000, wallMs: (e.dur ?? 0) / 1000, cpuMs: (e.tdur ?? e.dur ?? 0) / 1000, gcMs };
+    })
     .sort((a, b) => a.startMs - b.startMs);
 }
 

@@ -11,17 +11,26 @@ import { BACKEND_LABELS, BACKEND_PREFERENCE } from './probe';
 export type ResumeCause = 'device-lost' | 'switched';
 
 /**
+ * The untimed order after a GPU that rendered in software was lost: the machine has no usable
+ * GPU, so WebGL most likely renders in software too, and WebAssembly trained 23–48× faster
+ * than either wherever we measured it (the probe skips them for the same reason).
+ */
+const SOFTWARE_FALLBACK: readonly BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
+
+/**
  * Backends to fall back to from `current`, best first: the probe's ranking (measured step
  * time, fastest first) when the backend was chosen by measurement, then the backends it did
- * not time in the fixed order WebGPU → WebGL → WebAssembly → CPU. `current` and the
- * `unusable` ones (a lost device, a backend that failed to start) are left out.
+ * not time in the fixed order WebGPU → WebGL → WebAssembly → CPU (WebAssembly first when
+ * `current` rendered in software). `current` and the `unusable` ones (a lost device, a
+ * backend that failed to start) are left out.
  */
 export function fallbackOrder(current: BackendInfo, unusable: readonly BackendName[] = []): BackendName[] {
   const measured = (current.probe?.measurements ?? [])
     .filter((m): m is typeof m & { stepMs: number } => m.stepMs !== undefined && Number.isFinite(m.stepMs) && m.stepMs > 0)
     .sort((a, b) => a.stepMs - b.stepMs)
     .map((m) => m.backend);
-  const ranked = [...measured, ...BACKEND_PREFERENCE.filter((b) => !measured.includes(b))];
+  const order = current.software ? SOFTWARE_FALLBACK : BACKEND_PREFERENCE;
+  const ranked = [...measured, ...order.filter((b) => !measured.includes(b))];
   return ranked.filter((b) => b !== current.name && !unusable.includes(b));
 }
 

@@ -222,4 +222,9 @@ describe('fallbackOrder', () => {
     const probe = { format: 1, fingerprint: '', measuredAt: 0, choice: 'webgpu' as const, reason: '', probeMs: 0, cached: false, measurements: [{ backend: 'wasm' as const, stepMs: 30 }, { backend: 'webgpu' as const, stepMs: 10 }, { backend: 'webgl' as const, stepMs: 50 }] };
     expect(fallbackOrder({ name: 'webgpu', reason: '', forced: false, probe })).toEqual(['wasm', 'webgl', 'cpu']);
   });
+
+  it('tries WebAssembly before WebGL when the lost GPU rendered in software', () => {
+    expect(fallbackOrder({ name: 'webgpu', reason: '', forced: true, software: true })).toEqual(['wasm', 'webgl', 'cpu']);
+    expect(fallbackOrder({ name: 'webgpu', reason: '', forced: true, software: true }, ['wasm'])).toEqual(['webgl', 'cpu']);
+  });
 });
