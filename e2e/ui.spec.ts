@@ -96,8 +96,21 @@ test.describe('on the dev server', () => {
     await explorer.expectWorkerTriplets();
     await explorer.expectLocalAndAffinity(2, 5, '8 looks like');
     const record = (await playground.activeRun())!;
-    expect(record.metrics.filter((m) => m.stage === 1).length).toBeGreaterThan(0);
-    expect(record.metrics.filter((m) => m.stage === 2).length).toBeGreaterThan(0);
+    // The worker chose WebGPU by the fixed order, on SwiftShader, and trained both stages there:
+    // one point per step, finite losses, evaluations in both stages, the embedding pictures.
+    const backend = await playground.backend();
+    expect(backend).toMatchObject({ name: 'webgpu', forced: false });
+    expect(backend.adapter ?? '').toMatch(/swiftshader/i);
+    const { stage1Steps, stage2Steps } = record.prepared!;
+    expect(stage1Steps).toBeGreaterThan(0);
+    expect(stage2Steps).toBeGreaterThan(0);
+    expect(record.metrics.map((p) => p.step)).toEqual(Array.from({ length: stage1Steps + stage2Steps }, (_, i) => i + 1));
+    expect(record.metrics.filter((m) => m.stage === 1)).toHaveLength(stage1Steps);
+    expect(record.metrics.every((p) => Number.isFinite(p.loss))).toBe(true);
+    expect(new Set(record.evals.map((e) => e.stage))).toEqual(new Set([1, 2]));
+    expect(record.embeddings.student?.points.length).toBeGreaterThan(0);
+    expect(record.embeddings.teacher?.points.length).toBeGreaterThan(0);
+    expect(record.result!.final.steps).toBe(stage2Steps);
     console.log(`[webgpu flow] ${record.prepared!.stage1Steps} + ${record.prepared!.stage2Steps} steps in ${((record.result?.timing.totalMs ?? 0) / 1000).toFixed(1)} s`);
     await expectFinishedRunShown(charts, runId);
     await expect(runPanel.stage2Progress).toHaveAttribute('data-done', String(record.prepared!.stage2Steps));
