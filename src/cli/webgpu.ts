@@ -7,7 +7,7 @@
  * Dawn's robustness stays on, as in the browser (without it the stage-1 loss went NaN).
  */
 import * as tf from '@tensorflow/tfjs';
-import { setWebGpuSoftwareAdapter } from '../core/model/conv';
+import { isSoftwareAdapter, setWebGpuSoftwareAdapter } from '../core/model/conv';
 
 /** The outcome of starting the backend: the adapter in words, or why it could not start. */
 export type NodeWebGpuStart = { ok: true; adapter: string; software: boolean } | { ok: false; why: string };
@@ -80,7 +80,7 @@ async function start(): Promise<NodeWebGpuStart> {
   } finally {
     console.warn = warn;
   }
-  const software = info?.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe/i.test(`${info?.architecture ?? ''} ${info?.description ?? ''}`);
+  const software = isSoftwareAdapter(info);
   setWebGpuSoftwareAdapter(software);
   // As in the browser (worker/backend.ts): the separate im2col shader for software adapters only.
   if (software) tf.env().set('WEBGPU_CONV_SEPARATE_IM2COL_SHADER', true);

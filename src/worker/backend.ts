@@ -11,7 +11,7 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendInfo, BackendName } from '../protocol/messages';
 import { BACKEND_LABELS as LABEL } from '../protocol/probe';
-import { setWebGpuSoftwareAdapter } from '../core/model/conv';
+import { isSoftwareAdapter, setWebGpuSoftwareAdapter } from '../core/model/conv';
 
 const DEFAULT_ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
 
@@ -69,10 +69,6 @@ export function adapterText(info: GPUAdapterInfo | undefined): string | undefine
   return text.length > 0 ? text : undefined;
 }
 
-/** A WebGPU adapter that renders in software (SwiftShader, a fallback adapter). */
-export function isSoftwareAdapter(info: GPUAdapterInfo | undefined): boolean {
-  return info?.architecture === 'swiftshader' || info?.isFallbackAdapter === true || /swiftshader|llvmpipe/i.test(info?.description ?? '');
-}
 
 async function tryWebGpu(options: BackendOptions): Promise<Attempt> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;

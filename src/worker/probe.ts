@@ -18,7 +18,8 @@ import { trainSupervised } from '../core/trainer/supervised';
 import { DEFAULT_CONFIG } from '../protocol/config';
 import type { BackendInfo, BackendName } from '../protocol/messages';
 import { decideBackend, fingerprintKey, PROBE_FORMAT, softwareSkipReason, validCachedProbe, type ProbeFingerprint, type ProbeInit, type ProbeMeasurement, type ProbeRecord } from '../protocol/probe';
-import { adapterText, isSoftwareAdapter, tryBackend, type Attempt, type BackendOptions } from './backend';
+import { isSoftwareAdapter } from '../core/model/conv';
+import { adapterText, tryBackend, type Attempt, type BackendOptions } from './backend';
 
 export interface ProbeSpec {
   /** Images per probe step. */

@@ -22,6 +22,14 @@ export type ConvGradientMode = 'native' | 'matmul' | 'swapped';
 export const WEBGPU_SOFTWARE_ADAPTER = 'REFILLED_WEBGPU_SOFTWARE_ADAPTER';
 tf.env().registerFlag(WEBGPU_SOFTWARE_ADAPTER, () => false);
 
+/**
+ * A WebGPU adapter that renders in software: a fallback adapter, or SwiftShader, llvmpipe or
+ * lavapipe by its architecture or description. One rule for the worker and the Node CLI.
+ */
+export function isSoftwareAdapter(info: Partial<GPUAdapterInfo> | undefined): boolean {
+  return info?.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe/i.test(`${info?.architecture ?? ''} ${info?.description ?? ''}`);
+}
+
 /** Records whether the WebGPU adapter just started renders in software (see autoConvGradient). */
 export function setWebGpuSoftwareAdapter(software: boolean): void {
   tf.env().set(WEBGPU_SOFTWARE_ADAPTER, software);

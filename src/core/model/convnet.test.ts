@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { autoConvGradient, conv3x3, maxPool2x2, setWebGpuSoftwareAdapter, WEBGPU_SOFTWARE_ADAPTER, type ConvGradientMode } from './conv';
+import { autoConvGradient, conv3x3, isSoftwareAdapter, maxPool2x2, setWebGpuSoftwareAdapter, WEBGPU_SOFTWARE_ADAPTER, type ConvGradientMode } from './conv';
 import { ConvNet, blockChannels } from './convnet';
 
 beforeAll(async () => {
@@ -90,3 +90,14 @@ describe('autoConvGradient', () => {
     }
   });
 });
+
+describe('isSoftwareAdapter', () => {
+  it('knows a software adapter by its flag, architecture or description', () => {
+    expect(isSoftwareAdapter({ architecture: 'swiftshader', description: '' })).toBe(true);
+    expect(isSoftwareAdapter({ description: 'llvmpipe (LLVM 15.0.6, 256 bits)' })).toBe(true);
+    expect(isSoftwareAdapter({ isFallbackAdapter: true })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'nvidia', architecture: '', description: 'NVIDIA H100 80GB HBM3' })).toBe(false);
+    expect(isSoftwareAdapter(undefined)).toBe(false);
+  });
+});
+
