@@ -1,0 +1,176 @@
+/**
+ * Fused training kernels: what each computes, in one place. A training step of a small
+ * student is bound by the number of kernels it dispatches, not by its arithmetic (on a
+ * real GPU each dispatch costs about 0.1 ms of JavaScript and queueing; on wasm each has a
+ * fixed cost too), and tfjs runs every per-channel operation of batch normalisation, every
+ * term of an optimiser update and every moving average as a kernel of its own. These
+ * kernels do each of those in one pass.
+ *
+ * Layout: a tensor x of shape [..., C] is row-major, so element i belongs to channel i mod C
+ * and N = size / C elements share a channel. Everything is float32.
+ *
+ * The reference implementations below (plain loops over Float32Arrays) are the cpu and wasm
+ * kernels themselves, and the yardstick of the GPU kernels' tests.
+ */
+
+/** Kernel names, registered for every backend that has an implementation (see index.ts). */
+export const KERNELS = {
+  /** {x [..., C]} → [2, C]: row 0 the mean per channel, row 1 the biased variance mean((x − μ)²). */
+  bnMoments: 'RefilledBnMoments',
+  /** {x [..., C], moments [2, C], gamma [C], beta [C]}, {epsilon} → like x: relu(γ·x̂ + β), x̂ = (x − μ)/sqrt(σ² + ε). */
+  bnReluForward: 'RefilledBnReluForward',
+  /** {dy, x, moments, gamma, beta}, {epsilon} → [2, C]: row 0 Σ dz (dβ), row 1 Σ dz·x̂ (dγ), dz = dy where γ·x̂ + β > 0, else 0. */
+  bnReluGradSums: 'RefilledBnReluGradSums',
+  /** {dy, x, moments, gamma, beta, sums [2, C]}, {epsilon} → like x: dx = γ/sqrt(σ² + ε) · (dz − sums₀/N − x̂·sums₁/N). */
+  bnReluGradInput: 'RefilledBnReluGradInput',
+  /** {average [C], moments [2, C]}, {row, momentum} → [C]: momentum·average + (1 − momentum)·moments[row]. */
+  movingAverage: 'RefilledMovingAverage',
+  /** {velocity [P], gradient [P], weights [P]}, {momentum, weightDecay} → [P]: v' = μ·v + g + wd·w. */
+  sgdVelocity: 'RefilledSgdVelocity',
+  /**
+   * {weights [P], gradient [P], velocity [P] (the new one, v')}, {learningRate, momentum, weightDecay, nesterov}
+   * → [P]: w − lr·(g + wd·w + μ·v') with Nesterov momentum, else w − lr·v'.
+   */
+  sgdWeights: 'RefilledSgdWeights',
+  /**
+   * {dy [B, H/2, W/2, C], x [B, H, W, C], y [B, H/2, W/2, C] (the pool's output)} → like x:
+   * dx[b, h, w, c] = dy[b, ⌊h/2⌋, ⌊w/2⌋, c] where x[b, h, w, c] = y[b, ⌊h/2⌋, ⌊w/2⌋, c], else 0
+   * (2×2 max pool, stride 2, 'valid', H and W even; every tied maximum gets dy).
+   */
+  maxPoolGrad2x2: 'RefilledMaxPoolGrad2x2',
+} as const;
+
+export type FusedKernelName = (typeof KERNELS)[keyof typeof KERNELS];
+
+export interface BnAttrs {
+  epsilon: number;
+}
+export interface MovingAverageAttrs {
+  row: number;
+  momentum: number;
+}
+export interface SgdVelocityAttrs {
+  momentum: number;
+  weightDecay: number;
+}
+export interface SgdWeightsAttrs {
+  learningRate: number;
+  momentum: number;
+  weightDecay: number;
+  nesterov: boolean;
+}
+
+/** [2, C] per-channel mean and biased variance of x (C channels, last axis), two passes. */
+export function bnMoments(x: Float32Array, c: number): Float32Array {
+  const n = x.length / c;
+  const out = new Float32Array(2 * c);
+  const sum = new Float64Array(c);
+  for (let i = 0; i < x.length; i++) sum[i % c] += x[i];
+  for (let k = 0; k < c; k++) out[k] = sum[k] / n;
+  const sq = new Float64Array(c);
+  for (let i = 0; i < x.length; i++) {
+    const d = x[i] - out[i % c];
+    sq[i % c] += d * d;
+  }
+  for (let k = 0; k < c; k++) out[c + k] = sq[k] / n;
+  return out;
+}
+
+/** Per-channel scale 1/sqrt(σ² + ε) from moments [2, C]. */
+function inverseStd(moments: Float32Array, c: number, epsilon: number): Float32Array {
+  const inv = new Float32Array(c);
+  for (let k = 0; k < c; k++) inv[k] = 1 / Math.sqrt(moments[c + k] + epsilon);
+  return inv;
+}
+
+/** relu(γ·(x − μ)/sqrt(σ² + ε) + β), like x. */
+export function bnReluForward(x: Float32Array, moments: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number): Float32Array {
+  const c = gamma.length;
+  const inv = inverseStd(moments, c, epsilon);
+  const y = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const k = i % c;
+    const z = gamma[k] * (x[i] - moments[k]) * inv[k] + beta[k];
+    y[i] = z > 0 ? z : 0;
+  }
+  return y;
+}
+
+/** [2, C]: Σ dz and Σ dz·x̂ per channel (dz: dy through the ReLU). */
+export function bnReluGradSums(dy: Float32Array, x: Float32Array, moments: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number): Float32Array {
+  const c = gamma.length;
+  const inv = inverseStd(moments, c, epsilon);
+  const dBeta = new Float64Array(c);
+  const dGamma = new Float64Array(c);
+  for (let i = 0; i < x.length; i++) {
+    const k = i % c;
+    const xhat = (x[i] - moments[k]) * inv[k];
+    if (gamma[k] * xhat + beta[k] > 0) {
+      dBeta[k] += dy[i];
+      dGamma[k] += dy[i] * xhat;
+    }
+  }
+  const out = new Float32Array(2 * c);
+  for (let k = 0; k < c; k++) {
+    out[k] = dBeta[k];
+    out[c + k] = dGamma[k];
+  }
+  return out;
+}
+
+/** dx = γ/sqrt(σ² + ε) · (dz − Σdz/N − x̂·Σ(dz·x̂)/N), like x. */
+export function bnReluGradInput(dy: Float32Array, x: Float32Array, moments: Float32Array, gamma: Float32Array, beta: Float32Array, sums: Float32Array, epsilon: number): Float32Array {
+  const c = gamma.length;
+  const n = x.length / c;
+  const inv = inverseStd(moments, c, epsilon);
+  const dx = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const k = i % c;
+    const xhat = (x[i] - moments[k]) * inv[k];
+    const dz = gamma[k] * xhat + beta[k] > 0 ? dy[i] : 0;
+    dx[i] = gamma[k] * inv[k] * (dz - sums[k] / n - xhat * (sums[c + k] / n));
+  }
+  return dx;
+}
+
+/** momentum·average + (1 − momentum)·moments[row], [C]. */
+export function movingAverage(average: Float32Array, moments: Float32Array, { row, momentum }: MovingAverageAttrs): Float32Array {
+  const c = average.length;
+  const out = new Float32Array(c);
+  for (let k = 0; k < c; k++) out[k] = momentum * average[k] + (1 - momentum) * moments[row * c + k];
+  return out;
+}
+
+/** v' = μ·v + g + wd·w, [P]. */
+export function sgdVelocity(velocity: Float32Array, gradient: Float32Array, weights: Float32Array, { momentum, weightDecay }: SgdVelocityAttrs): Float32Array {
+  const out = new Float32Array(velocity.length);
+  for (let i = 0; i < out.length; i++) out[i] = momentum * velocity[i] + (gradient[i] + weightDecay * weights[i]);
+  return out;
+}
+
+/** w − lr·(g + wd·w + μ·v') (Nesterov) or w − lr·v', [P]. */
+export function sgdWeights(weights: Float32Array, gradient: Float32Array, velocity: Float32Array, { learningRate, momentum, weightDecay, nesterov }: SgdWeightsAttrs): Float32Array {
+  const out = new Float32Array(weights.length);
+  for (let i = 0; i < out.length; i++) {
+    const step = nesterov ? gradient[i] + weightDecay * weights[i] + momentum * velocity[i] : velocity[i];
+    out[i] = weights[i] - learningRate * step;
+  }
+  return out;
+}
+
+/** The 2×2 pool's gradient: dy routed to every element equal to its window's maximum. */
+export function maxPoolGrad2x2(dy: Float32Array, x: Float32Array, y: Float32Array, shape: readonly [number, number, number, number]): Float32Array {
+  const [b, h, w, c] = shape;
+  const ho = h / 2;
+  const wo = w / 2;
+  const dx = new Float32Array(x.length);
+  for (let bi = 0; bi < b; bi++)
+    for (let hi = 0; hi < h; hi++)
+      for (let wi = 0; wi < w; wi++)
+        for (let k = 0; k < c; k++) {
+          const i = ((bi * h + hi) * w + wi) * c + k;
+          const o = ((bi * ho + (hi >> 1)) * wo + (wi >> 1)) * c + k;
+          dx[i] = x[i] === y[o] ? dy[o] : 0;
+        }
+  return dx;
+}

@@ -1,0 +1,2 @@
+/** The fused kernels as GLSL programs for tfjs's `webgl` backend (not yet written). */
+export function registerWebGlKernels(): void {}
