@@ -9,8 +9,8 @@ import { KERNELS, type BnAttrs, type MovingAverageAttrs, type SgdVelocityAttrs, 
 
 /** How a backend hands out a tensor's float32 values and takes new ones. */
 interface TypedAccess {
-  read(backend: tf.KernelBackend, t: tf.TensorInfo): Float32Array;
-  write(backend: tf.KernelBackend, shape: number[], values: Float32Array): tf.TensorInfo;
+  read(backend: unknown, t: tf.TensorInfo): Float32Array;
+  write(backend: unknown, shape: number[], values: Float32Array): tf.TensorInfo;
 }
 
 /** The slice of tfjs-backend-cpu's class the kernels use. */
