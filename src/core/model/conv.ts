@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fused, maxPoolGrad2x2 } from '../kernels/ops';
 
 /**
  * How a 3×3 stride-1 'same' convolution (and the 2×2 max pool after it) computes gradients.
@@ -126,6 +127,7 @@ export function maxPool2x2(x: tf.Tensor4D, mode: ConvGradientMode): tf.Tensor4D 
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ys] = saved as [tf.Tensor4D, tf.Tensor4D];
+        if (fused('maxPoolGrad')) return [maxPoolGrad2x2(dy as tf.Tensor4D, xs, ys)];
         const [, h, w] = xs.shape;
         const up = (t: tf.Tensor4D) => tf.image.resizeNearestNeighbor(t, [h, w]);
         return [tf.mul(up(dy as tf.Tensor4D), tf.cast(tf.equal(xs, up(ys)), 'float32'))];

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { autoConvGradient, conv3x3, isSoftwareAdapter, maxPool2x2, setWebGpuSoftwareAdapter, WEBGPU_SOFTWARE_ADAPTER, type ConvGradientMode } from './conv';
-import { ConvNet, blockChannels } from './convnet';
+import { ConvNet, blockChannels, type BatchMoments } from './convnet';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -50,7 +50,7 @@ describe('ConvNet', () => {
     const net = new ConvNet({ widthMultiplier: 0.25, numClasses: 3, seed: 7 });
     // Move the BN averages away from their initial values so the export is really tested.
     const x = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
-    const moments: { mean: tf.Tensor1D; variance: tf.Tensor1D }[] = [];
+    const moments: BatchMoments = [];
     net.embed(x, true, 'native', moments);
     net.updateMovingAverages(moments);
     const emb = net.embed(x, false, 'native');

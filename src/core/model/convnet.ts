@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random';
+import { batchNormReluTraining, fused, movingAverage } from '../kernels/ops';
 import { batchNormTraining } from './batchnorm';
 import { conv3x3, maxPool2x2, type ConvGradientMode } from './conv';
 
@@ -29,8 +30,11 @@ interface Block {
   movingVariance: tf.Variable<tf.Rank.R1>;
 }
 
-/** Batch moments of one BN layer, kept so the running averages can be updated after the step. */
-export type BatchMoments = { mean: tf.Tensor1D; variance: tf.Tensor1D }[];
+/**
+ * Batch moments of each BN layer, [2, C] (mean, biased variance), kept so the running
+ * averages can be updated after the step.
+ */
+export type BatchMoments = tf.Tensor2D[];
 
 /**
  * The student (and teacher) ConvNet for 28×28 grey images:
@@ -109,9 +113,15 @@ export class ConvNet {
    */
   embed(x: tf.Tensor4D, training: boolean, convGradient: ConvGradientMode, moments?: BatchMoments): tf.Tensor2D {
     let h: tf.Tensor4D = x;
+    const fusedBn = training && fused('batchNormRelu');
     this.blocks.forEach((block, i) => {
       // The first layer's input is the data: no gradient needed there.
-      h = tf.relu(this.normalise(block, conv3x3(h, block.kernel, convGradient, i > 0), training, convGradient, moments));
+      const z = conv3x3(h, block.kernel, convGradient, i > 0);
+      if (fusedBn) {
+        const bn = batchNormReluTraining(z, block.gamma, block.beta, BN_EPSILON);
+        moments?.push(bn.moments);
+        h = bn.y;
+      } else h = tf.relu(this.normalise(block, z, training, convGradient, moments));
       if (i < this.blocks.length - 1) h = maxPool2x2(h, convGradient);
     });
     return tf.mean(h, [1, 2]) as tf.Tensor2D;
@@ -125,7 +135,7 @@ export class ConvNet {
     if (training && convGradient === 'swapped') {
       // wasm: moments off the tape and the closed-form BN gradient (see batchnorm.ts).
       const bn = batchNormTraining(h, block.gamma, block.beta, BN_EPSILON);
-      moments?.push({ mean: bn.mean, variance: bn.variance });
+      moments?.push(tf.stack([bn.mean, bn.variance]) as tf.Tensor2D);
       return bn.y;
     }
     let mean: tf.Tensor;
@@ -134,7 +144,7 @@ export class ConvNet {
       const m = tf.moments(h, [0, 1, 2]);
       mean = m.mean;
       variance = m.variance;
-      moments?.push({ mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D });
+      moments?.push(tf.stack([mean, variance]) as tf.Tensor2D);
     } else {
       mean = block.movingMean;
       variance = block.movingVariance;
@@ -152,11 +162,14 @@ export class ConvNet {
 
   /** Moving averages ← momentum·average + (1 − momentum)·batch moment (Keras's rule). */
   updateMovingAverages(moments: BatchMoments): void {
+    const update = fused('movingAverage')
+      ? (average: tf.Tensor1D, m: tf.Tensor2D, row: 0 | 1) => movingAverage(average, m, row, BN_MOMENTUM)
+      : (average: tf.Tensor1D, m: tf.Tensor2D, row: 0 | 1) => tf.add(tf.mul(average, BN_MOMENTUM), tf.mul(tf.reshape(tf.slice(m, [row, 0], [1, -1]), [-1]), 1 - BN_MOMENTUM)) as tf.Tensor1D;
     tf.tidy(() => {
       moments.forEach((m, i) => {
         const b = this.blocks[i];
-        b.movingMean.assign(tf.add(tf.mul(b.movingMean, BN_MOMENTUM), tf.mul(m.mean, 1 - BN_MOMENTUM)));
-        b.movingVariance.assign(tf.add(tf.mul(b.movingVariance, BN_MOMENTUM), tf.mul(m.variance, 1 - BN_MOMENTUM)));
+        b.movingMean.assign(update(b.movingMean, m, 0));
+        b.movingVariance.assign(update(b.movingVariance, m, 1));
       });
     });
   }

@@ -332,10 +332,7 @@ export class Experiment {
       const embed = (x: tf.Tensor4D) => {
         const emb = this.student.embed(x, true, this.convGradient, moments);
         // The batch moments outlive the gradient's scope: the moving averages need them.
-        moments.forEach((m) => {
-          tf.keep(m.mean);
-          tf.keep(m.variance);
-        });
+        moments.forEach((m) => tf.keep(m));
         return emb;
       };
       const { grads } = tf.variableGrads(() => {
@@ -346,10 +343,7 @@ export class Experiment {
       this.optimizer.apply(groups, grads);
       this.student.updateMovingAverages(moments);
     });
-    moments.forEach((m) => {
-      m.mean.dispose();
-      m.variance.dispose();
-    });
+    tf.dispose(moments);
     if (!stats) throw new Error('the training step produced no statistics');
     return stats;
   }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fused, sgdMomentumStep } from '../kernels/ops';
 
 export interface OptimizerSpec {
   kind: 'sgd' | 'adam';
@@ -66,6 +67,13 @@ export class Optimizer {
   /** The updated parameters [P] of one group, from its parameters w [P] and gradient ∇ [P]. */
   private update(group: number, key: string, w: tf.Tensor1D, grad: tf.Tensor1D, learningRate: number): tf.Tensor1D {
     const { kind, momentum, nesterov, weightDecay } = this.spec;
+    if (kind === 'sgd' && momentum > 0 && fused('sgd')) {
+      // Two kernels (velocity, weights) where tfjs's own operations take six.
+      const [buf] = this.slot(group, key, w.size, 1);
+      const next = sgdMomentumStep(w, grad, buf as tf.Tensor1D, { learningRate, momentum, weightDecay, nesterov });
+      buf.assign(next.velocity);
+      return next.weights;
+    }
     const g = weightDecay > 0 ? tf.add(grad, tf.mul(w, weightDecay)) : grad;
     if (kind === 'sgd') {
       if (momentum === 0) return tf.sub(w, tf.mul(g, learningRate));

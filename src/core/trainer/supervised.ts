@@ -74,20 +74,14 @@ export async function trainSupervised(net: ConvNet, images: Float32Array, labels
           const variables = net.trainableVariables();
           const { value, grads } = tf.variableGrads(() => {
             const logits = net.head(net.embed(xb, true, options.convGradient, moments));
-            moments.forEach((m) => {
-              tf.keep(m.mean);
-              tf.keep(m.variance);
-            });
+            moments.forEach((m) => tf.keep(m));
             return tf.losses.softmaxCrossEntropy(tf.oneHot(yb, net.spec.numClasses), logits) as tf.Scalar;
           }, variables);
           optimizer.apply([{ variables, learningRate: lr }], grads);
           net.updateMovingAverages(moments);
           return value;
         });
-        moments.forEach((m) => {
-          m.mean.dispose();
-          m.variance.dispose();
-        });
+        tf.dispose(moments);
         const next = tf.add(lossSum, loss);
         lossSum.dispose();
         loss.dispose();

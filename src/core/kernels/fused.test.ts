@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ConvGradientMode } from '../model/conv';
+import { ConvNet, type BatchMoments } from '../model/convnet';
+import { Optimizer } from '../trainer/optimizer';
+import { FUSED_KERNELS_FLAG } from './index';
+import { fused } from './ops';
+
+/**
+ * Two training steps of a small student (forward, gradients, Nesterov SGD, BN moving
+ * averages): every variable afterwards, with the fused kernels or without.
+ */
+function twoSteps(useFused: boolean, mode: ConvGradientMode): { values: Float32Array[]; loss: number } {
+  tf.env().set(FUSED_KERNELS_FLAG, useFused);
+  const net = new ConvNet({ widthMultiplier: 0.25, numClasses: 3, seed: 7 });
+  const optimizer = new Optimizer({ kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 });
+  let loss = 0;
+  for (let step = 0; step < 2; step++) {
+    tf.tidy(() => {
+      const x = tf.randomUniform([6, 28, 28, 1], 0, 1, 'float32', 11 + step) as tf.Tensor4D;
+      const target = tf.randomNormal([6, 3], 0, 1, 'float32', 21 + step);
+      const moments: BatchMoments = [];
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = net.head(net.embed(x, true, mode, moments));
+        moments.forEach((m) => tf.keep(m));
+        return tf.mean(tf.square(tf.sub(logits, target))) as tf.Scalar;
+      }, net.trainableVariables());
+      optimizer.apply([{ variables: net.trainableVariables(), learningRate: 0.1 }], grads);
+      net.updateMovingAverages(moments);
+      tf.dispose(moments);
+      loss = value.dataSync()[0];
+    });
+  }
+  const values = net.allVariables().map((v) => v.dataSync() as Float32Array);
+  net.dispose();
+  optimizer.dispose();
+  return { values, loss };
+}
+
+describe.each(['cpu', 'wasm'])('the fused training step on %s', (backend) => {
+  afterAll(() => {
+    tf.env().set(FUSED_KERNELS_FLAG, true);
+  });
+
+  it.each(['swapped', 'native', 'matmul'] as const)('gives the unfused step\'s parameters, moving averages and loss (%s conv gradient)', async (mode) => {
+    await tf.setBackend(backend);
+    if (backend === 'wasm' && mode === 'native') return; // wasm has no Conv2DBackpropFilter
+    tf.env().set(FUSED_KERNELS_FLAG, true);
+    expect(fused('batchNormRelu') && fused('sgd') && fused('movingAverage') && fused('maxPoolGrad')).toBe(true);
+    const before = tf.memory().numTensors;
+    const a = twoSteps(true, mode);
+    const b = twoSteps(false, mode);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(a.loss).toBeCloseTo(b.loss, 5);
+    a.values.forEach((v, i) => {
+      let err = 0;
+      let scale = 0;
+      for (let k = 0; k < v.length; k++) {
+        err = Math.max(err, Math.abs(v[k] - b.values[i][k]));
+        scale = Math.max(scale, Math.abs(b.values[i][k]));
+      }
+      expect(err, `variable ${i}`).toBeLessThanOrEqual(1e-5 * Math.max(1, scale));
+    });
+  });
+
+  it('is off when the flag says so', async () => {
+    await tf.setBackend(backend);
+    tf.env().set(FUSED_KERNELS_FLAG, false);
+    expect(fused('batchNormRelu')).toBe(false);
+    tf.env().set(FUSED_KERNELS_FLAG, true);
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * The fused kernels as tfjs operations with gradients: what the model and the optimiser
+ * call where the active backend has the kernels (`fusedOn`), in place of tfjs's own
+ * operations. Values equal those of the unfused path up to float32 summation order.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { fusedOn, KERNELS } from './index';
+
+const run = <T extends tf.Tensor>(name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}): T => tf.engine().runKernel(name, inputs, attrs) as T;
+
+/** The kernels each fused operation needs. */
+export const FUSED = {
+  batchNormRelu: [KERNELS.bnMoments, KERNELS.bnReluForward, KERNELS.bnReluGradSums, KERNELS.bnReluGradInput],
+  movingAverage: [KERNELS.movingAverage],
+  sgd: [KERNELS.sgdVelocity, KERNELS.sgdWeights],
+  maxPoolGrad: [KERNELS.maxPoolGrad2x2],
+} as const;
+
+/** Whether the active backend runs a fused operation (see FUSED). */
+export const fused = (op: keyof typeof FUSED): boolean => fusedOn(FUSED[op]);
+
+/**
+ * Training-mode batch normalisation followed by a ReLU, in two kernels forward and two
+ * backward (tfjs's own operations take about 16 and 13):
+ *   y = relu(γ·x̂ + β), x̂ = (x − μ)/sqrt(σ² + ε), μ and σ² (biased) per channel over B·H·W.
+ * Gradient, with dz = dy·[γ·x̂ + β > 0] and N = B·H·W:
+ *   dβ = Σ dz,  dγ = Σ dz·x̂,  dx = γ/sqrt(σ² + ε) · (dz − dβ/N − x̂·dγ/N).
+ * x [B, H, W, C], γ and β [C] → y [B, H, W, C] and the batch moments [2, C] (mean, variance;
+ * no gradient: they feed the moving averages).
+ */
+export function batchNormReluTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): { y: tf.Tensor4D; moments: tf.Tensor2D } {
+  const c = x.shape[3];
+  // Outside the custom gradient, so the caller can keep it. The kernel has no gradient, and
+  // needs none: no path from the moments leads to the loss (the forward kernel is inside the
+  // custom gradient, whose tape node has x, γ and β as inputs).
+  const moments = run<tf.Tensor2D>(KERNELS.bnMoments, { x });
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xt, g, b] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    save([xt, g, b]);
+    return {
+      value: run<tf.Tensor4D>(KERNELS.bnReluForward, { x: xt, moments, gamma: g, beta: b }, { epsilon }),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, gs, bs] = saved;
+        const common = { dy, x: xs, moments, gamma: gs, beta: bs };
+        const sums = run<tf.Tensor2D>(KERNELS.bnReluGradSums, common, { epsilon });
+        const dx = run<tf.Tensor4D>(KERNELS.bnReluGradInput, { ...common, sums }, { epsilon });
+        return [dx, tf.reshape(tf.slice(sums, [1, 0], [1, c]), [c]), tf.reshape(tf.slice(sums, [0, 0], [1, c]), [c])];
+      },
+    };
+  });
+  return { y: op(x, gamma, beta) as tf.Tensor4D, moments };
+}
+
+/** momentum·average + (1 − momentum)·moments[row], one kernel: average [C], moments [2, C] → [C]. */
+export function movingAverage(average: tf.Tensor1D, moments: tf.Tensor2D, row: 0 | 1, momentum: number): tf.Tensor1D {
+  return run(KERNELS.movingAverage, { average, moments }, { row, momentum });
+}
+
+/**
+ * One SGD step with momentum and coupled weight decay in two kernels (PyTorch's rule):
+ *   v' = μ·v + g + wd·w;  w' = w − lr·(g + wd·w + μ·v') (Nesterov) or w − lr·v'.
+ * All [P]; returns v' and w'.
+ */
+export function sgdMomentumStep(weights: tf.Tensor1D, gradient: tf.Tensor1D, velocity: tf.Tensor1D, o: { learningRate: number; momentum: number; weightDecay: number; nesterov: boolean }): { velocity: tf.Tensor1D; weights: tf.Tensor1D } {
+  const next = run<tf.Tensor1D>(KERNELS.sgdVelocity, { velocity, gradient, weights }, { momentum: o.momentum, weightDecay: o.weightDecay });
+  return { velocity: next, weights: run<tf.Tensor1D>(KERNELS.sgdWeights, { weights, gradient, velocity: next }, { ...o }) };
+}
+
+/**
+ * The 2×2 max pool's gradient in one kernel: dy [B, H/2, W/2, C] routed to every element of
+ * x [B, H, W, C] equal to its window's maximum y [B, H/2, W/2, C].
+ */
+export function maxPoolGrad2x2(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tensor4D): tf.Tensor4D {
+  return run(KERNELS.maxPoolGrad2x2, { dy, x, y });
+}
