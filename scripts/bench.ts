@@ -20,6 +20,7 @@
  *   npm run bench -- --no-first-visit    # skip timing the default link on a first visit (Chromium)
  *   npm run bench -- --backends wasm-1thread,wasm-2threads  # Chromium WebAssembly on 1 and 2 threads (`wasm`: tfjs's default)
  *   npm run bench -- --backends webgpu,node-wasm --conv-gradient native,swapped  # every backend once per conv-gradient mode
+ *   npm run bench -- --backends node-wasm --fused auto,all,none   # the app's fused kernels, every fused kernel, tfjs's own operations
  * REFILLED_ROOT overrides where public/ is read (a device pack); REFILLED_PYTHON the python.
  * --steps is the number of timed rounds; each round times one step of every kind back to back.
  */
@@ -32,6 +33,7 @@ import * as tf from '@tensorflow/tfjs';
 import { NODE_BACKENDS, NodeBackendError, useNodeBackend, type NodeBackend } from '../src/cli/backend';
 import { exitIfHeld, releaseNodeWebGpu } from '../src/cli/webgpu';
 import { benchmarkBackend, type BenchRow } from '../src/core/bench';
+import { FUSED_MODES, type FusedMode } from '../src/core/kernels';
 import { nodeFetchBytes } from '../src/core/data/node-fs';
 import { sampleExperimentSplits } from '../src/core/data/splits';
 import { blockChannels } from '../src/core/model/convnet';
@@ -57,6 +59,9 @@ const WASM_THREADS = /^wasm-(\d+)threads?$/;
 /** Conv-gradient modes each backend is measured with (`auto`: the one the app picks). */
 const CONV_MODES = option('--conv-gradient', 'auto').split(',') as ConvGradient[];
 for (const m of CONV_MODES) if (!['auto', 'native', 'matmul', 'swapped'].includes(m)) throw new Error(`--conv-gradient ${m}: expected auto, native, matmul or swapped`);
+/** Which fused kernels run, one measurement per mode: `auto` (the app's choice), `all`, `none` (tfjs's own operations). */
+const FUSED_RUNS = option('--fused', 'auto').split(',') as FusedMode[];
+for (const m of FUSED_RUNS) if (!FUSED_MODES.includes(m)) throw new Error(`--fused ${m}: expected ${FUSED_MODES.join(', ')}`);
 const OUT_DIR = path.resolve(option('--out', path.join(ROOT, 'bench-results')));
 
 /** The first-visit timing of the default link (Chromium), when measured. */
@@ -71,7 +76,7 @@ interface Entry {
   skipped?: boolean;
 }
 
-async function nodeBench(backend: NodeBackend, convGradient: ConvGradient): Promise<Entry> {
+async function nodeBench(backend: NodeBackend, convGradient: ConvGradient, fused: FusedMode): Promise<Entry> {
   let adapter: string | undefined;
   try {
     ({ adapter } = await useNodeBackend(backend));
@@ -86,7 +91,7 @@ async function nodeBench(backend: NodeBackend, convGradient: ConvGradient): Prom
     const { teacher } = await assets.teacher(DEFAULT_CONFIG.teacher);
     const splits = sampleExperimentSplits(dataset, { studentClasses: DEFAULT_CONFIG.studentClasses, shotsPerClass: 20, validationFraction: DEFAULT_CONFIG.validationFraction, seed: 1 });
     // tfjs's pure-JS cpu backend takes seconds per step here: count leaks over fewer steps.
-    const row = await benchmarkBackend({ backend, splits, teacher, steps: backend === 'cpu' ? Math.min(STEPS, 2) : STEPS, leakSteps: backend === 'cpu' ? 3 : LEAK_STEPS, profile: true, log: (l) => console.error(`  node ${backend}: ${l}`), overrides: { runtime: { reportIntervalSteps: 1000, convGradient } } });
+    const row = await benchmarkBackend({ backend, splits, teacher, steps: backend === 'cpu' ? Math.min(STEPS, 2) : STEPS, leakSteps: backend === 'cpu' ? 3 : LEAK_STEPS, profile: true, fused, log: (l) => console.error(`  node ${backend}: ${l}`), overrides: { runtime: { reportIntervalSteps: 1000, convGradient } } });
     return { where: 'node', ...(adapter ? { adapter } : {}), row: { ...row, backend: `node ${backend}` } };
   } finally {
     assets.dispose();
@@ -118,8 +123,9 @@ async function browserBench(backends: string[], onEntry: (e: Entry) => Promise<v
       // `wasm-Nthreads`: the wasm backend on N threads (the page is cross-origin isolated); `wasm`: tfjs's default count.
       const threads = WASM_THREADS.exec(backend)?.[1];
       const query = threads ? `backend=wasm&threads=${threads}` : `backend=${backend}`;
-      for (const mode of CONV_MODES) {
-        await page.goto(`${url}src/bench/bench.html?${query}&steps=${STEPS}&leakSteps=${leakSteps}&convGradient=${mode}`);
+      for (const mode of CONV_MODES)
+        for (const fused of FUSED_RUNS) {
+        await page.goto(`${url}src/bench/bench.html?${query}&steps=${STEPS}&leakSteps=${leakSteps}&convGradient=${mode}${fused === 'auto' ? '' : `&fused=${fused}`}`);
         await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 30 * 60_000, polling: 1000 });
         const res = (await page.evaluate(() => window.__bench)) ?? {};
         out.push({ where: 'chromium', ...res, ...(res.row ? { row: { ...res.row, backend: `chromium ${backend}` } } : { error: `${backend}: ${res.error}` }) });
@@ -210,14 +216,14 @@ print(json.dumps(out))
 const fmt = (x: number | undefined, digits = 1) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
 
 function printTable(entries: Entry[], torch: TorchReference): void {
-  const header = ['backend', 'conv grad', 'CE ms', 'stage-1 ms', 'stage-2 ms', 's1/CE', 's2/CE', 'readbacks/step', 'kernels/step (CE, s1, s2): all / computing', 'leaked/100 (over N)', 'teacher cache ms'];
+  const header = ['backend', 'conv grad', 'fused', 'CE ms', 'stage-1 ms', 'stage-2 ms', 's1/CE', 's2/CE', 'readbacks/step', 'kernels/step (CE, s1, s2): all / computing', 'leaked/100 (over N)', 'teacher cache ms'];
   for (const e of entries) if (e.skipped) console.log(e.error);
   const rows = entries.filter((e) => !e.skipped).map((e) =>
     e.row
-      ? [e.row.backend + (e.adapter ? ` (${e.adapter})` : ''), e.row.convGradient, fmt(e.row.ceStepMs), fmt(e.row.stage1StepMs), fmt(e.row.stage2StepMs), fmt(e.row.stage1Ratio, 2), fmt(e.row.stage2Ratio, 2), `${e.row.readbacksPerStep.ce}/${e.row.readbacksPerStep.stage1}/${e.row.readbacksPerStep.stage2}`, `${e.row.kernelsPerStep.ce}, ${e.row.kernelsPerStep.stage1}, ${e.row.kernelsPerStep.stage2} / ${e.row.computeKernelsPerStep.ce}, ${e.row.computeKernelsPerStep.stage1}, ${e.row.computeKernelsPerStep.stage2}`, `${e.row.tensorsLeakedPer100Steps} (${e.row.leakStepsMeasured})`, fmt(e.row.teacherCacheMs, 0)]
-      : [e.error ?? 'failed', '', '', '', '', '', '', '', '', '', ''],
+      ? [e.row.backend + (e.adapter ? ` (${e.adapter})` : ''), e.row.convGradient, `${e.row.fused.mode}: ${e.row.fused.ops.length}/4`, fmt(e.row.ceStepMs), fmt(e.row.stage1StepMs), fmt(e.row.stage2StepMs), fmt(e.row.stage1Ratio, 2), fmt(e.row.stage2Ratio, 2), `${e.row.readbacksPerStep.ce}/${e.row.readbacksPerStep.stage1}/${e.row.readbacksPerStep.stage2}`, `${e.row.kernelsPerStep.ce}, ${e.row.kernelsPerStep.stage1}, ${e.row.kernelsPerStep.stage2} / ${e.row.computeKernelsPerStep.ce}, ${e.row.computeKernelsPerStep.stage1}, ${e.row.computeKernelsPerStep.stage2}`, `${e.row.tensorsLeakedPer100Steps} (${e.row.leakStepsMeasured})`, fmt(e.row.teacherCacheMs, 0)]
+      : [e.error ?? 'failed', '', '', '', '', '', '', '', '', '', '', ''],
   );
-  const torchRow = (label: string, ms: number | undefined) => (ms === undefined ? [] : [[label, 'autograd', fmt(ms, 2), '', '', '', '', '', '', '', '']]);
+  const torchRow = (label: string, ms: number | undefined) => (ms === undefined ? [] : [[label, 'autograd', '', fmt(ms, 2), '', '', '', '', '', '', '', '']]);
   rows.push(...torchRow('PyTorch CPU, all cores', torch.stepMs), ...torchRow('PyTorch CPU, one thread', torch.stepMsOneThread), ...torchRow(`PyTorch CUDA (${torch.cudaDevice ?? ''})`, torch.cudaStepMs));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
@@ -251,9 +257,10 @@ async function main(): Promise<void> {
   const nodeBackends = BACKENDS.filter((b) => b.startsWith('node-')).map((b) => b.slice(5));
   for (const b of nodeBackends) {
     if (!(NODE_BACKENDS as readonly string[]).includes(b)) throw new Error(`unknown backend node-${b} (node-${NODE_BACKENDS.join(', node-')})`);
-    for (const mode of CONV_MODES) {
-      console.error(`node ${b}: measuring${mode === 'auto' ? '' : ` (conv gradient ${mode})`}…`);
-      const entry: Entry = await nodeBench(b as NodeBackend, mode).catch((e: Error) => ({ where: 'node' as const, error: `node ${b}: ${e.message}` }));
+    for (const mode of CONV_MODES)
+      for (const fused of FUSED_RUNS) {
+      console.error(`node ${b}: measuring${mode === 'auto' ? '' : ` (conv gradient ${mode})`}${fused === 'auto' ? '' : ` (fused ${fused})`}…`);
+      const entry: Entry = await nodeBench(b as NodeBackend, mode, fused).catch((e: Error) => ({ where: 'node' as const, error: `node ${b}: ${e.message}` }));
       entries.push(entry);
       await save();
       if (entry.skipped) break;

@@ -31,6 +31,9 @@ async function main(): Promise<void> {
   const steps = Number(params.get('steps') ?? 3);
   const leakSteps = Number(params.get('leakSteps') ?? 20);
   const convGradient = params.get('convGradient') ?? 'auto';
+  // `fused=all|none`: every fused kernel, or tfjs's own operations (default `auto`, the app's choice).
+  const fusedParam = params.get('fused');
+  const fused = fusedParam === 'all' || fusedParam === 'none' ? fusedParam : 'auto';
   // `threads=1`: WebAssembly single-threaded on this cross-origin isolated page (what threads bring).
   const threads = params.get('threads');
   // The same selection as the app's worker (WebGPU switches included), forced to `backend`.
@@ -43,7 +46,7 @@ async function main(): Promise<void> {
   const dataset = await assets.dataset(DEFAULT_CONFIG.dataset);
   const { teacher } = await assets.teacher(DEFAULT_CONFIG.teacher);
   const splits = sampleExperimentSplits(dataset, { studentClasses: DEFAULT_CONFIG.studentClasses, shotsPerClass: 20, validationFraction: DEFAULT_CONFIG.validationFraction, seed: 1 });
-  const row = await benchmarkBackend({ backend, splits, teacher, steps, leakSteps, profile: true, log, overrides: { runtime: { reportIntervalSteps: 1000, convGradient } } });
+  const row = await benchmarkBackend({ backend, splits, teacher, steps, leakSteps, profile: true, fused, log, overrides: { runtime: { reportIntervalSteps: 1000, convGradient } } });
   window.__bench = { row, adapter };
   log('done');
 }

@@ -1,4 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedMode, setFusedMode, type FusedMode } from './kernels';
+import { FUSED, fused } from './kernels/ops';
+
+const FUSED_OPS = Object.keys(FUSED) as (keyof typeof FUSED)[];
 import { resolveConfig, type ExperimentConfig } from '../protocol/config';
 import type { ExperimentSplits } from './data/splits';
 import type { Teacher } from './model/teacher';
@@ -21,6 +25,8 @@ export interface BenchRow {
   batchSize: number;
   studentWidth: number;
   convGradient: string;
+  /** Which fused kernels ran: the mode asked for, and which of the fused operations it gave on this backend. */
+  fused: { mode: FusedMode; ops: string[] };
   /** Median wall time of one step over `rounds` rounds (device synced around every step). */
   ceStepMs: number;
   stage1StepMs: number;
@@ -57,6 +63,8 @@ export interface BenchOptions {
   /** Steps of each kind over which leaks are counted (reported scaled to 100). */
   leakSteps?: number;
   profile?: boolean;
+  /** Which fused kernels run (default `auto`, the app's choice; `none` measures tfjs's own operations). */
+  fused?: FusedMode;
   /** Progress lines (the browser page shows them). */
   log?: (line: string) => void;
 }
@@ -107,10 +115,17 @@ async function kernelsOfStep(exp: Experiment): Promise<{ count: number; compute:
 }
 
 /**
+ * Entries tf.profile lists for a custom gradient's forward function as a whole (`forward`,
+ * and tf.losses.softmaxCrossEntropy's `softmaxCrossEntropy__op`): the kernels inside are
+ * listed on their own, so the wrapper is no dispatch of its own, and its time is theirs.
+ */
+const WRAPPERS = ['forward', 'softmaxCrossEntropy__op'];
+
+/**
  * Kernels that only relabel a tensor's data (a new shape, another reference) and launch no
  * program on any backend: tf.profile lists them, but they cost no dispatch.
  */
-export const DATA_ONLY_KERNELS: ReadonlySet<string> = new Set(['Reshape', 'Identity', 'ExpandDims', 'Squeeze']);
+export const DATA_ONLY_KERNELS: ReadonlySet<string> = new Set(['Reshape', 'Identity', 'ExpandDims', 'Squeeze', ...WRAPPERS]);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -132,6 +147,7 @@ export async function benchmarkBackend(options: BenchOptions): Promise<BenchRow>
   const warmup = options.warmupSteps ?? 2;
   const leakSteps = options.leakSteps ?? 100;
   const profileSteps = options.profile ? 1 : 0;
+  setFusedMode(options.fused ?? 'auto');
   const make = (method: 'vanilla' | 'refilled', stage1Epochs: number) =>
     Experiment.create(benchConfig(method, stage1Epochs, options.overrides), splits, teacher, { backend, classNames: [], evalIntervalSteps: NEVER });
 
@@ -178,6 +194,7 @@ export async function benchmarkBackend(options: BenchOptions): Promise<BenchRow>
       batchSize: s1.batchSize,
       studentWidth: s1.config.studentWidth,
       convGradient: s1.convGradient,
+      fused: { mode: fusedMode(), ops: FUSED_OPS.filter((op) => fused(op)) },
       ceStepMs: median(ms.ce),
       stage1StepMs: median(ms.stage1),
       stage2StepMs: median(ms.stage2),
@@ -194,5 +211,6 @@ export async function benchmarkBackend(options: BenchOptions): Promise<BenchRow>
     };
   } finally {
     for (const kind of STEP_KINDS) experiments[kind].dispose();
+    setFusedMode('auto');
   }
 }

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ConvGradientMode } from '../model/conv';
 import { ConvNet, type BatchMoments } from '../model/convnet';
 import { Optimizer } from '../trainer/optimizer';
-import { FUSED_KERNELS_FLAG } from './index';
+import { setFusedMode } from './index';
 import { fused } from './ops';
 
 /**
@@ -12,7 +12,7 @@ import { fused } from './ops';
  * averages): every variable afterwards, with the fused kernels or without.
  */
 function twoSteps(useFused: boolean, mode: ConvGradientMode): { values: Float32Array[]; loss: number } {
-  tf.env().set(FUSED_KERNELS_FLAG, useFused);
+  setFusedMode(useFused ? 'all' : 'none');
   const net = new ConvNet({ widthMultiplier: 0.25, numClasses: 3, seed: 7 });
   const optimizer = new Optimizer({ kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 });
   let loss = 0;
@@ -40,13 +40,13 @@ function twoSteps(useFused: boolean, mode: ConvGradientMode): { values: Float32A
 
 describe.each(['cpu', 'wasm'])('the fused training step on %s', (backend) => {
   afterAll(() => {
-    tf.env().set(FUSED_KERNELS_FLAG, true);
+    setFusedMode('auto');
   });
 
   it.each(['swapped', 'native', 'matmul'] as const)('gives the unfused step\'s parameters, moving averages and loss (%s conv gradient)', async (mode) => {
     await tf.setBackend(backend);
     if (backend === 'wasm' && mode === 'native') return; // wasm has no Conv2DBackpropFilter
-    tf.env().set(FUSED_KERNELS_FLAG, true);
+    setFusedMode('all');
     expect(fused('batchNormRelu') && fused('sgd') && fused('movingAverage') && fused('maxPoolGrad')).toBe(true);
     const before = tf.memory().numTensors;
     const a = twoSteps(true, mode);
@@ -64,10 +64,14 @@ describe.each(['cpu', 'wasm'])('the fused training step on %s', (backend) => {
     });
   });
 
-  it('is off when the flag says so', async () => {
+  it('runs what the mode asks: none, all, or (auto) what makes this backend faster', async () => {
     await tf.setBackend(backend);
-    tf.env().set(FUSED_KERNELS_FLAG, false);
-    expect(fused('batchNormRelu')).toBe(false);
-    tf.env().set(FUSED_KERNELS_FLAG, true);
+    setFusedMode('none');
+    expect([fused('batchNormRelu'), fused('sgd')]).toEqual([false, false]);
+    setFusedMode('all');
+    expect([fused('batchNormRelu'), fused('sgd')]).toEqual([true, true]);
+    setFusedMode('auto');
+    // wasm keeps tfjs's SIMD batch-norm kernels (see SLOWER_ON).
+    expect([fused('batchNormRelu'), fused('sgd'), fused('movingAverage')]).toEqual([backend !== 'wasm', true, true]);
   });
 });

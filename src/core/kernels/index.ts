@@ -23,18 +23,45 @@ export function registerFusedKernels(): void {
 }
 
 /**
- * Whether the fused kernels may run on a backend: all of `names` are registered there and
- * the tfjs flag REFILLED_FUSED_KERNELS is on (the default; off, every step takes tfjs's
- * own operations, which the tests and the bench use as the reference).
+ * Which fused kernels run: `auto` (the default) those that make a step faster on the active
+ * backend, `all` every one the backend has, `none` none (tfjs's own operations: the
+ * reference of the tests and the bench).
  */
-export function fusedOn(names: readonly FusedKernelName[], backendName: string = tf.getBackend()): boolean {
-  registerFusedKernels();
-  return tf.env().getBool(FUSED_KERNELS_FLAG) && names.every((n) => tf.getKernel(n, backendName) !== undefined);
+export type FusedMode = 'auto' | 'all' | 'none';
+export const FUSED_MODES: readonly FusedMode[] = ['auto', 'all', 'none'];
+
+/** tfjs flag holding the FusedMode. */
+export const FUSED_KERNELS_FLAG = 'REFILLED_FUSED_KERNELS';
+tf.env().registerFlag(FUSED_KERNELS_FLAG, () => 'auto');
+
+/** Sets which fused kernels run (see FusedMode). */
+export function setFusedMode(mode: FusedMode): void {
+  tf.env().set(FUSED_KERNELS_FLAG, mode);
 }
 
-/** tfjs flag: use the fused kernels where a backend has them (default true). */
-export const FUSED_KERNELS_FLAG = 'REFILLED_FUSED_KERNELS';
-tf.env().registerFlag(FUSED_KERNELS_FLAG, () => true);
+export function fusedMode(): FusedMode {
+  const v = tf.env().get(FUSED_KERNELS_FLAG);
+  return v === 'all' || v === 'none' ? v : 'auto';
+}
+
+/**
+ * Kernels that `auto` leaves out per backend, because they make its step slower. On wasm the
+ * batch-norm kernels are JavaScript loops, slower than tfjs's SIMD WebAssembly kernels they
+ * replace (node wasm, default student, plain step: 85 against 68 ms), and a dispatch there
+ * costs microseconds, not the tenth of a millisecond it costs on a GPU.
+ */
+const SLOWER_ON: Record<string, ReadonlySet<FusedKernelName>> = {
+  wasm: new Set([KERNELS.bnMoments, KERNELS.bnReluForward, KERNELS.bnReluGradSums, KERNELS.bnReluGradInput]),
+};
+
+/** Whether all of `names` run fused on a backend: registered there and chosen by the mode. */
+export function fusedOn(names: readonly FusedKernelName[], backendName: string = tf.getBackend()): boolean {
+  registerFusedKernels();
+  const mode = fusedMode();
+  if (mode === 'none') return false;
+  const slower = mode === 'auto' ? SLOWER_ON[backendName] : undefined;
+  return names.every((n) => tf.getKernel(n, backendName) !== undefined && !slower?.has(n));
+}
 
 /** Every fused kernel's name. */
 export const ALL_KERNELS: readonly FusedKernelName[] = Object.values(KERNELS);

@@ -4,7 +4,9 @@
  * operations. Values equal those of the unfused path up to float32 summation order.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fusedOn, KERNELS } from './index';
+import { fusedOn, KERNELS, registerFusedKernels } from './index';
+
+registerFusedKernels();
 
 const run = <T extends tf.Tensor>(name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}): T => tf.engine().runKernel(name, inputs, attrs) as T;
 
@@ -37,12 +39,13 @@ export function batchNormReluTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: 
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xt, g, b] = args as tf.Tensor[];
     const save = args[3] as tf.GradSaveFunc;
-    save([xt, g, b]);
+    // Saved, not closed over: tf.grads frees the forward pass's other tensors before the backward pass.
+    save([xt, g, b, moments]);
     return {
       value: run<tf.Tensor4D>(KERNELS.bnReluForward, { x: xt, moments, gamma: g, beta: b }, { epsilon }),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, gs, bs] = saved;
-        const common = { dy, x: xs, moments, gamma: gs, beta: bs };
+        const [xs, gs, bs, ms] = saved;
+        const common = { dy, x: xs, moments: ms, gamma: gs, beta: bs };
         const sums = run<tf.Tensor2D>(KERNELS.bnReluGradSums, common, { epsilon });
         const dx = run<tf.Tensor4D>(KERNELS.bnReluGradInput, { ...common, sums }, { epsilon });
         return [dx, tf.reshape(tf.slice(sums, [1, 0], [1, c]), [c]), tf.reshape(tf.slice(sums, [0, 0], [1, c]), [c])];

@@ -10,7 +10,9 @@
  * and N = size / C elements share a channel. Everything is float32.
  *
  * The reference implementations below (plain loops over Float32Arrays) are the cpu and wasm
- * kernels themselves, and the yardstick of the GPU kernels' tests.
+ * kernels themselves, and the yardstick of the GPU kernels' tests. Each writes into `out`
+ * when given one (the wasm kernels pass the output's place in the WebAssembly heap, whose
+ * pages are already mapped: a fresh array of a few MB costs more in page faults than the loop).
  */
 
 /** Kernel names, registered for every backend that has an implementation (see index.ts). */
@@ -61,56 +63,64 @@ export interface SgdWeightsAttrs {
 }
 
 /** [2, C] per-channel mean and biased variance of x (C channels, last axis), two passes. */
-export function bnMoments(x: Float32Array, c: number): Float32Array {
+export function bnMoments(x: Float32Array, c: number, out: Float32Array = new Float32Array(2 * c)): Float32Array {
   const n = x.length / c;
-  const out = new Float32Array(2 * c);
   const sum = new Float64Array(c);
-  for (let i = 0; i < x.length; i++) sum[i % c] += x[i];
+  // Row by row (one row = one pixel's C channels): no division per element.
+  for (let base = 0; base < x.length; base += c) for (let k = 0; k < c; k++) sum[k] += x[base + k];
   for (let k = 0; k < c; k++) out[k] = sum[k] / n;
+  const mean = out.subarray(0, c);
   const sq = new Float64Array(c);
-  for (let i = 0; i < x.length; i++) {
-    const d = x[i] - out[i % c];
-    sq[i % c] += d * d;
-  }
+  for (let base = 0; base < x.length; base += c)
+    for (let k = 0; k < c; k++) {
+      const d = x[base + k] - mean[k];
+      sq[k] += d * d;
+    }
   for (let k = 0; k < c; k++) out[c + k] = sq[k] / n;
   return out;
 }
 
-/** Per-channel scale 1/sqrt(σ² + ε) from moments [2, C]. */
-function inverseStd(moments: Float32Array, c: number, epsilon: number): Float32Array {
-  const inv = new Float32Array(c);
-  for (let k = 0; k < c; k++) inv[k] = 1 / Math.sqrt(moments[c + k] + epsilon);
-  return inv;
+/**
+ * Per channel, x̂ = x·p + q (p = 1/sqrt(σ² + ε), q = −μ·p) and z = γ·x̂ + β = x·a + b: one
+ * multiply-add per element instead of four operations and four lookups.
+ */
+function affine(moments: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number): { p: Float64Array; q: Float64Array; a: Float64Array; b: Float64Array } {
+  const c = gamma.length;
+  const p = new Float64Array(c);
+  const q = new Float64Array(c);
+  const a = new Float64Array(c);
+  const b = new Float64Array(c);
+  for (let k = 0; k < c; k++) {
+    p[k] = 1 / Math.sqrt(moments[c + k] + epsilon);
+    q[k] = -moments[k] * p[k];
+    a[k] = gamma[k] * p[k];
+    b[k] = gamma[k] * q[k] + beta[k];
+  }
+  return { p, q, a, b };
 }
 
 /** relu(γ·(x − μ)/sqrt(σ² + ε) + β), like x. */
-export function bnReluForward(x: Float32Array, moments: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number): Float32Array {
+export function bnReluForward(x: Float32Array, moments: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number, y: Float32Array = new Float32Array(x.length)): Float32Array {
   const c = gamma.length;
-  const inv = inverseStd(moments, c, epsilon);
-  const y = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const k = i % c;
-    const z = gamma[k] * (x[i] - moments[k]) * inv[k] + beta[k];
-    y[i] = z > 0 ? z : 0;
-  }
+  const { a, b } = affine(moments, gamma, beta, epsilon);
+  // Math.max, not a branch: the sign of z is a coin toss, and mispredicted branches cost more than the arithmetic.
+  for (let base = 0; base < x.length; base += c) for (let k = 0; k < c; k++) y[base + k] = Math.max(x[base + k] * a[k] + b[k], 0);
   return y;
 }
 
 /** [2, C]: Σ dz and Σ dz·x̂ per channel (dz: dy through the ReLU). */
-export function bnReluGradSums(dy: Float32Array, x: Float32Array, moments: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number): Float32Array {
+export function bnReluGradSums(dy: Float32Array, x: Float32Array, moments: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number, out: Float32Array = new Float32Array(2 * gamma.length)): Float32Array {
   const c = gamma.length;
-  const inv = inverseStd(moments, c, epsilon);
+  const { p, q, a, b } = affine(moments, gamma, beta, epsilon);
   const dBeta = new Float64Array(c);
   const dGamma = new Float64Array(c);
-  for (let i = 0; i < x.length; i++) {
-    const k = i % c;
-    const xhat = (x[i] - moments[k]) * inv[k];
-    if (gamma[k] * xhat + beta[k] > 0) {
-      dBeta[k] += dy[i];
-      dGamma[k] += dy[i] * xhat;
+  for (let base = 0; base < x.length; base += c)
+    for (let k = 0; k < c; k++) {
+      const xv = x[base + k];
+      const dz = xv * a[k] + b[k] > 0 ? dy[base + k] : 0;
+      dBeta[k] += dz;
+      dGamma[k] += dz * (xv * p[k] + q[k]);
     }
-  }
-  const out = new Float32Array(2 * c);
   for (let k = 0; k < c; k++) {
     out[k] = dBeta[k];
     out[c + k] = dGamma[k];
@@ -119,17 +129,27 @@ export function bnReluGradSums(dy: Float32Array, x: Float32Array, moments: Float
 }
 
 /** dx = γ/sqrt(σ² + ε) · (dz − Σdz/N − x̂·Σ(dz·x̂)/N), like x. */
-export function bnReluGradInput(dy: Float32Array, x: Float32Array, moments: Float32Array, gamma: Float32Array, beta: Float32Array, sums: Float32Array, epsilon: number): Float32Array {
+export function bnReluGradInput(dy: Float32Array, x: Float32Array, moments: Float32Array, gamma: Float32Array, beta: Float32Array, sums: Float32Array, epsilon: number, dx: Float32Array = new Float32Array(x.length)): Float32Array {
   const c = gamma.length;
   const n = x.length / c;
-  const inv = inverseStd(moments, c, epsilon);
-  const dx = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const k = i % c;
-    const xhat = (x[i] - moments[k]) * inv[k];
-    const dz = gamma[k] * xhat + beta[k] > 0 ? dy[i] : 0;
-    dx[i] = gamma[k] * inv[k] * (dz - sums[k] / n - xhat * (sums[c + k] / n));
+  const { p, q, a, b } = affine(moments, gamma, beta, epsilon);
+  // dx = dz·s − (t + x̂·u) with s = γ·p, t = s·Σdz/N, u = s·Σ(dz·x̂)/N; x̂ = x·p + q, so
+  // dx = dz·s − x·(u·p) − (t + u·q).
+  const s = new Float64Array(c);
+  const xs = new Float64Array(c);
+  const r = new Float64Array(c);
+  for (let k = 0; k < c; k++) {
+    s[k] = gamma[k] * p[k];
+    const u = (s[k] * sums[c + k]) / n;
+    xs[k] = u * p[k];
+    r[k] = (s[k] * sums[k]) / n + u * q[k];
   }
+  for (let base = 0; base < x.length; base += c)
+    for (let k = 0; k < c; k++) {
+      const xv = x[base + k];
+      const dz = xv * a[k] + b[k] > 0 ? dy[base + k] : 0;
+      dx[base + k] = dz * s[k] - xv * xs[k] - r[k];
+    }
   return dx;
 }
 
@@ -138,9 +158,8 @@ export function bnReluGradInput(dy: Float32Array, x: Float32Array, moments: Floa
 const f = Math.fround;
 
 /** momentum·average + (1 − momentum)·moments[row], [C]. */
-export function movingAverage(average: Float32Array, moments: Float32Array, { row, momentum }: MovingAverageAttrs): Float32Array {
+export function movingAverage(average: Float32Array, moments: Float32Array, { row, momentum }: MovingAverageAttrs, out: Float32Array = new Float32Array(average.length)): Float32Array {
   const c = average.length;
-  const out = new Float32Array(c);
   const m = f(momentum);
   const rest = f(1 - momentum);
   for (let k = 0; k < c; k++) out[k] = f(average[k] * m) + f(moments[row * c + k] * rest);
@@ -148,8 +167,7 @@ export function movingAverage(average: Float32Array, moments: Float32Array, { ro
 }
 
 /** v' = μ·v + g + wd·w, [P]. */
-export function sgdVelocity(velocity: Float32Array, gradient: Float32Array, weights: Float32Array, { momentum, weightDecay }: SgdVelocityAttrs): Float32Array {
-  const out = new Float32Array(velocity.length);
+export function sgdVelocity(velocity: Float32Array, gradient: Float32Array, weights: Float32Array, { momentum, weightDecay }: SgdVelocityAttrs, out: Float32Array = new Float32Array(velocity.length)): Float32Array {
   const mu = f(momentum);
   const wd = f(weightDecay);
   for (let i = 0; i < out.length; i++) out[i] = f(velocity[i] * mu) + f(gradient[i] + f(weights[i] * wd));
@@ -157,8 +175,7 @@ export function sgdVelocity(velocity: Float32Array, gradient: Float32Array, weig
 }
 
 /** w − lr·(g + wd·w + μ·v') (Nesterov) or w − lr·v', [P]. */
-export function sgdWeights(weights: Float32Array, gradient: Float32Array, velocity: Float32Array, { learningRate, momentum, weightDecay, nesterov }: SgdWeightsAttrs): Float32Array {
-  const out = new Float32Array(weights.length);
+export function sgdWeights(weights: Float32Array, gradient: Float32Array, velocity: Float32Array, { learningRate, momentum, weightDecay, nesterov }: SgdWeightsAttrs, out: Float32Array = new Float32Array(weights.length)): Float32Array {
   const lr = f(learningRate);
   const mu = f(momentum);
   const wd = f(weightDecay);
@@ -170,18 +187,18 @@ export function sgdWeights(weights: Float32Array, gradient: Float32Array, veloci
 }
 
 /** The 2×2 pool's gradient: dy routed to every element equal to its window's maximum. */
-export function maxPoolGrad2x2(dy: Float32Array, x: Float32Array, y: Float32Array, shape: readonly [number, number, number, number]): Float32Array {
+export function maxPoolGrad2x2(dy: Float32Array, x: Float32Array, y: Float32Array, shape: readonly [number, number, number, number], dx: Float32Array = new Float32Array(x.length)): Float32Array {
   const [b, h, w, c] = shape;
-  const ho = h / 2;
   const wo = w / 2;
-  const dx = new Float32Array(x.length);
-  for (let bi = 0; bi < b; bi++)
-    for (let hi = 0; hi < h; hi++)
-      for (let wi = 0; wi < w; wi++)
-        for (let k = 0; k < c; k++) {
-          const i = ((bi * h + hi) * w + wi) * c + k;
-          const o = ((bi * ho + (hi >> 1)) * wo + (wi >> 1)) * c + k;
-          dx[i] = x[i] === y[o] ? dy[o] : 0;
-        }
+  // Input row (b, h) reads output row (b, ⌊h/2⌋); pixel w reads output pixel ⌊w/2⌋.
+  for (let row = 0; row < b * h; row++) {
+    const inRow = row * w * c;
+    const outRow = ((row >> 1) * wo) * c;
+    for (let wi = 0; wi < w; wi++) {
+      const i0 = inRow + wi * c;
+      const o0 = outRow + (wi >> 1) * c;
+      for (let k = 0; k < c; k++) dx[i0 + k] = x[i0 + k] === y[o0 + k] ? dy[o0 + k] : 0;
+    }
+  }
   return dx;
 }

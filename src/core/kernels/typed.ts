@@ -7,10 +7,11 @@ import * as tf from '@tensorflow/tfjs';
 import * as ref from './spec';
 import { KERNELS, type BnAttrs, type MovingAverageAttrs, type SgdVelocityAttrs, type SgdWeightsAttrs } from './spec';
 
-/** How a backend hands out a tensor's float32 values and takes new ones. */
+/** How a backend hands out a tensor's float32 values, and a new output to write into. */
 interface TypedAccess {
   read(backend: unknown, t: tf.TensorInfo): Float32Array;
-  write(backend: unknown, shape: number[], values: Float32Array): tf.TensorInfo;
+  /** A new float32 output and its values to fill. */
+  output(backend: unknown, shape: number[]): { info: tf.TensorInfo; values: Float32Array };
 }
 
 /** The slice of tfjs-backend-cpu's class the kernels use. */
@@ -26,76 +27,60 @@ interface WasmBackend {
 }
 
 const CPU: TypedAccess = {
-  read: (backend, t) => (backend as unknown as CpuBackend).data.get(t.dataId).values as Float32Array,
-  write: (backend, shape, values) => (backend as unknown as CpuBackend).makeTensorInfo(shape, 'float32', values),
-};
-
-const WASM: TypedAccess = {
-  read: (backend, t) => (backend as unknown as WasmBackend).typedArrayFromHeap(t) as Float32Array,
-  // The output is allocated after the values are computed: growing the heap detaches earlier views.
-  write: (backend, shape, values) => {
-    const b = backend as unknown as WasmBackend;
-    const out = b.makeOutput(shape, 'float32');
-    (b.typedArrayFromHeap(out) as Float32Array).set(values);
-    return out;
+  read: (backend, t) => (backend as CpuBackend).data.get(t.dataId).values as Float32Array,
+  output: (backend, shape) => {
+    const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    return { info: (backend as CpuBackend).makeTensorInfo(shape, 'float32', values), values };
   },
 };
 
+const WASM: TypedAccess = {
+  read: (backend, t) => (backend as WasmBackend).typedArrayFromHeap(t) as Float32Array,
+  // The kernels write straight into the heap. Inputs are read after the output is allocated:
+  // growing the heap detaches earlier views.
+  output: (backend, shape) => {
+    const b = backend as WasmBackend;
+    const info = b.makeOutput(shape, 'float32');
+    return { info, values: b.typedArrayFromHeap(info) as Float32Array };
+  },
+};
+
+type Compute = (read: (name: string) => Float32Array, attrs: tf.NamedAttrMap, out: Float32Array, inputs: tf.NamedTensorInfoMap) => void;
+
 /** Registers the eight fused kernels for one typed-array backend. */
 function register(backendName: 'cpu' | 'wasm', access: TypedAccess): void {
-  const kernel = (kernelName: string, run: (read: (name: string) => Float32Array, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap) => { shape: number[]; values: Float32Array }) =>
+  const kernel = (kernelName: string, outputShape: (inputs: tf.NamedTensorInfoMap) => number[], compute: Compute) =>
     tf.registerKernel({
       kernelName,
       backendName,
       kernelFunc: ({ inputs, backend, attrs }) => {
+        const out = access.output(backend, outputShape(inputs));
         const read = (name: string) => {
           const t = inputs[name];
           if (!t) throw new Error(`${kernelName}: input ${name} is missing`);
           return access.read(backend, t);
         };
-        const { shape, values } = run(read, inputs, attrs ?? {});
-        return access.write(backend, shape, values);
+        compute(read, attrs ?? {}, out.values, inputs);
+        return out.info;
       },
     });
-  const channels = (inputs: tf.NamedTensorInfoMap, name: string) => {
-    const s = inputs[name]?.shape ?? [];
-    return s[s.length - 1];
+  const shapeOf = (name: string) => (inputs: tf.NamedTensorInfoMap) => [...(inputs[name]?.shape ?? [])];
+  const perChannel = (inputs: tf.NamedTensorInfoMap) => {
+    const s = inputs.x?.shape ?? [];
+    return [2, s[s.length - 1]];
   };
-  const shapeOf = (inputs: tf.NamedTensorInfoMap, name: string) => [...(inputs[name]?.shape ?? [])];
-  const bn = (attrs: tf.NamedAttrMap) => (attrs as unknown as BnAttrs).epsilon;
+  const eps = (attrs: tf.NamedAttrMap) => (attrs as unknown as BnAttrs).epsilon;
 
-  kernel(KERNELS.bnMoments, (read, inputs) => {
-    const c = channels(inputs, 'x');
-    return { shape: [2, c], values: ref.bnMoments(read('x'), c) };
-  });
-  kernel(KERNELS.bnReluForward, (read, inputs, attrs) => ({
-    shape: shapeOf(inputs, 'x'),
-    values: ref.bnReluForward(read('x'), read('moments'), read('gamma'), read('beta'), bn(attrs)),
-  }));
-  kernel(KERNELS.bnReluGradSums, (read, inputs, attrs) => ({
-    shape: [2, channels(inputs, 'x')],
-    values: ref.bnReluGradSums(read('dy'), read('x'), read('moments'), read('gamma'), read('beta'), bn(attrs)),
-  }));
-  kernel(KERNELS.bnReluGradInput, (read, inputs, attrs) => ({
-    shape: shapeOf(inputs, 'x'),
-    values: ref.bnReluGradInput(read('dy'), read('x'), read('moments'), read('gamma'), read('beta'), read('sums'), bn(attrs)),
-  }));
-  kernel(KERNELS.movingAverage, (read, inputs, attrs) => ({
-    shape: shapeOf(inputs, 'average'),
-    values: ref.movingAverage(read('average'), read('moments'), attrs as unknown as MovingAverageAttrs),
-  }));
-  kernel(KERNELS.sgdVelocity, (read, inputs, attrs) => ({
-    shape: shapeOf(inputs, 'velocity'),
-    values: ref.sgdVelocity(read('velocity'), read('gradient'), read('weights'), attrs as unknown as SgdVelocityAttrs),
-  }));
-  kernel(KERNELS.sgdWeights, (read, inputs, attrs) => ({
-    shape: shapeOf(inputs, 'weights'),
-    values: ref.sgdWeights(read('weights'), read('gradient'), read('velocity'), attrs as unknown as SgdWeightsAttrs),
-  }));
-  kernel(KERNELS.maxPoolGrad2x2, (read, inputs) => {
-    const shape = shapeOf(inputs, 'x');
-    return { shape, values: ref.maxPoolGrad2x2(read('dy'), read('x'), read('y'), shape as [number, number, number, number]) };
-  });
+  kernel(KERNELS.bnMoments, perChannel, (read, _, out) => ref.bnMoments(read('x'), out.length / 2, out));
+  kernel(KERNELS.bnReluForward, shapeOf('x'), (read, attrs, out) => ref.bnReluForward(read('x'), read('moments'), read('gamma'), read('beta'), eps(attrs), out));
+  kernel(KERNELS.bnReluGradSums, perChannel, (read, attrs, out) => ref.bnReluGradSums(read('dy'), read('x'), read('moments'), read('gamma'), read('beta'), eps(attrs), out));
+  kernel(KERNELS.bnReluGradInput, shapeOf('x'), (read, attrs, out) => ref.bnReluGradInput(read('dy'), read('x'), read('moments'), read('gamma'), read('beta'), read('sums'), eps(attrs), out));
+  kernel(KERNELS.movingAverage, shapeOf('average'), (read, attrs, out) => ref.movingAverage(read('average'), read('moments'), attrs as unknown as MovingAverageAttrs, out));
+  kernel(KERNELS.sgdVelocity, shapeOf('velocity'), (read, attrs, out) => ref.sgdVelocity(read('velocity'), read('gradient'), read('weights'), attrs as unknown as SgdVelocityAttrs, out));
+  kernel(KERNELS.sgdWeights, shapeOf('weights'), (read, attrs, out) => ref.sgdWeights(read('weights'), read('gradient'), read('velocity'), attrs as unknown as SgdWeightsAttrs, out));
+  kernel(KERNELS.maxPoolGrad2x2, shapeOf('x'), (read, _, out, inputs) =>
+    ref.maxPoolGrad2x2(read('dy'), read('x'), read('y'), shapeOf('x')(inputs) as [number, number, number, number], out),
+  );
 }
 
 /** The fused kernels for tfjs's `cpu` and `wasm` backends. */
