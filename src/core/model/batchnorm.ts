@@ -10,9 +10,10 @@ import { constantOf } from '../losses/distances';
  * y = γ · (x − μ) / sqrt(σ² + ε) + β over x [B, H, W, C], with μ and σ² (biased, as
  * `tf.moments`) per channel over the batch. Gradient, with x̂ = (x − μ)/sqrt(σ² + ε) and N = B·H·W:
  *   dβ = Σ dy,  dγ = Σ dy · x̂,  dx = γ / sqrt(σ² + ε) · (dy − dβ/N − x̂ · dγ/N).
- * Returns y and the batch's mean and variance [C] (for the moving averages; no gradient).
+ * Returns y, the batch's mean and variance [C], and both as moments [2, C] (for the moving
+ * averages; no gradient).
  */
-export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D; moments: tf.Tensor2D } {
   const [b, h, w, c] = x.shape;
   const n = b * h * w;
   const perChannel = [1, 1, 1, c];
@@ -43,5 +44,5 @@ export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.T
       },
     };
   });
-  return { y: op(x, gamma, beta) as tf.Tensor4D, mean: tf.reshape(mean, [c]) as tf.Tensor1D, variance: tf.reshape(variance, [c]) as tf.Tensor1D };
+  return { y: op(x, gamma, beta) as tf.Tensor4D, mean: tf.reshape(mean, [c]) as tf.Tensor1D, variance: tf.reshape(variance, [c]) as tf.Tensor1D, moments: tf.reshape(moments, [2, c]) as tf.Tensor2D };
 }

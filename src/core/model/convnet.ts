@@ -135,7 +135,7 @@ export class ConvNet {
     if (training && convGradient === 'swapped') {
       // wasm: moments off the tape and the closed-form BN gradient (see batchnorm.ts).
       const bn = batchNormTraining(h, block.gamma, block.beta, BN_EPSILON);
-      moments?.push(tf.stack([bn.mean, bn.variance]) as tf.Tensor2D);
+      moments?.push(bn.moments);
       return bn.y;
     }
     let mean: tf.Tensor;
