@@ -4,14 +4,16 @@
  * held by live tensors, sampled after every step and every evaluation. Runs in a process
  * of its own so that nothing measured before counts.
  *
- *   npx tsx scripts/bench-memory.ts [--backend wasm|cpu] [--json out.json]
- *   npm run bench -- --memory           # the same, from the bench
+ *   npx tsx scripts/bench-memory.ts [--backend wasm|cpu|webgpu] [--json out.json]
+ *   npm run bench                        # the same for node-wasm (and node-webgpu where
+ *                                        # benched), bundled: without tsx in the process
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { useNodeBackend, type NodeBackend } from '../src/cli/backend';
+import { releaseNodeWebGpu } from '../src/cli/webgpu';
 import { nodeFetchBytes } from '../src/core/data/node-fs';
 import { sampleExperimentSplits } from '../src/core/data/splits';
 import { AssetCache } from '../src/core/run';
@@ -25,6 +27,8 @@ export interface MemoryRow {
   peakRssMB: number;
   peakWasmHeapMB: number;
   peakTensorMB: number;
+  /** WebGPU: the peak of the bytes tfjs holds in GPU buffers (its own count), 0 elsewhere. */
+  peakGpuMB: number;
   finalTestAccuracy: number;
 }
 
@@ -40,11 +44,14 @@ async function main(): Promise<void> {
   const backend = option('--backend', 'wasm') as NodeBackend;
   await useNodeBackend(backend);
   const wasmHeap = () => (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.length ?? 0;
-  const peak = { rss: 0, wasm: 0, tensors: 0 };
+  // tfjs's WebGPU backend adds its buffer counts to tf.memory().
+  const gpuBytes = () => (tf.memory() as { numBytesAllocatedInGPU?: number }).numBytesAllocatedInGPU ?? 0;
+  const peak = { rss: 0, wasm: 0, tensors: 0, gpu: 0 };
   const sample = () => {
     peak.rss = Math.max(peak.rss, process.memoryUsage().rss);
     peak.wasm = Math.max(peak.wasm, wasmHeap());
     peak.tensors = Math.max(peak.tensors, tf.memory().numBytes);
+    peak.gpu = Math.max(peak.gpu, gpuBytes());
   };
   const t0 = performance.now();
   const assets = new AssetCache({ data: nodeFetchBytes(path.join(ROOT, 'public/data')), teachers: nodeFetchBytes(path.join(ROOT, 'public/teachers')) });
@@ -68,13 +75,15 @@ async function main(): Promise<void> {
     peakRssMB: peak.rss / MB,
     peakWasmHeapMB: peak.wasm / MB,
     peakTensorMB: peak.tensors / MB,
+    peakGpuMB: peak.gpu / MB,
     finalTestAccuracy: result.final.testAccuracy,
   };
   exp.dispose();
   assets.dispose();
   const json = option('--json', '');
   if (json) await writeFile(json, JSON.stringify(row));
-  console.log(`default demo on node ${backend}: ${steps} steps in ${row.seconds.toFixed(1)} s; peak resident ${row.peakRssMB.toFixed(0)} MB, wasm heap ${row.peakWasmHeapMB.toFixed(0)} MB, live tensors ${row.peakTensorMB.toFixed(1)} MB (goal: under 300 MB)`);
+  console.log(`default demo on node ${backend}: ${steps} steps in ${row.seconds.toFixed(1)} s; peak resident ${row.peakRssMB.toFixed(0)} MB, wasm heap ${row.peakWasmHeapMB.toFixed(0)} MB, live tensors ${row.peakTensorMB.toFixed(1)} MB${backend === 'webgpu' ? `, GPU buffers ${row.peakGpuMB.toFixed(1)} MB` : ''} (goal: under 300 MB)`);
+  if (backend === 'webgpu') releaseNodeWebGpu();
 }
 
 await main();

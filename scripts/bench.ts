@@ -40,6 +40,7 @@ import { blockChannels } from '../src/core/model/convnet';
 import { AssetCache } from '../src/core/run';
 import { DEFAULT_CONFIG, type ConvGradient } from '../src/protocol/config';
 import { firstVisit, type FirstVisit } from './bench/firstVisit';
+import { runMemory } from './bench/memoryRun';
 import { chromiumPath, launchChromium } from './chromium';
 
 const ROOT = process.env.REFILLED_ROOT ? path.resolve(process.env.REFILLED_ROOT) : fileURLToPath(new URL('..', import.meta.url));
@@ -277,13 +278,15 @@ async function main(): Promise<void> {
   }
   printTable(entries, torch);
   // Peak memory of the whole default demo, in a fresh Node process (nothing measured above counts).
-  if (nodeBackends.includes('wasm') && !flag('--no-memory') && !existsSync(path.join(ROOT, 'node_modules/tsx'))) {
-    console.log('\nmemory: skipped (the peak-memory run needs tsx from npm install; a device pack has none)');
-  } else if (nodeBackends.includes('wasm') && !flag('--no-memory')) {
-    console.log('');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench-memory.ts'), '--backend', 'wasm', '--json', path.join(OUT_DIR, 'memory.json')], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
-    if (r.status !== 0) console.log('memory: the default demo did not finish (see above)');
-  }
+  if (!flag('--no-memory'))
+    for (const b of nodeBackends.filter((b) => b === 'wasm' || b === 'webgpu')) {
+      console.log('');
+      const ok = await runMemory(ROOT, OUT_DIR, b).catch((e: Error) => {
+        console.log(`memory: ${e.message}`);
+        return false;
+      });
+      if (!ok) console.log(`memory (node ${b}): the default demo did not finish (see above)`);
+    }
   await save();
   console.log(`\nwrote ${file}`);
   if (nodeBackends.includes('webgpu')) exitIfHeld();
