@@ -16,6 +16,10 @@ const SHAPES: [number, number, number, number][] = [
 for (const backend of ['webgpu', 'webgl'] as const) {
   test(`fused kernels on ${backend}: registered, one program per call, equal to the reference`, async ({ page }) => {
     test.setTimeout(120_000);
+    // A shader that fails to compile: tfjs logs its source and the compiler's message.
+    page.on('console', (m) => {
+      if (m.type() === 'error' || /Failed|ERROR/.test(m.text())) console.log(`[page] ${m.text().slice(0, 2000)}`);
+    });
     await page.goto('/e2e/kernels/index.html');
     const check = await page.evaluate(
       async ({ backend, shapes }) => {

@@ -9,7 +9,7 @@ import { checkFusedKernels, checkPasses, type KernelCheck } from '../../src/core
 
 export interface KernelResult extends KernelCheck {
   pass: boolean;
-  /** GPU programs (runWebGPUProgram / runWebGLProgram calls) the kernel's one call ran. */
+  /** GPU programs (runWebGPUProgram / runWebGLProgram calls, uploads aside) the kernel's one call ran. */
   programs: number;
 }
 
@@ -33,12 +33,24 @@ export async function checkBackend(backend: 'webgpu' | 'webgl', shapes: [number,
 
   // Count the programs run inside each kernel call: the backend's program runner and the
   // engine's runKernel (which the self-check calls once per kernel) are wrapped for the check.
+  // Programs run to upload an input from the CPU (WebGL encodes uploads with a program) are
+  // not the kernel's: in training its inputs already live on the GPU.
   const method = backend === 'webgpu' ? 'runWebGPUProgram' : 'runWebGLProgram';
   const run = b[method].bind(b);
+  const upload = b.uploadToGPU.bind(b);
   let programs = 0;
+  let uploading = 0;
   b[method] = (...args: unknown[]) => {
-    programs++;
+    if (uploading === 0) programs++;
     return run(...args);
+  };
+  b.uploadToGPU = (...args: unknown[]) => {
+    uploading++;
+    try {
+      return upload(...args);
+    } finally {
+      uploading--;
+    }
   };
   const engine = tf.engine();
   const runKernel = engine.runKernel.bind(engine);
@@ -62,6 +74,7 @@ export async function checkBackend(backend: 'webgpu' | 'webgl', shapes: [number,
   } finally {
     engine.runKernel = runKernel;
     b[method] = run;
+    b.uploadToGPU = upload;
   }
   return { backend: tf.getBackend(), device, shapes: out, leaked: tf.memory().numTensors - before };
 }

@@ -46,12 +46,12 @@ function nestedSum(name: string, leading: number[], term: (args: string) => stri
   const args = [...leading.map((_, d) => `i${d}`), 'k'].join(', ');
   if (leading.length === 0) return `float ${name} = ${term(args)};`;
   const acc = (d: number) => (d === 0 ? name : `${name}${d}`);
-  let code = `${acc(leading.length)} += ${term(args)};`;
-  for (let d = leading.length - 1; d >= 0; d--) {
-    const inner = d === leading.length - 1 ? code : `float ${acc(d + 1)} = 0.0;\n${code}\n${acc(d)} += ${acc(d + 1)};`;
-    code = `for (int i${d} = 0; i${d} < ${leading[d]}; i${d}++) {\n${inner}\n}`;
-  }
-  return `float ${name} = 0.0;\n${code}`;
+  // The loop over axis d adds into acc(d); a deeper loop's partial sum acc(d + 1) is added once it ends.
+  const loop = (d: number): string => {
+    const body = d === leading.length - 1 ? `${acc(d)} += ${term(args)};` : `float ${acc(d + 1)} = 0.0;\n${loop(d + 1)}\n${acc(d)} += ${acc(d + 1)};`;
+    return `for (int i${d} = 0; i${d} < ${leading[d]}; i${d}++) {\n${body}\n}`;
+  };
+  return `float ${name} = 0.0;\n${loop(0)}`;
 }
 
 /** The slice of tfjs-backend-webgl's backend the kernels use. */
@@ -246,11 +246,11 @@ export function registerWebGlKernels(): void {
     const userCode = `
       void main() {
         float w = getWeightsAtOutCoords();
-        float step = getVelocityAtOutCoords();
+        float update = getVelocityAtOutCoords();
         if (uNesterov != 0) {
-          step = getGradientAtOutCoords() + uWeightDecay * w + uMomentum * step;
+          update = getGradientAtOutCoords() + uWeightDecay * w + uMomentum * update;
         }
-        setOutput(w - uLearningRate * step);
+        setOutput(w - uLearningRate * update);
       }`;
     const uniforms: CustomUniform[] = [
       { name: 'uLearningRate', type: 'float' },
