@@ -3,10 +3,11 @@
  * here, Dawn's robustness off, so an out-of-bounds read shows as a wrong value) and WebGL.
  * Every kernel must be registered, run as one GPU program per call, and match spec.ts's
  * reference loops within 1e-4 of the output's magnitude, at the self-check's default shape
- * (batch 3, odd sizes) and at a bigger one for the per-channel reductions.
+ * (batch 3, odd sizes) and at a bigger one for the per-channel reductions; and new per-step
+ * values (epsilon, momentum, learning rate…) must compile no new program.
  */
 import { expect, test } from '@playwright/test';
-import type { BackendCheck } from './kernels/check';
+import type { BackendCheck, KernelResult } from './kernels/check';
 
 const SHAPES: [number, number, number, number][] = [
   [3, 14, 14, 12],
@@ -41,15 +42,22 @@ for (const backend of ['webgpu', 'webgl'] as const) {
         expect(r.pass, `${at}: error ${r.maxAbsError} against values up to ${r.maxAbsValue}`).toBe(true);
       }
     }
+    // New epsilon, momentum, learning rate…: no program compiled, results still right.
+    expect(check.newValues.compiled, 'programs compiled for new per-step values').toBe(0);
+    expect(check.newValues.results).toHaveLength(6);
+    for (const r of check.newValues.results) expect(r.pass, `${r.kernel} with new values: error ${r.maxAbsError} against values up to ${r.maxAbsValue}`).toBe(true);
   });
 }
 
 function report(check: BackendCheck): void {
+  const line = (r: KernelResult) => {
+    const rel = r.maxAbsValue > 0 ? r.maxAbsError / r.maxAbsValue : r.maxAbsError;
+    return `${r.kernel.padEnd(24)} ${r.pass ? 'ok  ' : 'FAIL'} max|err| ${r.maxAbsError.toExponential(2)} (rel ${rel.toExponential(2)}) of ${r.size} values`;
+  };
   for (const { shape, ms, results } of check.shapes) {
     console.log(`[kernels] ${check.backend} (${check.device}) [${shape.join(', ')}] in ${ms.toFixed(0)} ms`);
-    for (const r of results) {
-      const rel = r.maxAbsValue > 0 ? r.maxAbsError / r.maxAbsValue : r.maxAbsError;
-      console.log(`[kernels]   ${r.kernel.padEnd(24)} ${r.pass ? 'ok  ' : 'FAIL'} max|err| ${r.maxAbsError.toExponential(2)} (rel ${rel.toExponential(2)}) of ${r.size} values, ${r.programs} program(s)`);
-    }
+    for (const r of results) console.log(`[kernels]   ${line(r)}, ${r.programs} program(s)`);
   }
+  console.log(`[kernels] ${check.backend} with new per-step values: ${check.newValues.compiled} program(s) compiled`);
+  for (const r of check.newValues.results) console.log(`[kernels]   ${line(r)}`);
 }
