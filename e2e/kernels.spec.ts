@@ -4,7 +4,8 @@
  * Every kernel must be registered, run as one GPU program per call, and match spec.ts's
  * reference loops within 1e-4 of the output's magnitude, at the self-check's default shape
  * (batch 3, odd sizes) and at a bigger one for the per-channel reductions; and new per-step
- * values (epsilon, momentum, learning rate…) must compile no new program.
+ * values (epsilon, momentum, learning rate…) must compile no new program. The SGD kernels
+ * also run over 4.3 million weights (a WebGPU dispatch too large for one axis).
  */
 import { expect, test } from '@playwright/test';
 import type { BackendCheck, KernelResult } from './kernels/check';
@@ -46,6 +47,8 @@ for (const backend of ['webgpu', 'webgl'] as const) {
     expect(check.newValues.compiled, 'programs compiled for new per-step values').toBe(0);
     expect(check.newValues.results).toHaveLength(6);
     for (const r of check.newValues.results) expect(r.pass, `${r.kernel} with new values: error ${r.maxAbsError} against values up to ${r.maxAbsValue}`).toBe(true);
+    expect(check.large).toHaveLength(2);
+    for (const r of check.large) expect(r.pass, `${r.kernel} over ${r.size} values: error ${r.maxAbsError} against values up to ${r.maxAbsValue}`).toBe(true);
   });
 }
 
@@ -60,4 +63,6 @@ function report(check: BackendCheck): void {
   }
   console.log(`[kernels] ${check.backend} with new per-step values: ${check.newValues.compiled} program(s) compiled`);
   for (const r of check.newValues.results) console.log(`[kernels]   ${line(r)}`);
+  console.log(`[kernels] ${check.backend} over 4.3 million weights:`);
+  for (const r of check.large) console.log(`[kernels]   ${line(r)}`);
 }
