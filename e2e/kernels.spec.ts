@@ -3,7 +3,7 @@
  * here, Dawn's robustness off, so an out-of-bounds read shows as a wrong value) and WebGL.
  * Every kernel must be registered, run as one GPU program per call, and match spec.ts's
  * reference loops within 1e-4 of the output's magnitude, at the self-check's default shape
- * (batch 3, odd sizes) and at a bigger one for the per-channel reductions; and new per-step
+ * (batch 3, odd sizes) and at two bigger ones for the per-channel reductions (up to N = 50,176); and new per-step
  * values (epsilon, momentum, learning rate…) must compile no new program. The SGD kernels
  * also run over 4.3 million weights (a WebGPU dispatch too large for one axis).
  */
@@ -13,6 +13,8 @@ import type { BackendCheck, KernelResult } from './kernels/check';
 const SHAPES: [number, number, number, number][] = [
   [3, 14, 14, 12],
   [8, 28, 28, 16],
+  // The longest channel the student has: N = 64·28·28 = 50,176 elements per channel.
+  [64, 28, 28, 4],
 ];
 
 for (const backend of ['webgpu', 'webgl'] as const) {
