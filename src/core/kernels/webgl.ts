@@ -1,2 +1,288 @@
-/** The fused kernels as GLSL programs for tfjs's `webgl` backend (not yet written). */
-export function registerWebGlKernels(): void {}
+/**
+ * The fused kernels (spec.ts) as GLSL programs for tfjs's `webgl` backend: each call is one
+ * `runWebGLProgram`, so one draw (tfjs adds an unpacking draw of its own for an input that
+ * lives in a packed texture, as it does for its own unpacked kernels).
+ *
+ * - Values that change from step to step (epsilon, momentum, learning rate, the moments'
+ *   row) are custom uniforms, never in the shader text: a new value never compiles a new
+ *   program. Shapes are written into the text, as tfjs's own WebGL programs do: its program
+ *   cache is keyed by the input shapes anyway, and a training run keeps them fixed.
+ * - WebGL computes one value per output element, so the per-channel reductions (bnMoments,
+ *   bnReluGradSums, output [2, C]) loop over the channel's N elements in each of their 2·C
+ *   output elements. The loops nest over x's leading axes with a partial sum per level
+ *   (rows of W, then images of H·W, …), which keeps float32 rounding near that of a
+ *   pairwise sum.
+ *
+ * Only types come from @tensorflow/tfjs-backend-webgl: this module is part of the Node and
+ * wasm bundles, which must not load the WebGL backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import { KERNELS, type BnAttrs, type MovingAverageAttrs, type SgdVelocityAttrs, type SgdWeightsAttrs } from './spec';
+
+type CustomUniform = NonNullable<GPGPUProgram['customUniforms']>[number];
+
+/** A program of ours: a class name per kernel shows in tfjs's profiles. */
+class FusedProgram implements GPGPUProgram {
+  constructor(
+    readonly variableNames: string[],
+    readonly outputShape: number[],
+    readonly userCode: string,
+    readonly customUniforms: CustomUniform[],
+  ) {}
+}
+
+/** GLSL: the last (channel) component of getOutputCoords() for an output of `rank` axes. */
+function channelOf(rank: number): string {
+  if (rank < 1 || rank > 6) throw new Error(`rank ${rank} is not supported (1 to 6)`);
+  return rank === 1 ? 'coords' : `coords.${'xyzwuv'[rank - 1]}`;
+}
+
+/**
+ * GLSL declaring `float <name>` = Σ over x's leading axes `leading` of `term(args)`, where
+ * args is "i0, i1, …, k" (coordinates of the element in channel k). One partial sum per loop.
+ */
+function nestedSum(name: string, leading: number[], term: (args: string) => string): string {
+  const args = [...leading.map((_, d) => `i${d}`), 'k'].join(', ');
+  if (leading.length === 0) return `float ${name} = ${term(args)};`;
+  const acc = (d: number) => (d === 0 ? name : `${name}${d}`);
+  // The loop over axis d adds into acc(d); a deeper loop's partial sum acc(d + 1) is added once it ends.
+  const loop = (d: number): string => {
+    const body = d === leading.length - 1 ? `${acc(d)} += ${term(args)};` : `float ${acc(d + 1)} = 0.0;\n${loop(d + 1)}\n${acc(d)} += ${acc(d + 1)};`;
+    return `for (int i${d} = 0; i${d} < ${leading[d]}; i${d}++) {\n${body}\n}`;
+  };
+  return `float ${name} = 0.0;\n${loop(0)}`;
+}
+
+/** The slice of tfjs-backend-webgl's backend the kernels use. */
+type Backend = Pick<MathBackendWebGL, 'runWebGLProgram'>;
+
+function input(inputs: tf.NamedTensorInfoMap, kernel: string, name: string): tf.TensorInfo {
+  const t = inputs[name];
+  if (!t) throw new Error(`${kernel}: input ${name} is missing`);
+  if (t.dtype !== 'float32') throw new Error(`${kernel}: input ${name} is ${t.dtype}, not float32`);
+  return t;
+}
+
+function sameShape(kernel: string, a: tf.TensorInfo, b: tf.TensorInfo, what: string): void {
+  if (!tf.util.arraysEqual(a.shape, b.shape)) throw new Error(`${kernel}: ${what} has shape [${b.shape.join(', ')}], expected [${a.shape.join(', ')}]`);
+}
+
+/** x [..., C] checked against moments [2, C], gamma and beta [C], dy like x and sums [2, C] where given; returns C and N. */
+function bnShapes(kernel: string, ins: Record<string, tf.TensorInfo>): { c: number; n: number } {
+  const x = ins.x;
+  const c = x.shape[x.shape.length - 1];
+  if (x.shape.length < 1 || x.shape.length > 6 || !(c > 0)) throw new Error(`${kernel}: x needs 1 to 6 axes, the last the channels, got [${x.shape.join(', ')}]`);
+  const check = (name: string, shape: number[]) => {
+    const t = ins[name];
+    if (t && !tf.util.arraysEqual(t.shape, shape)) throw new Error(`${kernel}: ${name} has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
+  };
+  check('moments', [2, c]);
+  check('gamma', [c]);
+  check('beta', [c]);
+  check('sums', [2, c]);
+  if (ins.dy) sameShape(kernel, x, ins.dy, 'dy');
+  return { c, n: tf.util.sizeFromShape(x.shape) / c };
+}
+
+/** Registers one kernel: `build` returns the program (inputs in variableNames order) and its uniform values. */
+function kernel(kernelName: string, names: string[], build: (ins: Record<string, tf.TensorInfo>, attrs: tf.NamedAttrMap) => { program: FusedProgram; values: number[][] }): void {
+  tf.registerKernel({
+    kernelName,
+    backendName: 'webgl',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const ins: Record<string, tf.TensorInfo> = {};
+      for (const name of names) ins[name] = input(inputs, kernelName, name);
+      const { program, values } = build(ins, attrs ?? {});
+      return (backend as Backend).runWebGLProgram(
+        program,
+        program.variableNames.map((v) => ins[v]),
+        'float32',
+        values,
+      );
+    },
+  });
+}
+
+/** GLSL float literal of an integer (shape constants). */
+const float = (v: number) => `${v}.0`;
+const epsilonOf = (attrs: tf.NamedAttrMap) => (attrs as unknown as BnAttrs).epsilon;
+const EPSILON: CustomUniform[] = [{ name: 'uEpsilon', type: 'float' }];
+
+/** GLSL for an element of x at `coords` (like x): channel k, 1/sqrt(σ² + ε) and x̂. */
+function bnPrelude(rank: number): string {
+  return `
+    int k = ${channelOf(rank)};
+    float inv = 1.0 / sqrt(getMoments(1, k) + uEpsilon);
+    float xhat = (getXAtOutCoords() - getMoments(0, k)) * inv;`;
+}
+
+/** Registers the eight fused kernels for tfjs's `webgl` backend (the backend itself need not be loaded). */
+export function registerWebGlKernels(): void {
+  kernel(KERNELS.bnMoments, ['x'], (ins) => {
+    const { c, n } = bnShapes(KERNELS.bnMoments, ins);
+    const leading = ins.x.shape.slice(0, -1);
+    // Row 0 the mean; row 1 recomputes it, then the mean of (x − μ)².
+    const userCode = `
+      float mean;
+
+      float squared(float v) {
+        float d = v - mean;
+        return d * d;
+      }
+
+      void main() {
+        ivec2 coords = getOutputCoords();
+        int k = coords.y;
+        ${nestedSum('total', leading, (a) => `getX(${a})`)}
+        mean = total / ${float(n)};
+        if (coords.x == 0) {
+          setOutput(mean);
+          return;
+        }
+        ${nestedSum('squares', leading, (a) => `squared(getX(${a}))`)}
+        setOutput(squares / ${float(n)});
+      }`;
+    return { program: new FusedProgram(['x'], [2, c], userCode, []), values: [] };
+  });
+
+  kernel(KERNELS.bnReluForward, ['x', 'moments', 'gamma', 'beta'], (ins, attrs) => {
+    bnShapes(KERNELS.bnReluForward, ins);
+    const rank = ins.x.shape.length;
+    const userCode = `
+      void main() {
+        ${getCoords(rank)}
+        ${bnPrelude(rank)}
+        setOutput(max(getGamma(k) * xhat + getBeta(k), 0.0));
+      }`;
+    return { program: new FusedProgram(['x', 'moments', 'gamma', 'beta'], ins.x.shape, userCode, EPSILON), values: [[epsilonOf(attrs)]] };
+  });
+
+  kernel(KERNELS.bnReluGradSums, ['dy', 'x', 'moments', 'gamma', 'beta'], (ins, attrs) => {
+    const { c } = bnShapes(KERNELS.bnReluGradSums, ins);
+    const leading = ins.x.shape.slice(0, -1);
+    // Row 0 sums dz, row 1 dz·x̂; dz = dy where γ·x̂ + β > 0.
+    const userCode = `
+      float mean;
+      float inv;
+      float g;
+      float b;
+      int which;
+
+      float term(float xv, float dyv) {
+        float xhat = (xv - mean) * inv;
+        if (g * xhat + b > 0.0) {
+          return which == 0 ? dyv : dyv * xhat;
+        }
+        return 0.0;
+      }
+
+      void main() {
+        ivec2 coords = getOutputCoords();
+        which = coords.x;
+        int k = coords.y;
+        mean = getMoments(0, k);
+        inv = 1.0 / sqrt(getMoments(1, k) + uEpsilon);
+        g = getGamma(k);
+        b = getBeta(k);
+        ${nestedSum('total', leading, (a) => `term(getX(${a}), getDy(${a}))`)}
+        setOutput(total);
+      }`;
+    return { program: new FusedProgram(['dy', 'x', 'moments', 'gamma', 'beta'], [2, c], userCode, EPSILON), values: [[epsilonOf(attrs)]] };
+  });
+
+  kernel(KERNELS.bnReluGradInput, ['dy', 'x', 'moments', 'gamma', 'beta', 'sums'], (ins, attrs) => {
+    const { n } = bnShapes(KERNELS.bnReluGradInput, ins);
+    const rank = ins.x.shape.length;
+    const userCode = `
+      void main() {
+        ${getCoords(rank)}
+        ${bnPrelude(rank)}
+        float g = getGamma(k);
+        float dz = g * xhat + getBeta(k) > 0.0 ? getDyAtOutCoords() : 0.0;
+        setOutput(g * inv * (dz - getSums(0, k) / ${float(n)} - xhat * (getSums(1, k) / ${float(n)})));
+      }`;
+    return { program: new FusedProgram(['dy', 'x', 'moments', 'gamma', 'beta', 'sums'], ins.x.shape, userCode, EPSILON), values: [[epsilonOf(attrs)]] };
+  });
+
+  kernel(KERNELS.movingAverage, ['average', 'moments'], (ins, attrs) => {
+    const { row, momentum } = attrs as unknown as MovingAverageAttrs;
+    const c = ins.average.shape[0];
+    if (ins.average.shape.length !== 1 || !tf.util.arraysEqual(ins.moments.shape, [2, c])) {
+      throw new Error(`${KERNELS.movingAverage}: expected average [C] and moments [2, C], got [${ins.average.shape.join(', ')}] and [${ins.moments.shape.join(', ')}]`);
+    }
+    if (row !== 0 && row !== 1) throw new Error(`${KERNELS.movingAverage}: row must be 0 or 1, got ${row}`);
+    const userCode = `
+      void main() {
+        int k = getOutputCoords();
+        setOutput(uMomentum * getAverageAtOutCoords() + (1.0 - uMomentum) * getMoments(uRow, k));
+      }`;
+    const uniforms: CustomUniform[] = [
+      { name: 'uRow', type: 'int' },
+      { name: 'uMomentum', type: 'float' },
+    ];
+    return { program: new FusedProgram(['average', 'moments'], ins.average.shape, userCode, uniforms), values: [[row], [momentum]] };
+  });
+
+  kernel(KERNELS.sgdVelocity, ['velocity', 'gradient', 'weights'], (ins, attrs) => {
+    const { momentum, weightDecay } = attrs as unknown as SgdVelocityAttrs;
+    sameShape(KERNELS.sgdVelocity, ins.velocity, ins.gradient, 'gradient');
+    sameShape(KERNELS.sgdVelocity, ins.velocity, ins.weights, 'weights');
+    const userCode = `
+      void main() {
+        setOutput(uMomentum * getVelocityAtOutCoords() + (getGradientAtOutCoords() + uWeightDecay * getWeightsAtOutCoords()));
+      }`;
+    const uniforms: CustomUniform[] = [
+      { name: 'uMomentum', type: 'float' },
+      { name: 'uWeightDecay', type: 'float' },
+    ];
+    return { program: new FusedProgram(['velocity', 'gradient', 'weights'], ins.velocity.shape, userCode, uniforms), values: [[momentum], [weightDecay]] };
+  });
+
+  kernel(KERNELS.sgdWeights, ['weights', 'gradient', 'velocity'], (ins, attrs) => {
+    const { learningRate, momentum, weightDecay, nesterov } = attrs as unknown as SgdWeightsAttrs;
+    sameShape(KERNELS.sgdWeights, ins.weights, ins.gradient, 'gradient');
+    sameShape(KERNELS.sgdWeights, ins.weights, ins.velocity, 'velocity');
+    const userCode = `
+      void main() {
+        float w = getWeightsAtOutCoords();
+        float update = getVelocityAtOutCoords();
+        if (uNesterov != 0) {
+          update = getGradientAtOutCoords() + uWeightDecay * w + uMomentum * update;
+        }
+        setOutput(w - uLearningRate * update);
+      }`;
+    const uniforms: CustomUniform[] = [
+      { name: 'uLearningRate', type: 'float' },
+      { name: 'uMomentum', type: 'float' },
+      { name: 'uWeightDecay', type: 'float' },
+      { name: 'uNesterov', type: 'int' },
+    ];
+    return {
+      program: new FusedProgram(['weights', 'gradient', 'velocity'], ins.weights.shape, userCode, uniforms),
+      values: [[learningRate], [momentum], [weightDecay], [nesterov ? 1 : 0]],
+    };
+  });
+
+  kernel(KERNELS.maxPoolGrad2x2, ['dy', 'x', 'y'], (ins) => {
+    const s = ins.x.shape;
+    const pooled = [s[0], s[1] / 2, s[2] / 2, s[3]];
+    if (s.length !== 4 || s[1] % 2 !== 0 || s[2] % 2 !== 0 || !tf.util.arraysEqual(ins.dy.shape, pooled) || !tf.util.arraysEqual(ins.y.shape, pooled)) {
+      throw new Error(`${KERNELS.maxPoolGrad2x2}: expected x [B, H, W, C] (H, W even) and dy, y [B, H/2, W/2, C], got x [${s.join(', ')}], dy [${ins.dy.shape.join(', ')}], y [${ins.y.shape.join(', ')}]`);
+    }
+    const userCode = `
+      void main() {
+        ivec4 coords = getOutputCoords();
+        int ph = coords.y / 2;
+        int pw = coords.z / 2;
+        float m = getY(coords.x, ph, pw, coords.w);
+        setOutput(getXAtOutCoords() == m ? getDy(coords.x, ph, pw, coords.w) : 0.0);
+      }`;
+    return { program: new FusedProgram(['dy', 'x', 'y'], s, userCode, []), values: [] };
+  });
+}
+
+/** GLSL declaring `coords` = getOutputCoords() for an output of `rank` axes. */
+function getCoords(rank: number): string {
+  return `${rank === 1 ? 'int' : `ivec${rank}`} coords = getOutputCoords();`;
+}
