@@ -5,6 +5,7 @@ import type { ConvGradientMode } from '../model/conv';
 import { ConvNet, type BatchMoments } from '../model/convnet';
 import { Optimizer } from '../trainer/optimizer';
 import { setFusedMode } from './index';
+import { crossEntropy } from '../losses/baselines';
 import { fused } from './ops';
 
 /**
@@ -62,6 +63,26 @@ describe.each(['cpu', 'wasm'])('the fused training step on %s', (backend) => {
       }
       expect(err, `variable ${i}`).toBeLessThanOrEqual(1e-5 * Math.max(1, scale));
     });
+  });
+
+  it('gives the cross-entropy and its gradient of tfjs\'s own operations', async () => {
+    await tf.setBackend(backend);
+    const logits = tf.randomNormal([9, 5], 0, 8, 'float32', 3) as tf.Tensor2D;
+    const labels = tf.tensor1d([0, 4, 2, 2, 1, 3, 0, 4, 1], 'int32');
+    const lossAndGrad = (mode: 'all' | 'none') => {
+      setFusedMode(mode);
+      const { value, grads } = tf.variableGrads(() => crossEntropy(tf.mul(logits, w) as tf.Tensor2D, labels), [w]);
+      return { loss: value.dataSync()[0], grad: Array.from(grads[w.name].dataSync()) };
+    };
+    const w = tf.variable(tf.scalar(1.3));
+    const before = tf.memory().numTensors;
+    const a = tf.tidy(() => lossAndGrad('all'));
+    const b = tf.tidy(() => lossAndGrad('none'));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(a.loss).toBeCloseTo(b.loss, 5);
+    expect(a.grad[0]).toBeCloseTo(b.grad[0], 5);
+    tf.dispose([logits, labels, w]);
+    setFusedMode('auto');
   });
 
   it('runs what the mode asks: none, all, or (auto) what makes this backend faster', async () => {

@@ -16,6 +16,7 @@ export const FUSED = {
   movingAverage: [KERNELS.movingAverage],
   sgd: [KERNELS.sgdVelocity, KERNELS.sgdWeights],
   maxPoolGrad: [KERNELS.maxPoolGrad2x2],
+  crossEntropy: [KERNELS.softmaxCrossEntropy, KERNELS.softmaxCrossEntropyGrad],
 } as const;
 
 /** Whether the active backend runs a fused operation (see FUSED). */
@@ -76,4 +77,26 @@ export function sgdMomentumStep(weights: tf.Tensor1D, gradient: tf.Tensor1D, vel
  */
 export function maxPoolGrad2x2(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tensor4D): tf.Tensor4D {
   return run(KERNELS.maxPoolGrad2x2, { dy, x, y });
+}
+
+/**
+ * Sparse softmax cross-entropy, −mean_b log softmax(z_b)[y_b], in one kernel forward and one
+ * backward (plus the mean): logits [B, K], labels [B] int32 → scalar; gradient
+ * (softmax(z_b) − onehot(y_b)) / B per row.
+ */
+export function crossEntropyFused(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const z = args[0] as tf.Tensor2D;
+    const save = args[1] as tf.GradSaveFunc;
+    save([z, labels]);
+    return {
+      value: tf.mean(run<tf.Tensor1D>(KERNELS.softmaxCrossEntropy, { logits: z, labels })),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [zs, ys] = saved;
+        const rows = tf.fill([zs.shape[0]], 1 / zs.shape[0]);
+        return [run(KERNELS.softmaxCrossEntropyGrad, { logits: zs, labels: ys, dy: tf.mul(rows, dy) })];
+      },
+    };
+  });
+  return op(logits) as tf.Scalar;
 }

@@ -41,7 +41,7 @@ function maxAbs(a: Float32Array, b?: Float32Array): number {
 }
 
 /**
- * Checks all eight kernels at a shape like the student's (batch × 14 × 14 × channels by
+ * Checks every kernel at a shape like the student's (batch × 14 × 14 × channels by
  * default; odd channel counts and a batch of 3 catch indexing errors), returning one entry
  * per kernel. Leaves no tensor behind.
  */
@@ -78,6 +78,13 @@ export async function checkFusedKernels(shape: [number, number, number, number] 
   const sgdW = { learningRate: 0.05, momentum: 0.9, weightDecay: 5e-4, nesterov: true };
   const newVel = ref.sgdVelocity(vel, grad, weights, sgdV);
 
+  // Logits of a batch of 2·b rows over 7 classes, with large values (the row maximum matters).
+  const rows = 2 * b;
+  const classes = 7;
+  const logits = uniforms(11, rows * classes, -30, 30);
+  const labels = Int32Array.from(uniforms(12, rows, 0, classes), Math.floor);
+  const ceDy = uniforms(13, rows, -1, 1);
+
   const t = (values: Float32Array, s: number[]) => tf.tensor(values, s, 'float32');
   const cases: { kernel: FusedKernelName; inputs: () => tf.NamedTensorMap; attrs: tf.NamedAttrMap; expected: Float32Array }[] = [
     { kernel: KERNELS.bnMoments, inputs: () => ({ x: t(x, shape) }), attrs: {}, expected: moments },
@@ -92,6 +99,13 @@ export async function checkFusedKernels(shape: [number, number, number, number] 
     { kernel: KERNELS.movingAverage, inputs: () => ({ average: t(average, [c]), moments: t(moments, [2, c]) }), attrs: { row: 1, momentum: 0.9 }, expected: ref.movingAverage(average, moments, { row: 1, momentum: 0.9 }) },
     { kernel: KERNELS.sgdVelocity, inputs: () => ({ velocity: t(vel, [p]), gradient: t(grad, [p]), weights: t(weights, [p]) }), attrs: { ...sgdV }, expected: newVel },
     { kernel: KERNELS.sgdWeights, inputs: () => ({ weights: t(weights, [p]), gradient: t(grad, [p]), velocity: t(newVel, [p]) }), attrs: { ...sgdW }, expected: ref.sgdWeights(weights, grad, newVel, sgdW) },
+    { kernel: KERNELS.softmaxCrossEntropy, inputs: () => ({ logits: t(logits, [rows, classes]), labels: tf.tensor1d(labels, 'int32') }), attrs: {}, expected: ref.softmaxCrossEntropy(logits, labels) },
+    {
+      kernel: KERNELS.softmaxCrossEntropyGrad,
+      inputs: () => ({ logits: t(logits, [rows, classes]), labels: tf.tensor1d(labels, 'int32'), dy: t(ceDy, [rows]) }),
+      attrs: {},
+      expected: ref.softmaxCrossEntropyGrad(logits, labels, ceDy),
+    },
     { kernel: KERNELS.maxPoolGrad2x2, inputs: () => ({ dy: t(poolDy, [b, h / 2, w / 2, c]), x: t(poolX, poolShape), y: t(poolY, [b, h / 2, w / 2, c]) }), attrs: {}, expected: ref.maxPoolGrad2x2(poolDy, poolX, poolY, poolShape) },
   ];
 

@@ -40,6 +40,13 @@ export const KERNELS = {
    * (2×2 max pool, stride 2, 'valid', H and W even; every tied maximum gets dy).
    */
   maxPoolGrad2x2: 'RefilledMaxPoolGrad2x2',
+  /**
+   * {logits [B, K], labels [B] (int32 class indices)} → [B]: the row's softmax cross-entropy,
+   * log Σ_j exp(z_bj) − z_b,label, computed with the row's maximum subtracted first.
+   */
+  softmaxCrossEntropy: 'RefilledSoftmaxCrossEntropy',
+  /** {logits [B, K], labels [B] (int32), dy [B]} → [B, K]: dy_b · (softmax(z_b)_j − [j = label_b]). */
+  softmaxCrossEntropyGrad: 'RefilledSoftmaxCrossEntropyGrad',
 } as const;
 
 export type FusedKernelName = (typeof KERNELS)[keyof typeof KERNELS];
@@ -201,4 +208,34 @@ export function maxPoolGrad2x2(dy: Float32Array, x: Float32Array, y: Float32Arra
     }
   }
   return dx;
+}
+
+/** Per-row softmax cross-entropy of logits [B, K] (row-major) at the labels [B]: [B]. */
+export function softmaxCrossEntropy(logits: Float32Array, labels: ArrayLike<number>, out: Float32Array = new Float32Array(labels.length)): Float32Array {
+  const b = labels.length;
+  const k = logits.length / b;
+  for (let r = 0; r < b; r++) {
+    const row = r * k;
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) max = Math.max(max, logits[row + j]);
+    let sum = 0;
+    for (let j = 0; j < k; j++) sum += Math.exp(logits[row + j] - max);
+    out[r] = Math.log(sum) + max - logits[row + labels[r]];
+  }
+  return out;
+}
+
+/** The gradient of the per-row cross-entropy: dy_b · (softmax(z_b) − onehot(label_b)), [B, K]. */
+export function softmaxCrossEntropyGrad(logits: Float32Array, labels: ArrayLike<number>, dy: Float32Array, out: Float32Array = new Float32Array(logits.length)): Float32Array {
+  const b = labels.length;
+  const k = logits.length / b;
+  for (let r = 0; r < b; r++) {
+    const row = r * k;
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) max = Math.max(max, logits[row + j]);
+    let sum = 0;
+    for (let j = 0; j < k; j++) sum += Math.exp(logits[row + j] - max);
+    for (let j = 0; j < k; j++) out[row + j] = dy[r] * (Math.exp(logits[row + j] - max) / sum - (j === labels[r] ? 1 : 0));
+  }
+  return out;
 }

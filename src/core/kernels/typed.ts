@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as ref from './spec';
 import { KERNELS, type BnAttrs, type MovingAverageAttrs, type SgdVelocityAttrs, type SgdWeightsAttrs } from './spec';
 
-/** How a backend hands out a tensor's float32 values, and a new output to write into. */
+/** How a backend hands out a tensor's values (float32; the labels' int32 read the same way), and a new output to write into. */
 interface TypedAccess {
   read(backend: unknown, t: tf.TensorInfo): Float32Array;
   /** A new float32 output and its values to fill. */
@@ -26,6 +26,7 @@ interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
+// An int32 input (the labels) comes back as an Int32Array: the kernels only index with it.
 const CPU: TypedAccess = {
   read: (backend, t) => (backend as CpuBackend).data.get(t.dataId).values as Float32Array,
   output: (backend, shape) => {
@@ -47,7 +48,7 @@ const WASM: TypedAccess = {
 
 type Compute = (read: (name: string) => Float32Array, attrs: tf.NamedAttrMap, out: Float32Array, inputs: tf.NamedTensorInfoMap) => void;
 
-/** Registers the eight fused kernels for one typed-array backend. */
+/** Registers the fused kernels for one typed-array backend. */
 function register(backendName: 'cpu' | 'wasm', access: TypedAccess): void {
   const kernel = (kernelName: string, outputShape: (inputs: tf.NamedTensorInfoMap) => number[], compute: Compute) =>
     tf.registerKernel({
@@ -78,6 +79,8 @@ function register(backendName: 'cpu' | 'wasm', access: TypedAccess): void {
   kernel(KERNELS.movingAverage, shapeOf('average'), (read, attrs, out) => ref.movingAverage(read('average'), read('moments'), attrs as unknown as MovingAverageAttrs, out));
   kernel(KERNELS.sgdVelocity, shapeOf('velocity'), (read, attrs, out) => ref.sgdVelocity(read('velocity'), read('gradient'), read('weights'), attrs as unknown as SgdVelocityAttrs, out));
   kernel(KERNELS.sgdWeights, shapeOf('weights'), (read, attrs, out) => ref.sgdWeights(read('weights'), read('gradient'), read('velocity'), attrs as unknown as SgdWeightsAttrs, out));
+  kernel(KERNELS.softmaxCrossEntropy, shapeOf('labels'), (read, _, out) => ref.softmaxCrossEntropy(read('logits'), read('labels'), out));
+  kernel(KERNELS.softmaxCrossEntropyGrad, shapeOf('logits'), (read, _, out) => ref.softmaxCrossEntropyGrad(read('logits'), read('labels'), read('dy'), out));
   kernel(KERNELS.maxPoolGrad2x2, shapeOf('x'), (read, _, out, inputs) =>
     ref.maxPoolGrad2x2(read('dy'), read('x'), read('y'), shapeOf('x')(inputs) as [number, number, number, number], out),
   );

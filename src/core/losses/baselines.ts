@@ -3,11 +3,16 @@
  * relational KD (RKD, Park et al. 2019).
  */
 import * as tf from '@tensorflow/tfjs';
+import { crossEntropyFused, fused } from '../kernels/ops';
 import { l2Normalize, pairwiseDistances, safeDivideByCount, stopGradient } from './distances';
 
-/** −mean_i log softmax(z_i)[y_i]: sparse softmax cross-entropy. logits [B, C], labels [B] int32. */
+/**
+ * −mean_i log softmax(z_i)[y_i]: sparse softmax cross-entropy. logits [B, C], labels [B] int32.
+ * Two fused kernels where the backend has them (core/kernels), else tfjs's own operations.
+ */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => {
+    if (fused('crossEntropy')) return crossEntropyFused(logits, tf.cast(labels, 'int32'));
     const target = tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1]).toFloat();
     return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1))) as tf.Scalar;
   });

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig, Method } from '../../protocol/config';
 import type { MetricsPoint } from '../../protocol/results';
-import { hintonKdLoss, lambdaAt, refilledStage1Loss, refilledStage2Loss, rkdLoss } from '../losses';
+import { crossEntropy, hintonKdLoss, lambdaAt, refilledStage1Loss, refilledStage2Loss, rkdLoss } from '../losses';
 import { batchScope, decodeTripletSample, localClassifierView, targetSharpness, TRIPLET_SAMPLE_SIZE } from '../explorer';
 
 /** Teacher quantities computed once per run (besides f_T of the training set, which every run caches). */
@@ -134,7 +134,7 @@ function classifierObjective(
 
 /** Cross-entropy alone: CE(z_S, y). */
 const crossEntropyObjective = classifierObjective((ctx, logits) => {
-  const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(ctx.labels, ctx.numClasses), logits) as tf.Scalar;
+  const ce = crossEntropy(logits, ctx.labels);
   return { loss: ce, ce, kd: tf.scalar(0) };
 });
 
