@@ -3,9 +3,11 @@
  * here, Dawn's robustness off, so an out-of-bounds read shows as a wrong value) and WebGL.
  * Every kernel must be registered, run as one GPU program per call, and match spec.ts's
  * reference loops within 1e-4 of the output's magnitude, at the self-check's default shape
- * (batch 3, odd sizes) and at two bigger ones for the per-channel reductions (up to N = 50,176); and new per-step
- * values (epsilon, momentum, learning rate…) must compile no new program. The SGD kernels
- * also run over 4.3 million weights (a WebGPU dispatch too large for one axis).
+ * (batch 3, odd sizes) and at two bigger ones for the per-channel reductions (up to
+ * N = 50,176); and new per-step values (epsilon, momentum, learning rate, logits and
+ * labels…) must compile no new program, a label outside [0, K) giving its row loss and
+ * gradient 0. The SGD kernels also run over 4.3 million weights (a WebGPU dispatch too
+ * large for one axis).
  */
 import { expect, test } from '@playwright/test';
 import type { BackendCheck, KernelResult } from './kernels/check';
@@ -37,7 +39,7 @@ for (const backend of ['webgpu', 'webgl'] as const) {
     expect(check.leaked).toBe(0);
     expect(check.shapes).toHaveLength(SHAPES.length);
     for (const { shape, results } of check.shapes) {
-      expect(results).toHaveLength(8);
+      expect(results).toHaveLength(10);
       for (const r of results) {
         const at = `${r.kernel} at [${shape.join(', ')}]`;
         expect(r.missing ?? false, `${at} is registered`).toBe(false);
@@ -45,9 +47,9 @@ for (const backend of ['webgpu', 'webgl'] as const) {
         expect(r.pass, `${at}: error ${r.maxAbsError} against values up to ${r.maxAbsValue}`).toBe(true);
       }
     }
-    // New epsilon, momentum, learning rate…: no program compiled, results still right.
+    // New epsilon, momentum, learning rate, logits, labels (some out of range)…: no program compiled, results still right.
     expect(check.newValues.compiled, 'programs compiled for new per-step values').toBe(0);
-    expect(check.newValues.results).toHaveLength(6);
+    expect(check.newValues.results).toHaveLength(8);
     for (const r of check.newValues.results) expect(r.pass, `${r.kernel} with new values: error ${r.maxAbsError} against values up to ${r.maxAbsValue}`).toBe(true);
     expect(check.large).toHaveLength(2);
     for (const r of check.large) expect(r.pass, `${r.kernel} over ${r.size} values: error ${r.maxAbsError} against values up to ${r.maxAbsValue}`).toBe(true);
@@ -57,7 +59,7 @@ for (const backend of ['webgpu', 'webgl'] as const) {
 function report(check: BackendCheck): void {
   const line = (r: KernelResult) => {
     const rel = r.maxAbsValue > 0 ? r.maxAbsError / r.maxAbsValue : r.maxAbsError;
-    return `${r.kernel.padEnd(24)} ${r.pass ? 'ok  ' : 'FAIL'} max|err| ${r.maxAbsError.toExponential(2)} (rel ${rel.toExponential(2)}) of ${r.size} values`;
+    return `${r.kernel.padEnd(32)} ${r.pass ? 'ok  ' : 'FAIL'} max|err| ${r.maxAbsError.toExponential(2)} (rel ${rel.toExponential(2)}) of ${r.size} values`;
   };
   for (const { shape, ms, results } of check.shapes) {
     console.log(`[kernels] ${check.backend} (${check.device}) [${shape.join(', ')}] in ${ms.toFixed(0)} ms`);

@@ -22,8 +22,8 @@ export interface BackendCheck {
   shapes: { shape: number[]; ms: number; results: KernelResult[] }[];
   /**
    * The same kernels again with other per-step values (epsilon, row, momentum, learning
-   * rate, weight decay, Nesterov off): the programs compiled meanwhile (must be none) and
-   * the results against the reference.
+   * rate, weight decay, Nesterov off; other logits, labels and dy, some labels out of
+   * range): the programs compiled meanwhile (must be none) and the results against the reference.
    */
   newValues: { compiled: number; results: KernelResult[] };
   /**
@@ -71,6 +71,45 @@ async function optimiserKernels(set: number, p = 300): Promise<KernelResult[]> {
     results.push({ ...r, pass: checkPasses(r), programs: 1 });
   }
   return results;
+}
+
+/**
+ * The cross-entropy kernels at logits [6, 7] (the self-check's shape at batch 3) with value
+ * set `set`: set 1 has other logits, dy and labels, among them labels outside [0, 7) (-1, 7,
+ * 100), whose rows have no class: loss and gradient 0.
+ */
+async function crossEntropyKernels(set: number): Promise<KernelResult[]> {
+  const rows = 6;
+  const k = 7;
+  const logits = Float32Array.from({ length: rows * k }, (_, i) => 25 * Math.sin(1.7 * i + set));
+  const labels = Int32Array.from(set === 0 ? [0, 6, 3, 2, 5, 1] : [6, -1, 2, 7, 0, 100]);
+  const dy = Float32Array.from({ length: rows }, (_, i) => Math.cos(2.3 * i + set));
+  const inRange = (r: number) => labels[r] >= 0 && labels[r] < k;
+  // The reference loops need labels in range: they get 0 in place of the others, whose rows are then zeroed.
+  const safe = labels.map((l, r) => (inRange(r) ? l : 0));
+  const loss = ref.softmaxCrossEntropy(logits, safe).map((v, r) => (inRange(r) ? v : 0));
+  const grad = ref.softmaxCrossEntropyGrad(logits, safe, dy).map((v, i) => (inRange(Math.floor(i / k)) ? v : 0));
+  const inputs = () => ({ logits: tf.tensor2d(logits, [rows, k]), labels: tf.tensor1d(labels, 'int32') });
+  const cases: [string, tf.NamedTensorMap, Float32Array][] = [
+    [KERNELS.softmaxCrossEntropy, inputs(), loss],
+    [KERNELS.softmaxCrossEntropyGrad, { ...inputs(), dy: tf.tensor1d(dy) }, grad],
+  ];
+  const results: KernelResult[] = [];
+  for (const [kernel, ins, expected] of cases) {
+    const out = tf.engine().runKernel(kernel, ins, {}) as tf.Tensor;
+    const got = (await out.data()) as Float32Array;
+    tf.dispose([out, ...Object.values(ins)]);
+    const r: KernelCheck = { kernel: kernel as KernelCheck['kernel'], maxAbsError: got.length === expected.length ? maxAbsDiff(got, expected) : Infinity, maxAbsValue: maxAbsDiff(expected), size: expected.length };
+    results.push({ ...r, pass: checkPasses(r), programs: 1 });
+  }
+  return results;
+}
+
+/** max |a − b|, or max |a| without b. */
+function maxAbsDiff(a: Float32Array, b?: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(b ? a[i] - b[i] : a[i]));
+  return m;
 }
 
 type ProgramRunner = Record<string, (...args: unknown[]) => unknown>;
@@ -125,6 +164,7 @@ export async function checkBackend(backend: 'webgpu' | 'webgl', shapes: [number,
       out.push({ shape, ms: performance.now() - start, results: results.map((r) => ({ ...r, pass: checkPasses(r), programs: perKernel.get(r.kernel) ?? 0 })) });
     }
     await optimiserKernels(0);
+    await crossEntropyKernels(0);
   } finally {
     engine.runKernel = runKernel;
     b[method] = run;
@@ -136,9 +176,10 @@ export async function checkBackend(backend: 'webgpu' | 'webgl', shapes: [number,
   const compiled = compiledPrograms();
   const again = await checkFusedKernels(shapes[0], 1e-5);
   const optimiser = await optimiserKernels(1);
+  const crossEntropy = await crossEntropyKernels(1);
   const newValues = {
     compiled: compiledPrograms() - compiled,
-    results: [...again.filter((r) => r.kernel.startsWith('RefilledBnRelu')).map((r) => ({ ...r, pass: checkPasses(r), programs: 1 })), ...optimiser],
+    results: [...again.filter((r) => r.kernel.startsWith('RefilledBnRelu')).map((r) => ({ ...r, pass: checkPasses(r), programs: 1 })), ...optimiser, ...crossEntropy],
   };
   const large = (await optimiserKernels(0, 4_300_000)).filter((r) => r.kernel !== KERNELS.movingAverage);
   return { backend: tf.getBackend(), device, shapes: out, newValues, large, leaked: tf.memory().numTensors - before };

@@ -13,6 +13,11 @@
  *   (rows of W, then images of H·W, …), which keeps float32 rounding near that of a
  *   pairwise sum.
  *
+ * - The labels are int32 tensors, which tfjs keeps in float textures: a label is rounded to
+ *   the nearest integer, and never used to address the logits (each row's loop picks its
+ *   label's logit as it passes it). A row whose label lies outside [0, K) has no class (its
+ *   target is the zero vector, as tf.oneHot gives it): its loss and its gradient are 0.
+ *
  * Only types come from @tensorflow/tfjs-backend-webgl: this module is part of the Node and
  * wasm bundles, which must not load the WebGL backend.
  */
@@ -57,10 +62,10 @@ function nestedSum(name: string, leading: number[], term: (args: string) => stri
 /** The slice of tfjs-backend-webgl's backend the kernels use. */
 type Backend = Pick<MathBackendWebGL, 'runWebGLProgram'>;
 
-function input(inputs: tf.NamedTensorInfoMap, kernel: string, name: string): tf.TensorInfo {
+function input(inputs: tf.NamedTensorInfoMap, kernel: string, name: string, dtype: 'float32' | 'int32'): tf.TensorInfo {
   const t = inputs[name];
   if (!t) throw new Error(`${kernel}: input ${name} is missing`);
-  if (t.dtype !== 'float32') throw new Error(`${kernel}: input ${name} is ${t.dtype}, not float32`);
+  if (t.dtype !== dtype) throw new Error(`${kernel}: input ${name} is ${t.dtype}, not ${dtype}`);
   return t;
 }
 
@@ -85,14 +90,55 @@ function bnShapes(kernel: string, ins: Record<string, tf.TensorInfo>): { c: numb
   return { c, n: tf.util.sizeFromShape(x.shape) / c };
 }
 
-/** Registers one kernel: `build` returns the program (inputs in variableNames order) and its uniform values. */
-function kernel(kernelName: string, names: string[], build: (ins: Record<string, tf.TensorInfo>, attrs: tf.NamedAttrMap) => { program: FusedProgram; values: number[][] }): void {
+/**
+ * The cross-entropy kernels' inputs checked against each other: logits [B, K] (B, K ≥ 1),
+ * labels [B] and, where given, dy [B]. Returns K.
+ */
+function crossEntropyShapes(kernel: string, ins: Record<string, tf.TensorInfo>): number {
+  const [b, k] = ins.logits.shape;
+  const dy = ins.dy ? `, dy [${ins.dy.shape.join(', ')}]` : '';
+  if (ins.logits.shape.length !== 2 || !(b > 0) || !(k > 0) || !tf.util.arraysEqual(ins.labels.shape, [b]) || (ins.dy && !tf.util.arraysEqual(ins.dy.shape, [b]))) {
+    throw new Error(`${kernel}: expected logits [B, K] (B, K ≥ 1), labels [B]${ins.dy ? ' and dy [B]' : ''}, got logits [${ins.logits.shape.join(', ')}], labels [${ins.labels.shape.join(', ')}]${dy}`);
+  }
+  return k;
+}
+
+/**
+ * GLSL declaring, for logits row `r` of K classes: `label` (rounded; `hasLabel` when in
+ * [0, K)), the row max `m`, Σ_j exp(z_j − m) `s`, and the label's logit `zl` (0 without one).
+ */
+function rowSoftmax(k: number): string {
+  return `
+        int label = int(floor(getLabels(r) + 0.5));
+        bool hasLabel = label >= 0 && label < ${k};
+        float m = getLogits(r, 0);
+        for (int j = 1; j < ${k}; j++) {
+          m = max(m, getLogits(r, j));
+        }
+        float s = 0.0;
+        float zl = 0.0;
+        for (int j = 0; j < ${k}; j++) {
+          float z = getLogits(r, j);
+          s += exp(z - m);
+          if (j == label) {
+            zl = z;
+          }
+        }`;
+}
+
+/** Registers one kernel: `build` returns the program (inputs in variableNames order) and its uniform values. Inputs named in `int32` are int32, the others float32. */
+function kernel(
+  kernelName: string,
+  names: string[],
+  build: (ins: Record<string, tf.TensorInfo>, attrs: tf.NamedAttrMap) => { program: FusedProgram; values: number[][] },
+  int32: readonly string[] = [],
+): void {
   tf.registerKernel({
     kernelName,
     backendName: 'webgl',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const ins: Record<string, tf.TensorInfo> = {};
-      for (const name of names) ins[name] = input(inputs, kernelName, name);
+      for (const name of names) ins[name] = input(inputs, kernelName, name, int32.includes(name) ? 'int32' : 'float32');
       const { program, values } = build(ins, attrs ?? {});
       return (backend as Backend).runWebGLProgram(
         program,
@@ -117,7 +163,7 @@ function bnPrelude(rank: number): string {
     float xhat = (getXAtOutCoords() - getMoments(0, k)) * inv;`;
 }
 
-/** Registers the eight fused kernels for tfjs's `webgl` backend (the backend itself need not be loaded). */
+/** Registers the ten fused kernels for tfjs's `webgl` backend (the backend itself need not be loaded). */
 export function registerWebGlKernels(): void {
   kernel(KERNELS.bnMoments, ['x'], (ins) => {
     const { c, n } = bnShapes(KERNELS.bnMoments, ins);
@@ -280,6 +326,42 @@ export function registerWebGlKernels(): void {
       }`;
     return { program: new FusedProgram(['dy', 'x', 'y'], s, userCode, []), values: [] };
   });
+
+  // One output element per row: K is small (the number of classes).
+  kernel(
+    KERNELS.softmaxCrossEntropy,
+    ['logits', 'labels'],
+    (ins) => {
+      const k = crossEntropyShapes(KERNELS.softmaxCrossEntropy, ins);
+      const userCode = `
+      void main() {
+        int r = getOutputCoords();
+        ${rowSoftmax(k)}
+        setOutput(hasLabel ? log(s) + (m - zl) : 0.0);
+      }`;
+      return { program: new FusedProgram(['logits', 'labels'], [ins.logits.shape[0]], userCode, []), values: [] };
+    },
+    ['labels'],
+  );
+
+  // One output element per element of [B, K], each recomputing its row's max and sum (K² work per row, K small).
+  kernel(
+    KERNELS.softmaxCrossEntropyGrad,
+    ['logits', 'labels', 'dy'],
+    (ins) => {
+      const k = crossEntropyShapes(KERNELS.softmaxCrossEntropyGrad, ins);
+      const userCode = `
+      void main() {
+        ivec2 coords = getOutputCoords();
+        int r = coords.x;
+        ${rowSoftmax(k)}
+        float p = exp(getLogits(r, coords.y) - m) / s - (coords.y == label ? 1.0 : 0.0);
+        setOutput(hasLabel ? getDy(r) * p : 0.0);
+      }`;
+      return { program: new FusedProgram(['logits', 'labels', 'dy'], ins.logits.shape, userCode, []), values: [] };
+    },
+    ['labels'],
+  );
 }
 
 /** GLSL declaring `coords` = getOutputCoords() for an output of `rank` axes. */

@@ -13,6 +13,9 @@
  * - Every read is in bounds by construction (the shapes are checked before dispatch and the
  *   indices derive from them): tests run Dawn with robustness off, where an out-of-bounds
  *   read returns garbage instead of zero.
+ * - The cross-entropy kernels read the labels as i32 and index the logits with a label only
+ *   once it is known to lie in [0, K). A row whose label lies outside has no class (its
+ *   target is the zero vector, as tf.oneHot gives it): its loss and its gradient are 0.
  *
  * Only types come from @tensorflow/tfjs-backend-webgpu: this module is part of the Node and
  * wasm bundles, which must not load the WebGPU backend.
@@ -185,10 +188,10 @@ const BN_UNIFORMS = 'channels : i32, epsilon : f32,';
 /** The slice of tfjs-backend-webgpu's backend the kernels use. */
 type Backend = Pick<WebGPUBackend, 'runWebGPUProgram'>;
 
-function input(inputs: tf.NamedTensorInfoMap, kernel: string, name: string): tf.TensorInfo {
+function input(inputs: tf.NamedTensorInfoMap, kernel: string, name: string, dtype: 'float32' | 'int32'): tf.TensorInfo {
   const t = inputs[name];
   if (!t) throw new Error(`${kernel}: input ${name} is missing`);
-  if (t.dtype !== 'float32') throw new Error(`${kernel}: input ${name} is ${t.dtype}, not float32`);
+  if (t.dtype !== dtype) throw new Error(`${kernel}: input ${name} is ${t.dtype}, not ${dtype}`);
   return t;
 }
 
@@ -216,14 +219,44 @@ function bnShapes(kernel: string, ins: Record<string, tf.TensorInfo>): { c: numb
   return { c, n: tf.util.sizeFromShape(x.shape) / c };
 }
 
-/** Registers one kernel: `build` returns the program, its inputs in variableNames order and its uniforms. */
-function kernel(kernelName: string, names: string[], build: (ins: Record<string, tf.TensorInfo>, attrs: tf.NamedAttrMap) => { program: WebGPUProgram; uniforms: Uniform[] }): void {
+/**
+ * The cross-entropy kernels' inputs checked against each other: logits [B, K] (B, K ≥ 1),
+ * labels [B] and, where given, dy [B].
+ */
+function crossEntropyShapes(kernel: string, ins: Record<string, tf.TensorInfo>): void {
+  const [b, k] = ins.logits.shape;
+  const dy = ins.dy ? `, dy [${ins.dy.shape.join(', ')}]` : '';
+  if (ins.logits.shape.length !== 2 || !(b > 0) || !(k > 0) || !tf.util.arraysEqual(ins.labels.shape, [b]) || (ins.dy && !tf.util.arraysEqual(ins.dy.shape, [b]))) {
+    throw new Error(`${kernel}: expected logits [B, K] (B, K ≥ 1), labels [B]${ins.dy ? ' and dy [B]' : ''}, got logits [${ins.logits.shape.join(', ')}], labels [${ins.labels.shape.join(', ')}]${dy}`);
+  }
+}
+
+/** WGSL: the row max `m` and Σ_j exp(z_j − m) `s` of logits row `r` (K = uniforms.logitsShape.y, at least 1). */
+const ROW_SOFTMAX = `
+            let k = uniforms.logitsShape.y;
+            let row = r * k;
+            var m = logits[row];
+            for (var j = 1; j < k; j = j + 1) {
+              m = max(m, logits[row + j]);
+            }
+            var s = 0.0;
+            for (var j = 0; j < k; j = j + 1) {
+              s = s + exp(logits[row + j] - m);
+            }`;
+
+/** Registers one kernel: `build` returns the program, its inputs in variableNames order and its uniforms. Inputs named in `int32` are int32, the others float32. */
+function kernel(
+  kernelName: string,
+  names: string[],
+  build: (ins: Record<string, tf.TensorInfo>, attrs: tf.NamedAttrMap) => { program: WebGPUProgram; uniforms: Uniform[] },
+  int32: readonly string[] = [],
+): void {
   tf.registerKernel({
     kernelName,
     backendName: 'webgpu',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const ins: Record<string, tf.TensorInfo> = {};
-      for (const name of names) ins[name] = input(inputs, kernelName, name);
+      for (const name of names) ins[name] = input(inputs, kernelName, name, int32.includes(name) ? 'int32' : 'float32');
       const { program, uniforms } = build(ins, attrs ?? {});
       return (backend as Backend).runWebGPUProgram(
         program,
@@ -239,7 +272,7 @@ const f32 = (v: number): Uniform => ({ type: 'float32', data: [v] });
 const i32 = (v: number): Uniform => ({ type: 'int32', data: [v] });
 const epsilonOf = (attrs: tf.NamedAttrMap) => (attrs as unknown as BnAttrs).epsilon;
 
-/** Registers the eight fused kernels for tfjs's `webgpu` backend (the backend itself need not be loaded). */
+/** Registers the ten fused kernels for tfjs's `webgpu` backend (the backend itself need not be loaded). */
 export function registerWebGpuKernels(): void {
   kernel(KERNELS.bnMoments, ['x'], (ins) => {
     const { c, n } = bnShapes(KERNELS.bnMoments, ins);
@@ -351,4 +384,48 @@ export function registerWebGpuKernels(): void {
           setOutputAtIndex(index, v);`;
     return { program: new ElementwiseProgram('refilledMaxPoolGrad2x2', ['dy', 'x', 'y'], s, '', body), uniforms: [] };
   });
+
+  // One invocation per row: K is small (the number of classes).
+  kernel(
+    KERNELS.softmaxCrossEntropy,
+    ['logits', 'labels'],
+    (ins) => {
+      crossEntropyShapes(KERNELS.softmaxCrossEntropy, ins);
+      const body = `
+          let r = index;
+          let labelIndex = labels[r];
+          var loss = 0.0;
+          if (labelIndex >= 0 && labelIndex < uniforms.logitsShape.y) {
+            ${ROW_SOFTMAX}
+            loss = log(s) + (m - logits[row + labelIndex]);
+          }
+          setOutputAtIndex(index, loss);`;
+      return { program: new ElementwiseProgram('refilledSoftmaxCrossEntropy', ['logits', 'labels'], [ins.logits.shape[0]], '', body), uniforms: [] };
+    },
+    ['labels'],
+  );
+
+  // One invocation per element of [B, K], each recomputing its row's max and sum (K² work per row, K small).
+  kernel(
+    KERNELS.softmaxCrossEntropyGrad,
+    ['logits', 'labels', 'dy'],
+    (ins) => {
+      crossEntropyShapes(KERNELS.softmaxCrossEntropyGrad, ins);
+      const body = `
+          let r = index / uniforms.logitsShape.y;
+          let labelIndex = labels[r];
+          var grad = 0.0;
+          if (labelIndex >= 0 && labelIndex < uniforms.logitsShape.y) {
+            ${ROW_SOFTMAX}
+            var p = exp(logits[index] - m) / s;
+            if (index - row == labelIndex) {
+              p = p - 1.0;
+            }
+            grad = dy[r] * p;
+          }
+          setOutputAtIndex(index, grad);`;
+      return { program: new ElementwiseProgram('refilledSoftmaxCrossEntropyGrad', ['logits', 'labels', 'dy'], ins.logits.shape, '', body), uniforms: [] };
+    },
+    ['labels'],
+  );
 }
