@@ -4,6 +4,7 @@
 #
 #   bash scripts/device-bench.sh [--steps N] [--leak-steps N] [--vk-icd FILE.json] [--no-demo] [--no-torch]
 #                                [--backends node-webgpu,node-wasm] [--conv-gradient auto|native,swapped,…]
+#                                [--fused auto|all|none,…]
 #   bash scripts/device-bench.sh --unpack-only    # then: /tmp/refilled-device/node /tmp/refilled-device/study.mjs …
 #
 # Unpacks Node to /tmp, prints what the machine offers (GPU, Vulkan loader and drivers),
@@ -26,6 +27,7 @@ UNPACK_ONLY=0
 TORCH_FLAG=()
 BACKENDS=node-webgpu,node-wasm
 CONV=auto
+FUSED=auto
 while [ $# -gt 0 ]; do
   case "$1" in
     --steps) STEPS=$2; shift 2 ;;
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
     --no-torch) TORCH_FLAG=(--no-torch); shift ;;
     --backends) BACKENDS=$2; shift 2 ;;
     --conv-gradient) CONV=$2; shift 2 ;;
+    --fused) FUSED=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -67,8 +70,8 @@ for f in $(find "$WORK" -name '*.xz'); do unxz_to "$f" "${f%.xz}" && rm "$f" || 
 echo "node $("$WORK/node" --version), data from ${REFILLED_ROOT:-$WORK}/public; bundles: $(cd "$WORK" && ls *.mjs | tr '\n' ' ')"
 [ "$UNPACK_ONLY" = 1 ] && exit 0
 
-echo "== bench ($BACKENDS, conv gradient $CONV, PyTorch): $STEPS rounds"
-timeout 420 "$WORK/node" "$WORK/bench.mjs" --backends "$BACKENDS" --conv-gradient "$CONV" --steps "$STEPS" --leak-steps "$LEAK_STEPS" --out "$OUT_DIR" "${TORCH_FLAG[@]}"
+echo "== bench ($BACKENDS, conv gradient $CONV, fused kernels $FUSED, PyTorch): $STEPS rounds"
+timeout 420 "$WORK/node" "$WORK/bench.mjs" --backends "$BACKENDS" --conv-gradient "$CONV" --fused "$FUSED" --steps "$STEPS" --leak-steps "$LEAK_STEPS" --out "$OUT_DIR" "${TORCH_FLAG[@]}"
 echo "bench exit code: $?"
 
 if [ "$DEMO" = 1 ]; then

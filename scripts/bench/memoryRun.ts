@@ -7,13 +7,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** The bundled memory script: beside this bundle in a device pack, else built with esbuild into `outDir`. */
 async function memoryScript(root: string, outDir: string): Promise<string> {
-  const here = fileURLToPath(import.meta.url);
-  const packed = path.join(path.dirname(here), 'bench-memory.mjs');
-  if (here.endsWith('.mjs') && existsSync(packed)) return packed;
+  // The script Node runs (a pack's bench.mjs); not import.meta.url, which the pack rewrites to this file's.
+  const running = process.argv[1] ?? '';
+  const packed = path.join(path.dirname(running), 'bench-memory.mjs');
+  if (running.endsWith('.mjs') && existsSync(packed)) return packed;
   mkdirSync(outDir, { recursive: true });
   const entry = path.join(outDir, 'bench-memory-entry.ts');
   const wasmDir = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/');

@@ -115,11 +115,12 @@ async function kernelsOfStep(exp: Experiment): Promise<{ count: number; compute:
 }
 
 /**
- * Entries tf.profile lists for a custom gradient's forward function as a whole (`forward`,
+ * Entries tf.profile lists for a custom gradient's forward function as a whole (`forward`, or
+ * `unnamed scope` outside a named one,
  * and tf.losses.softmaxCrossEntropy's `softmaxCrossEntropy__op`): the kernels inside are
  * listed on their own, so the wrapper is no dispatch of its own, and its time is theirs.
  */
-const WRAPPERS = ['forward', 'softmaxCrossEntropy__op'];
+const WRAPPERS = ['forward', 'unnamed scope', 'softmaxCrossEntropy__op'];
 
 /**
  * Kernels that only relabel a tensor's data (a new shape, another reference) and launch no
