@@ -45,7 +45,10 @@ export const KERNELS = {
    * log Σ_j exp(z_bj) − z_b,label, computed with the row's maximum subtracted first.
    */
   softmaxCrossEntropy: 'RefilledSoftmaxCrossEntropy',
-  /** {logits [B, K], labels [B] (int32), dy [B]} → [B, K]: dy_b · (softmax(z_b)_j − [j = label_b]). */
+  /**
+   * {logits [B, K], labels [B] (int32), dy [B]} → [B, K]: dy_b · (softmax(z_b)_j − [j = label_b]).
+   * A label outside [0, K) is no class (tf.oneHot's all-zero row): the row's loss and gradient are 0.
+   */
   softmaxCrossEntropyGrad: 'RefilledSoftmaxCrossEntropyGrad',
 } as const;
 
@@ -220,7 +223,8 @@ export function softmaxCrossEntropy(logits: Float32Array, labels: ArrayLike<numb
     for (let j = 0; j < k; j++) max = Math.max(max, logits[row + j]);
     let sum = 0;
     for (let j = 0; j < k; j++) sum += Math.exp(logits[row + j] - max);
-    out[r] = Math.log(sum) + max - logits[row + labels[r]];
+    const y = labels[r];
+    out[r] = y >= 0 && y < k ? Math.log(sum) + max - logits[row + y] : 0;
   }
   return out;
 }
@@ -235,7 +239,8 @@ export function softmaxCrossEntropyGrad(logits: Float32Array, labels: ArrayLike<
     for (let j = 0; j < k; j++) max = Math.max(max, logits[row + j]);
     let sum = 0;
     for (let j = 0; j < k; j++) sum += Math.exp(logits[row + j] - max);
-    for (let j = 0; j < k; j++) out[row + j] = dy[r] * (Math.exp(logits[row + j] - max) / sum - (j === labels[r] ? 1 : 0));
+    const valid = labels[r] >= 0 && labels[r] < k;
+    for (let j = 0; j < k; j++) out[row + j] = valid ? dy[r] * (Math.exp(logits[row + j] - max) / sum - (j === labels[r] ? 1 : 0)) : 0;
   }
   return out;
 }
