@@ -8,7 +8,7 @@
 #   bash scripts/device-bench.sh --unpack-only    # then: /tmp/refilled-device/node /tmp/refilled-device/study.mjs …
 #
 # Unpacks Node to /tmp, prints what the machine offers (GPU, Vulkan loader and drivers),
-# benches node-webgpu (tfjs WebGPU on the GPU through Dawn) and node-wasm, PyTorch on CPU and
+# checks the fused kernels on the GPU, benches node-webgpu (tfjs WebGPU on the GPU through Dawn) and node-wasm, PyTorch on CPU and
 # CUDA when python3 has torch, then times the default demo through the CLI on node-webgpu.
 # Results go to ${OUT:-bench-results}: bench.json, demo-webgpu.json, demo-webgpu.log.
 # Environment: VK_DRIVER_FILES (or --vk-icd) picks the Vulkan driver; REFILLED_DAWN_FLAGS
@@ -69,6 +69,12 @@ for f in $(find "$WORK" -name '*.xz'); do unxz_to "$f" "${f%.xz}" && rm "$f" || 
 [ -d "$WORK/public" ] || export REFILLED_ROOT="$REPO"
 echo "node $("$WORK/node" --version), data from ${REFILLED_ROOT:-$WORK}/public; bundles: $(cd "$WORK" && ls *.mjs | tr '\n' ' ')"
 [ "$UNPACK_ONLY" = 1 ] && exit 0
+
+if [ -f "$WORK/kernel-check.mjs" ]; then
+  echo "== fused kernels against their reference loops (node-webgpu)"
+  timeout 120 "$WORK/node" "$WORK/kernel-check.mjs" --backend webgpu
+  echo "kernel check exit code: $?"
+fi
 
 echo "== bench ($BACKENDS, conv gradient $CONV, fused kernels $FUSED, PyTorch): $STEPS rounds"
 timeout 420 "$WORK/node" "$WORK/bench.mjs" --backends "$BACKENDS" --conv-gradient "$CONV" --fused "$FUSED" --steps "$STEPS" --leak-steps "$LEAK_STEPS" --out "$OUT_DIR" "${TORCH_FLAG[@]}"

@@ -31,7 +31,7 @@ const APP = path.join(PACK, 'app');
 /** Compressed binaries are kept here between builds: xz of Node takes minutes on 2 cores. */
 const CACHE = path.join(ROOT, 'tmp/device-cache');
 const LIMIT_BYTES = 60 * 1024 * 1024;
-const DEFAULT_ENTRIES = ['scripts/bench.ts', 'scripts/bench-memory.ts', 'src/cli/refilled.ts'];
+const DEFAULT_ENTRIES = ['scripts/bench.ts', 'scripts/bench-memory.ts', 'scripts/kernel-check.ts', 'src/cli/refilled.ts'];
 
 const args = process.argv.slice(2);
 const entries = [...DEFAULT_ENTRIES];
