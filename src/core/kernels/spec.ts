@@ -213,16 +213,22 @@ export function maxPoolGrad2x2(dy: Float32Array, x: Float32Array, y: Float32Arra
   return dx;
 }
 
+/** A logits row's maximum m and Σ_j exp(z_j − m): its softmax is exp(z_j − m) / sum. */
+function rowSoftmax(logits: Float32Array, row: number, k: number): { max: number; sum: number } {
+  let max = -Infinity;
+  for (let j = 0; j < k; j++) max = Math.max(max, logits[row + j]);
+  let sum = 0;
+  for (let j = 0; j < k; j++) sum += Math.exp(logits[row + j] - max);
+  return { max, sum };
+}
+
 /** Per-row softmax cross-entropy of logits [B, K] (row-major) at the labels [B]: [B]. */
 export function softmaxCrossEntropy(logits: Float32Array, labels: ArrayLike<number>, out: Float32Array = new Float32Array(labels.length)): Float32Array {
   const b = labels.length;
   const k = logits.length / b;
   for (let r = 0; r < b; r++) {
     const row = r * k;
-    let max = -Infinity;
-    for (let j = 0; j < k; j++) max = Math.max(max, logits[row + j]);
-    let sum = 0;
-    for (let j = 0; j < k; j++) sum += Math.exp(logits[row + j] - max);
+    const { max, sum } = rowSoftmax(logits, row, k);
     const y = labels[r];
     out[r] = y >= 0 && y < k ? Math.log(sum) + max - logits[row + y] : 0;
   }
@@ -235,10 +241,7 @@ export function softmaxCrossEntropyGrad(logits: Float32Array, labels: ArrayLike<
   const k = logits.length / b;
   for (let r = 0; r < b; r++) {
     const row = r * k;
-    let max = -Infinity;
-    for (let j = 0; j < k; j++) max = Math.max(max, logits[row + j]);
-    let sum = 0;
-    for (let j = 0; j < k; j++) sum += Math.exp(logits[row + j] - max);
+    const { max, sum } = rowSoftmax(logits, row, k);
     const valid = labels[r] >= 0 && labels[r] < k;
     for (let j = 0; j < k; j++) out[row + j] = valid ? dy[r] * (Math.exp(logits[row + j] - max) / sum - (j === labels[r] ? 1 : 0)) : 0;
   }

@@ -23,6 +23,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import { bnShapes, crossEntropyShapes, movingAverageShapes, registerGpuKernel, sameShape } from './shapes';
 import { KERNELS, type BnAttrs, type MovingAverageAttrs, type SgdVelocityAttrs, type SgdWeightsAttrs } from './spec';
 
 type CustomUniform = NonNullable<GPGPUProgram['customUniforms']>[number];
@@ -62,46 +63,6 @@ function nestedSum(name: string, leading: number[], term: (args: string) => stri
 /** The slice of tfjs-backend-webgl's backend the kernels use. */
 type Backend = Pick<MathBackendWebGL, 'runWebGLProgram'>;
 
-function input(inputs: tf.NamedTensorInfoMap, kernel: string, name: string, dtype: 'float32' | 'int32'): tf.TensorInfo {
-  const t = inputs[name];
-  if (!t) throw new Error(`${kernel}: input ${name} is missing`);
-  if (t.dtype !== dtype) throw new Error(`${kernel}: input ${name} is ${t.dtype}, not ${dtype}`);
-  return t;
-}
-
-function sameShape(kernel: string, a: tf.TensorInfo, b: tf.TensorInfo, what: string): void {
-  if (!tf.util.arraysEqual(a.shape, b.shape)) throw new Error(`${kernel}: ${what} has shape [${b.shape.join(', ')}], expected [${a.shape.join(', ')}]`);
-}
-
-/** x [..., C] checked against moments [2, C], gamma and beta [C], dy like x and sums [2, C] where given; returns C and N. */
-function bnShapes(kernel: string, ins: Record<string, tf.TensorInfo>): { c: number; n: number } {
-  const x = ins.x;
-  const c = x.shape[x.shape.length - 1];
-  if (x.shape.length < 1 || x.shape.length > 6 || !(c > 0)) throw new Error(`${kernel}: x needs 1 to 6 axes, the last the channels, got [${x.shape.join(', ')}]`);
-  const check = (name: string, shape: number[]) => {
-    const t = ins[name];
-    if (t && !tf.util.arraysEqual(t.shape, shape)) throw new Error(`${kernel}: ${name} has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
-  };
-  check('moments', [2, c]);
-  check('gamma', [c]);
-  check('beta', [c]);
-  check('sums', [2, c]);
-  if (ins.dy) sameShape(kernel, x, ins.dy, 'dy');
-  return { c, n: tf.util.sizeFromShape(x.shape) / c };
-}
-
-/**
- * The cross-entropy kernels' inputs checked against each other: logits [B, K] (B, K ≥ 1),
- * labels [B] and, where given, dy [B]. Returns K.
- */
-function crossEntropyShapes(kernel: string, ins: Record<string, tf.TensorInfo>): number {
-  const [b, k] = ins.logits.shape;
-  const dy = ins.dy ? `, dy [${ins.dy.shape.join(', ')}]` : '';
-  if (ins.logits.shape.length !== 2 || !(b > 0) || !(k > 0) || !tf.util.arraysEqual(ins.labels.shape, [b]) || (ins.dy && !tf.util.arraysEqual(ins.dy.shape, [b]))) {
-    throw new Error(`${kernel}: expected logits [B, K] (B, K ≥ 1), labels [B]${ins.dy ? ' and dy [B]' : ''}, got logits [${ins.logits.shape.join(', ')}], labels [${ins.labels.shape.join(', ')}]${dy}`);
-  }
-  return k;
-}
 
 /**
  * GLSL declaring, for logits row `r` of K classes: `label` (rounded; `hasLabel` when in
@@ -126,28 +87,14 @@ function rowSoftmax(k: number): string {
         }`;
 }
 
-/** Registers one kernel: `build` returns the program (inputs in variableNames order) and its uniform values. Inputs named in `int32` are int32, the others float32. */
+/** Registers one WebGL kernel (see registerGpuKernel): `build` returns the program and its custom uniform values. */
 function kernel(
   kernelName: string,
   names: string[],
   build: (ins: Record<string, tf.TensorInfo>, attrs: tf.NamedAttrMap) => { program: FusedProgram; values: number[][] },
   int32: readonly string[] = [],
 ): void {
-  tf.registerKernel({
-    kernelName,
-    backendName: 'webgl',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const ins: Record<string, tf.TensorInfo> = {};
-      for (const name of names) ins[name] = input(inputs, kernelName, name, int32.includes(name) ? 'int32' : 'float32');
-      const { program, values } = build(ins, attrs ?? {});
-      return (backend as Backend).runWebGLProgram(
-        program,
-        program.variableNames.map((v) => ins[v]),
-        'float32',
-        values,
-      );
-    },
-  });
+  registerGpuKernel('webgl', kernelName, names, build, (backend, program, ins, values) => (backend as Backend).runWebGLProgram(program, program.variableNames.map((v) => ins[v]), 'float32', values), int32);
 }
 
 /** GLSL float literal of an integer (shape constants). */
@@ -166,7 +113,7 @@ function bnPrelude(rank: number): string {
 /** Registers the ten fused kernels for tfjs's `webgl` backend (the backend itself need not be loaded). */
 export function registerWebGlKernels(): void {
   kernel(KERNELS.bnMoments, ['x'], (ins) => {
-    const { c, n } = bnShapes(KERNELS.bnMoments, ins);
+    const { c, n } = bnShapes(KERNELS.bnMoments, ins, 6);
     const leading = ins.x.shape.slice(0, -1);
     // Row 0 the mean; row 1 recomputes it, then the mean of (x − μ)².
     const userCode = `
@@ -193,7 +140,7 @@ export function registerWebGlKernels(): void {
   });
 
   kernel(KERNELS.bnReluForward, ['x', 'moments', 'gamma', 'beta'], (ins, attrs) => {
-    bnShapes(KERNELS.bnReluForward, ins);
+    bnShapes(KERNELS.bnReluForward, ins, 6);
     const rank = ins.x.shape.length;
     const userCode = `
       void main() {
@@ -205,7 +152,7 @@ export function registerWebGlKernels(): void {
   });
 
   kernel(KERNELS.bnReluGradSums, ['dy', 'x', 'moments', 'gamma', 'beta'], (ins, attrs) => {
-    const { c } = bnShapes(KERNELS.bnReluGradSums, ins);
+    const { c } = bnShapes(KERNELS.bnReluGradSums, ins, 6);
     const leading = ins.x.shape.slice(0, -1);
     // Row 0 sums dz, row 1 dz·x̂; dz = dy where γ·x̂ + β > 0.
     const userCode = `
@@ -238,7 +185,7 @@ export function registerWebGlKernels(): void {
   });
 
   kernel(KERNELS.bnReluGradInput, ['dy', 'x', 'moments', 'gamma', 'beta', 'sums'], (ins, attrs) => {
-    const { n } = bnShapes(KERNELS.bnReluGradInput, ins);
+    const { n } = bnShapes(KERNELS.bnReluGradInput, ins, 6);
     const rank = ins.x.shape.length;
     const userCode = `
       void main() {
@@ -252,12 +199,7 @@ export function registerWebGlKernels(): void {
   });
 
   kernel(KERNELS.movingAverage, ['average', 'moments'], (ins, attrs) => {
-    const { row, momentum } = attrs as unknown as MovingAverageAttrs;
-    const c = ins.average.shape[0];
-    if (ins.average.shape.length !== 1 || !tf.util.arraysEqual(ins.moments.shape, [2, c])) {
-      throw new Error(`${KERNELS.movingAverage}: expected average [C] and moments [2, C], got [${ins.average.shape.join(', ')}] and [${ins.moments.shape.join(', ')}]`);
-    }
-    if (row !== 0 && row !== 1) throw new Error(`${KERNELS.movingAverage}: row must be 0 or 1, got ${row}`);
+    const { row, momentum } = movingAverageShapes(ins, attrs as unknown as MovingAverageAttrs);
     const userCode = `
       void main() {
         int k = getOutputCoords();

@@ -22,6 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { bnShapes, crossEntropyShapes, movingAverageShapes, registerGpuKernel, sameShape } from './shapes';
 import { KERNELS, type BnAttrs, type MovingAverageAttrs, type SgdVelocityAttrs, type SgdWeightsAttrs } from './spec';
 
 /** One program-defined uniform, as runWebGPUProgram takes it (appended after tfjs's own, in `uniforms` order). */
@@ -188,48 +189,7 @@ const BN_UNIFORMS = 'channels : i32, epsilon : f32,';
 /** The slice of tfjs-backend-webgpu's backend the kernels use. */
 type Backend = Pick<WebGPUBackend, 'runWebGPUProgram'>;
 
-function input(inputs: tf.NamedTensorInfoMap, kernel: string, name: string, dtype: 'float32' | 'int32'): tf.TensorInfo {
-  const t = inputs[name];
-  if (!t) throw new Error(`${kernel}: input ${name} is missing`);
-  if (t.dtype !== dtype) throw new Error(`${kernel}: input ${name} is ${t.dtype}, not ${dtype}`);
-  return t;
-}
 
-function sameShape(kernel: string, a: tf.TensorInfo, b: tf.TensorInfo, what: string): void {
-  if (!tf.util.arraysEqual(a.shape, b.shape)) throw new Error(`${kernel}: ${what} has shape [${b.shape.join(', ')}], expected [${a.shape.join(', ')}]`);
-}
-
-/**
- * The batch norm's inputs checked against each other: x [..., C], moments [2, C], gamma and
- * beta [C] (and dy like x, sums [2, C] where given). Returns C and N = size / C.
- */
-function bnShapes(kernel: string, ins: Record<string, tf.TensorInfo>): { c: number; n: number } {
-  const x = ins.x;
-  const c = x.shape[x.shape.length - 1];
-  if (x.shape.length < 1 || !(c > 0)) throw new Error(`${kernel}: x needs a channel axis, got [${x.shape.join(', ')}]`);
-  const check = (name: string, shape: number[]) => {
-    const t = ins[name];
-    if (t && !tf.util.arraysEqual(t.shape, shape)) throw new Error(`${kernel}: ${name} has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
-  };
-  check('moments', [2, c]);
-  check('gamma', [c]);
-  check('beta', [c]);
-  check('sums', [2, c]);
-  if (ins.dy) sameShape(kernel, x, ins.dy, 'dy');
-  return { c, n: tf.util.sizeFromShape(x.shape) / c };
-}
-
-/**
- * The cross-entropy kernels' inputs checked against each other: logits [B, K] (B, K ≥ 1),
- * labels [B] and, where given, dy [B].
- */
-function crossEntropyShapes(kernel: string, ins: Record<string, tf.TensorInfo>): void {
-  const [b, k] = ins.logits.shape;
-  const dy = ins.dy ? `, dy [${ins.dy.shape.join(', ')}]` : '';
-  if (ins.logits.shape.length !== 2 || !(b > 0) || !(k > 0) || !tf.util.arraysEqual(ins.labels.shape, [b]) || (ins.dy && !tf.util.arraysEqual(ins.dy.shape, [b]))) {
-    throw new Error(`${kernel}: expected logits [B, K] (B, K ≥ 1), labels [B]${ins.dy ? ' and dy [B]' : ''}, got logits [${ins.logits.shape.join(', ')}], labels [${ins.labels.shape.join(', ')}]${dy}`);
-  }
-}
 
 /** WGSL: the row max `m` and Σ_j exp(z_j − m) `s` of logits row `r` (K = uniforms.logitsShape.y, at least 1). */
 const ROW_SOFTMAX = `
@@ -244,28 +204,24 @@ const ROW_SOFTMAX = `
               s = s + exp(logits[row + j] - m);
             }`;
 
-/** Registers one kernel: `build` returns the program, its inputs in variableNames order and its uniforms. Inputs named in `int32` are int32, the others float32. */
+/** Registers one WebGPU kernel (see registerGpuKernel): `build` returns the program and its uniforms. */
 function kernel(
   kernelName: string,
   names: string[],
   build: (ins: Record<string, tf.TensorInfo>, attrs: tf.NamedAttrMap) => { program: WebGPUProgram; uniforms: Uniform[] },
   int32: readonly string[] = [],
 ): void {
-  tf.registerKernel({
+  registerGpuKernel(
+    'webgpu',
     kernelName,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const ins: Record<string, tf.TensorInfo> = {};
-      for (const name of names) ins[name] = input(inputs, kernelName, name, int32.includes(name) ? 'int32' : 'float32');
-      const { program, uniforms } = build(ins, attrs ?? {});
-      return (backend as Backend).runWebGPUProgram(
-        program,
-        program.variableNames.map((v) => ins[v]),
-        'float32',
-        uniforms,
-      );
+    names,
+    (ins, attrs) => {
+      const { program, uniforms } = build(ins, attrs);
+      return { program, values: uniforms };
     },
-  });
+    (backend, program, ins, uniforms) => (backend as Backend).runWebGPUProgram(program, program.variableNames.map((v) => ins[v]), 'float32', uniforms),
+    int32,
+  );
 }
 
 const f32 = (v: number): Uniform => ({ type: 'float32', data: [v] });
@@ -317,12 +273,7 @@ export function registerWebGpuKernels(): void {
   });
 
   kernel(KERNELS.movingAverage, ['average', 'moments'], (ins, attrs) => {
-    const { row, momentum } = attrs as unknown as MovingAverageAttrs;
-    const c = ins.average.shape[0];
-    if (ins.average.shape.length !== 1 || !tf.util.arraysEqual(ins.moments.shape, [2, c])) {
-      throw new Error(`${KERNELS.movingAverage}: expected average [C] and moments [2, C], got [${ins.average.shape.join(', ')}] and [${ins.moments.shape.join(', ')}]`);
-    }
-    if (row !== 0 && row !== 1) throw new Error(`${KERNELS.movingAverage}: row must be 0 or 1, got ${row}`);
+    const { row, momentum } = movingAverageShapes(ins, attrs as unknown as MovingAverageAttrs);
     const body = `
           let m = uniforms.momentum;
           setOutputAtIndex(index, m * average[index] + (1.0 - m) * moments[uniforms.row * uniforms.size + index]);`;

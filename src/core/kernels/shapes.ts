@@ -1,0 +1,88 @@
+/**
+ * What the GPU kernels share (webgpu.ts, webgl.ts): input checks, by which a shape that does not fit
+ * throws a readable error before any program runs (a shader indexes by the shapes it is given).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { KERNELS, type MovingAverageAttrs } from './spec';
+
+/** b has a's shape. */
+export function sameShape(kernel: string, a: tf.TensorInfo, b: tf.TensorInfo, what: string): void {
+  if (!tf.util.arraysEqual(a.shape, b.shape)) throw new Error(`${kernel}: ${what} has shape [${b.shape.join(', ')}], expected [${a.shape.join(', ')}]`);
+}
+
+/**
+ * The batch norm's inputs checked against each other: x [..., C] (at most `maxRank` axes),
+ * moments [2, C], gamma and beta [C] (and dy like x, sums [2, C] where given).
+ * Returns C and N = size / C.
+ */
+export function bnShapes(kernel: string, ins: Record<string, tf.TensorInfo>, maxRank = Infinity): { c: number; n: number } {
+  const x = ins.x;
+  const c = x.shape[x.shape.length - 1];
+  if (x.shape.length < 1 || x.shape.length > maxRank || !(c > 0)) {
+    throw new Error(`${kernel}: x needs ${Number.isFinite(maxRank) ? `1 to ${maxRank} axes` : 'a channel axis'}, the last the channels, got [${x.shape.join(', ')}]`);
+  }
+  const check = (name: string, shape: number[]) => {
+    const t = ins[name];
+    if (t && !tf.util.arraysEqual(t.shape, shape)) throw new Error(`${kernel}: ${name} has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
+  };
+  check('moments', [2, c]);
+  check('gamma', [c]);
+  check('beta', [c]);
+  check('sums', [2, c]);
+  if (ins.dy) sameShape(kernel, x, ins.dy, 'dy');
+  return { c, n: tf.util.sizeFromShape(x.shape) / c };
+}
+
+/**
+ * The cross-entropy kernels' inputs checked against each other: logits [B, K] (B, K ≥ 1),
+ * labels [B] and, where given, dy [B]. Returns K.
+ */
+export function crossEntropyShapes(kernel: string, ins: Record<string, tf.TensorInfo>): number {
+  const [b, k] = ins.logits.shape;
+  const dy = ins.dy ? `, dy [${ins.dy.shape.join(', ')}]` : '';
+  if (ins.logits.shape.length !== 2 || !(b > 0) || !(k > 0) || !tf.util.arraysEqual(ins.labels.shape, [b]) || (ins.dy && !tf.util.arraysEqual(ins.dy.shape, [b]))) {
+    throw new Error(`${kernel}: expected logits [B, K] (B, K ≥ 1), labels [B]${ins.dy ? ' and dy [B]' : ''}, got logits [${ins.logits.shape.join(', ')}], labels [${ins.labels.shape.join(', ')}]${dy}`);
+  }
+  return k;
+}
+
+/** The moving average's inputs: average [C], moments [2, C], row 0 or 1. Returns the attrs and C. */
+export function movingAverageShapes(ins: Record<string, tf.TensorInfo>, attrs: MovingAverageAttrs): MovingAverageAttrs & { c: number } {
+  const c = ins.average.shape[0];
+  if (ins.average.shape.length !== 1 || !tf.util.arraysEqual(ins.moments.shape, [2, c])) {
+    throw new Error(`${KERNELS.movingAverage}: expected average [C] and moments [2, C], got [${ins.average.shape.join(', ')}] and [${ins.moments.shape.join(', ')}]`);
+  }
+  if (attrs.row !== 0 && attrs.row !== 1) throw new Error(`${KERNELS.movingAverage}: row must be 0 or 1, got ${attrs.row}`);
+  return { ...attrs, c };
+}
+
+/**
+ * Registers one GPU kernel: its named inputs are checked for presence and dtype (those in
+ * `int32` are int32, the others float32), `build` makes the program and its per-call
+ * uniform values, and `run` hands both to the backend (runWebGPUProgram, runWebGLProgram).
+ */
+export function registerGpuKernel<P, V>(
+  backendName: 'webgpu' | 'webgl',
+  kernelName: string,
+  names: readonly string[],
+  build: (ins: Record<string, tf.TensorInfo>, attrs: tf.NamedAttrMap) => { program: P; values: V },
+  run: (backend: unknown, program: P, inputs: Record<string, tf.TensorInfo>, values: V) => tf.TensorInfo,
+  int32: readonly string[] = [],
+): void {
+  tf.registerKernel({
+    kernelName,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const ins: Record<string, tf.TensorInfo> = {};
+      for (const name of names) {
+        const t = inputs[name];
+        const dtype = int32.includes(name) ? 'int32' : 'float32';
+        if (!t) throw new Error(`${kernelName}: input ${name} is missing`);
+        if (t.dtype !== dtype) throw new Error(`${kernelName}: input ${name} is ${t.dtype}, not ${dtype}`);
+        ins[name] = t;
+      }
+      const { program, values } = build(ins, attrs ?? {});
+      return run(backend, program, ins, values);
+    },
+  });
+}
