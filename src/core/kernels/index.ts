@@ -39,6 +39,7 @@ export function setFusedMode(mode: FusedMode): void {
   tf.env().set(FUSED_KERNELS_FLAG, mode);
 }
 
+/** The FusedMode in force (an unknown flag value reads as `auto`). */
 export function fusedMode(): FusedMode {
   const v = tf.env().get(FUSED_KERNELS_FLAG);
   return v === 'all' || v === 'none' ? v : 'auto';
