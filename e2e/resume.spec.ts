@@ -32,13 +32,16 @@ test('a lost WebGPU device moves the run to the next backend, which finishes it 
   const resumes = state.runs.find((r) => r.runId === runId)?.resumes ?? [];
   expect(resumes).toHaveLength(1);
   const [moved] = resumes;
-  expect(moved).toMatchObject({ cause: 'device-lost', atStep: 2, fromStep: 1 });
+  expect(moved).toMatchObject({ cause: 'device-lost', fromStep: 1 });
+  // The hook destroys the device before step 2; Dawn reports the loss asynchronously, during
+  // step 2 or (a fast step) during step 3: the notice names the step in flight at the report.
+  expect([2, 3]).toContain(moved.atStep);
   expect(moved.backend).not.toBe('webgpu');
-  expect(moved.message).toBe(`The GPU device was lost at step 2; the run continues from step 1 on ${LABELS[moved.backend]}`);
+  expect(moved.message).toBe(`The GPU device was lost at step ${moved.atStep}; the run continues from step 1 on ${LABELS[moved.backend]}`);
   console.log(`[resume] ${moved.message}; page ${t1 - t0} ms, to step 1 ${t2 - t1} ms, to the move ${t3 - t2} ms, to the end ${Date.now() - t3} ms`);
 
   // A notice on the run, not an error; the badge names the backend that finished the run.
-  await expect(playground.page.getByTestId('resume-notice')).toContainText(`lost at step 2; the run continues from step 1 on ${LABELS[moved.backend]}`);
+  await expect(playground.page.getByTestId('resume-notice')).toContainText(`lost at step ${moved.atStep}; the run continues from step 1 on ${LABELS[moved.backend]}`);
   await expect(playground.page.getByTestId('error-banner')).toHaveCount(0);
   await expect(playground.page.getByTestId('backend-badge')).toContainText(moved.backend);
   expect((await playground.backend()).name).toBe(moved.backend);
