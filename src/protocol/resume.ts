@@ -43,10 +43,13 @@ export const switchQuestion = (backend: BackendName): string => `Switch to ${bac
 /**
  * The notice shown on the run: e.g. "The GPU device was lost at step 37; the run continues
  * from step 35 on WebAssembly", or "Switched to CPU (plain JavaScript) at step 12; the run
- * continues from step 10". `fromStep` 0: no checkpoint yet, the run starts over.
+ * continues from step 10". `fromStep` 0: no checkpoint yet, the run starts over. `refused`: the
+ * switch's target did not start, and the run stays on `backend` ("WebGL did not start (…);
+ * the run continues from step 10 on WebAssembly").
  */
-export function resumeNotice(cause: ResumeCause, atStep: number, fromStep: number, backend: BackendName): string {
+export function resumeNotice(cause: ResumeCause, atStep: number, fromStep: number, backend: BackendName, refused?: { backend: BackendName; why: string }): string {
   const label = backendLabel(backend);
   const from = fromStep > 0 ? `continues from step ${fromStep}` : 'starts over from step 0 (no checkpoint yet)';
+  if (refused) return `${backendLabel(refused.backend)} did not start (${refused.why}); the run ${from} on ${label}`;
   return cause === 'device-lost' ? `The GPU device was lost at step ${atStep}; the run ${from} on ${label}` : `Switched to ${label} at step ${atStep}; the run ${from}`;
 }

@@ -178,6 +178,31 @@ describe('a run that survives its backend', () => {
   });
 });
 
+describe('a switch whose backend does not start', () => {
+  it('keeps the run on its backend, continues from the checkpoint and says why', async () => {
+    await tf.setBackend('wasm');
+    // WebGL is not in Node: its start fails as a blocklisted GPU's would.
+    const r = setup({ startBackend: nodeStart(), checkpointEveryMs: 60_000 }, 'wasm');
+    let asked = false;
+    r.reactions.push((e) => {
+      if (!asked && e.type === 'metrics' && e.points.some((p) => p.step === 4)) {
+        asked = true;
+        void r.handler.handle({ type: 'switch-backend', backend: 'webgl' });
+      }
+    });
+    await r.handler.handle({ type: 'configure', runId: 1, config: tinyConfig({ 'runtime.reportIntervalSteps': 2 }) });
+    await r.handler.handle({ type: 'start', runId: 1 });
+    await r.ended;
+    expect(r.of('error')).toEqual([]);
+    const [resumed] = r.of('resumed');
+    expect(resumed).toMatchObject({ cause: 'switched', backend: 'wasm', atStep: 6, fromStep: 6 });
+    expect(resumed.message).toBe('WebGL did not start (webgl is not in Node); the run continues from step 6 on WebAssembly');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(r.of('result')[0]?.result.series.metrics.map((m) => m.step)).toEqual([2, 4, 6, 8, 10, 12]);
+    await r.handler.dispose();
+  });
+});
+
 describe('Resumer', () => {
   /** An experiment as far as the checkpoint policy reads it: a report every `every` steps. */
   function fakeExperiment(every: number) {

@@ -123,6 +123,8 @@ export class Resumer {
     const wasRunning = run?.mode === 'running';
     if (run) host.release(run);
     const next = await this.nextBackend(host.backend(), cause, target);
+    // A switch whose target did not start: the run stays where it was, and says why.
+    const refused = 'refused' in next ? next.refused : undefined;
     if (!next.info) {
       const error = cause === 'device-lost' ? new Error(`The GPU device was lost: ${lost}; no other backend could start (${next.why}).`) : Object.assign(new Error(`The backend could not be switched: ${next.why}.`), { code: 'backend-unavailable' });
       return host.fail(run, error);
@@ -131,7 +133,7 @@ export class Resumer {
     const name = next.info.name;
     if (!run || !state || run.mode === 'finished') return;
     if (run.mode === 'loading') {
-      host.postFor(run, { type: 'resumed', runId: run.runId, cause, atStep, fromStep: 0, backend: name, message: resumeNotice(cause, atStep, 0, name) });
+      host.postFor(run, { type: 'resumed', runId: run.runId, cause, atStep, fromStep: 0, backend: name, message: resumeNotice(cause, atStep, 0, name, refused) });
       return host.reload(run);
     }
     state.moving = null;
@@ -142,7 +144,7 @@ export class Resumer {
       const checkpoint = state.checkpoint;
       if (checkpoint) exp.restore(checkpoint);
       const fromStep = checkpoint?.globalStep ?? 0;
-      host.postFor(run, { type: 'resumed', runId: run.runId, cause, atStep, fromStep, backend: name, message: resumeNotice(cause, atStep, fromStep, name) });
+      host.postFor(run, { type: 'resumed', runId: run.runId, cause, atStep, fromStep, backend: name, message: resumeNotice(cause, atStep, fromStep, name, refused) });
       host.postFor(run, { type: 'progress', runId: run.runId, progress: exp.progress() });
       host.carryOn(run, wasRunning, exp);
     } catch (e) {
@@ -203,16 +205,25 @@ export class Resumer {
    * order from `current` that starts. A lost device's backend becomes unusable. null with the
    * reasons when nothing starts.
    */
-  async nextBackend(current: BackendInfo, cause: ResumeCause, target: BackendName | null): Promise<{ info: BackendInfo } | { info: null; why: string }> {
+  async nextBackend(current: BackendInfo, cause: ResumeCause, target: BackendName | null): Promise<{ info: BackendInfo; refused?: { backend: BackendName; why: string } } | { info: null; why: string }> {
     if (cause === 'device-lost' && !this.unusable.includes(current.name)) this.unusable.push(current.name);
-    if (target && this.unusable.includes(target)) return { info: null, why: `${backendLabel(target)} lost its device or failed to start earlier in this worker` };
     const candidates = target ? [target] : fallbackOrder({ ...current, ...(this.options.ranking ? { probe: this.options.ranking } : {}) }, this.unusable);
     const failures: string[] = [];
-    for (const name of candidates) {
-      const started = await this.options.startBackend(name, cause);
-      if (started.ok) return { info: started.info };
-      failures.push(`${backendLabel(name)}: ${started.why}`);
-      if (!target) this.unusable.push(name);
+    let targetWhy = 'it lost its device or failed to start earlier in this worker';
+    if (target && this.unusable.includes(target)) failures.push(`${backendLabel(target)}: ${targetWhy}`);
+    else
+      for (const name of candidates) {
+        const started = await this.options.startBackend(name, cause);
+        if (started.ok) return { info: started.info };
+        failures.push(`${backendLabel(name)}: ${started.why}`);
+        targetWhy = started.why;
+        if (!target) this.unusable.push(name);
+      }
+    // A switch the user asked for that cannot happen: back to the backend the run was on, which still works.
+    if (target && cause === 'switched' && !this.unusable.includes(current.name)) {
+      const back = await this.options.startBackend(current.name, cause);
+      if (back.ok) return { info: current, refused: { backend: target, why: targetWhy } };
+      failures.push(`${backendLabel(current.name)}: ${back.why}`);
     }
     return { info: null, why: failures.length > 0 ? failures.join('; ') : 'no other backend is left' };
   }
