@@ -15,6 +15,8 @@ describe('CLI arguments', () => {
     expect(o.backend).toBe('wasm');
     expect((await parseArgs(['--backend', 'cpu'], noFiles)).backend).toBe('cpu');
     expect(o.json).toBe(false);
+    expect(o.fused).toBeUndefined();
+    expect((await parseArgs(['--fused', 'none'], noFiles)).fused).toBe('none');
   });
 
   it('applies --set by dotted key, with presets filling in first', async () => {
@@ -61,6 +63,7 @@ describe('CLI arguments', () => {
     await expect(parseArgs(['--config', 'http://x/#v=1&seed=-3'], noFiles)).rejects.toThrow(/seed/);
     await expect(parseArgs(['--frobnicate'], noFiles)).rejects.toThrow(UsageError);
     await expect(parseArgs(['--backend', 'webgl'], noFiles)).rejects.toThrow(/--backend must be one of cpu, wasm, webgpu/);
+    await expect(parseArgs(['--fused', 'some'], noFiles)).rejects.toThrow(/--fused must be one of auto, all, none/);
   });
 });
 

@@ -16,6 +16,7 @@ import type { ExperimentResult } from '../protocol/results';
 import { decodeConfigHash } from '../protocol/url';
 import type { Experiment } from '../core/trainer/experiment';
 import { serialiseRunFile } from '../protocol/runFileIo';
+import { FUSED_MODES, setFusedMode, type FusedMode } from '../core/kernels';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
 import { cliRunFile, saveStudentFiles, studentCatcher, writeBundle } from './outputs';
 import { loadTeacherModel, teacherModelFields } from './teacherModel';
@@ -32,6 +33,8 @@ const USAGE = `Usage: npm run refilled -- [options]
   --backend wasm|cpu|webgpu   tfjs backend (default: wasm; cpu is the pure-JavaScript backend,
                               about 50x slower per training step here; webgpu needs a GPU
                               with a Vulkan driver, through Dawn's Node bindings)
+  --fused auto|all|none       fused training kernels: auto (default) where they make this
+                              backend faster, all of them, or none (tfjs's own operations)
   --teacher-model <model.json>  use a tfjs layers model as the teacher (its .bin files beside it,
                               e.g. a student saved by --save-student); its classes are
                               --set teacherClasses=… when given, else unknown (cross-task)
@@ -62,6 +65,8 @@ export interface CliOptions {
   saveStudent?: string;
   /** `--teacher-model`: the model.json of the teacher (config.teacher is its `user:` id). */
   teacherModel?: string;
+  /** `--fused`: which fused training kernels run (default auto). */
+  fused?: FusedMode;
 }
 
 export class UsageError extends Error {
@@ -78,6 +83,7 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
   let episodes = DEFAULT_EPISODES;
   const files: { out?: string; saveStudent?: string } = {};
   let teacherModel: string | undefined;
+  let fused: FusedMode | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -113,6 +119,10 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
       const b = value();
       if (!(NODE_BACKENDS as readonly string[]).includes(b)) throw new UsageError(`--backend must be one of ${NODE_BACKENDS.join(', ')} (got "${b}").`);
       backend = b as NodeBackend;
+    } else if (arg === '--fused') {
+      const f = value();
+      if (!(FUSED_MODES as readonly string[]).includes(f)) throw new UsageError(`--fused must be one of ${FUSED_MODES.join(', ')} (got "${f}").`);
+      fused = f as FusedMode;
     } else if (arg === '--json') json = true;
     else if (arg === '--teacher-baselines') teacherBaselines = true;
     else if (arg === '--out') files.out = value();
@@ -142,7 +152,7 @@ export async function parseArgs(argv: string[], readText: (file: string) => Prom
   }
   if (errors.length > 0) throw new ConfigError(errors);
   if (teacherModel !== undefined) Object.assign(flat, teacherModelFields(teacherModel, flat));
-  return { config: resolveConfig(unflatten(flat)), backend, json, teacherBaselines, episodes, ...files, ...(teacherModel !== undefined ? { teacherModel } : {}) };
+  return { config: resolveConfig(unflatten(flat)), backend, json, teacherBaselines, episodes, ...files, ...(teacherModel !== undefined ? { teacherModel } : {}), ...(fused ? { fused } : {}) };
 }
 
 function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
@@ -168,6 +178,7 @@ export function episodicLines(result: ExperimentResult): string[] {
 export async function runCli(options: CliOptions, log: (line: string) => void, afterRun?: (experiment: Experiment) => Promise<void>): Promise<ExperimentResult> {
   const { adapter } = await useNodeBackend(options.backend);
   if (adapter) log(`GPU adapter: ${adapter}`);
+  setFusedMode(options.fused ?? 'auto');
   const { config, teacherFolder } = options;
   const teacherFiles = nodeFetchBytes(path.join(PUBLIC_DIR, 'teachers'));
   const teachers = teacherFolder ? (file: string) => teacherFiles(file.startsWith(`${config.teacher}/`) ? `${teacherFolder}/${file.slice(config.teacher.length + 1)}` : file) : teacherFiles;
