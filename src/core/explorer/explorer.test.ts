@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../protocol/config';
 import type { MetricsPoint } from '../../protocol/results';
-import { refilledStage1Loss, refilledStage2Loss } from '../losses';
+import { refilledStage1Loss, refilledStage2Loss, teacherDistances } from '../losses';
 import { METHOD_TABLE, type BatchContext } from '../trainer/objectives';
 import { classAffinity } from './affinity';
 import { batchScope, localClassifierView, targetSharpness } from './localClassifier';
@@ -264,6 +264,7 @@ describe('the explorer’s probes in the objectives table', () => {
           labels: tf.tensor1d(labels, 'int32'),
           rows: tf.tensor1d([10, 11, 12, 13, 14, 15], 'int32'),
           teacherEmb: () => tf.tensor2d(randomRows(6, 4, 21)),
+          teacherDist: () => teacherDistances(tf.tensor2d(randomRows(6, 4, 21))),
           teacherLogits: () => {
             throw new Error('not used');
           },

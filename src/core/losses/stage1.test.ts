@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { l2Normalize, pairwiseDistances } from './distances';
 import { mineTriplets } from './mining';
-import { refilledStage1Loss, type Stage1Options, type TripletStatsTensors } from './stage1';
+import { refilledStage1Loss, teacherDistances, type Stage1Options, type TripletStatsTensors } from './stage1';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -234,5 +234,44 @@ describe('refilledStage1Loss: invariants', () => {
       });
       expect(tf.memory().numTensors).toBe(before);
     }
+  });
+});
+
+describe('refilledStage1Loss with the teacher distances given', () => {
+  it('gives the loss, gradient and statistics it computes from the teacher embedding, in both forms', () => {
+    for (const form of ['triplet', 'tuple'] as const) {
+      const { student, teacher, labels } = randomBatch(31, 12, 6, 3);
+      const run = (withDist: boolean) =>
+        tf.tidy(() => {
+          const teacherInput = withDist ? { teacherDist: teacherDistances(teacher) } : { teacherEmb: teacher };
+          const f = (s: tf.Tensor) => refilledStage1Loss({ ...defaults, form, margin: 0.5, studentEmb: s as tf.Tensor2D, labels, ...teacherInput }).loss;
+          const { value, grad } = tf.valueAndGrad(f)(student);
+          const stats = refilledStage1Loss({ ...defaults, form, margin: 0.5, studentEmb: student, labels, ...teacherInput }).stats;
+          return { loss: value.arraySync(), grad: Array.from(grad.dataSync()), stats: readStats(stats) };
+        });
+      const a = run(true);
+      const b = run(false);
+      expect(a.loss).toBeGreaterThan(0);
+      expect(a.loss).toBeCloseTo(b.loss, 6);
+      a.grad.forEach((g, i) => expect(g).toBeCloseTo(b.grad[i], 6));
+      expect(a.stats).toEqual(b.stats);
+      tf.dispose([student, teacher, labels]);
+    }
+  });
+
+  it('the rows and columns of the whole set\'s matrix are the batch\'s own distances', () => {
+    const emb = tf.randomNormal([20, 9], 0, 1, 'float32', 5) as tf.Tensor2D;
+    const idx = tf.tensor1d([3, 17, 0, 8, 8, 11], 'int32');
+    const whole = teacherDistances(emb);
+    const gathered = tf.gather(tf.gather(whole, idx), idx, 1);
+    const direct = teacherDistances(tf.gather(emb, idx) as tf.Tensor2D);
+    expect(tf.max(tf.abs(tf.sub(gathered, direct))).arraySync()).toBeLessThan(1e-5);
+    tf.dispose([emb, idx, whole, gathered, direct]);
+  });
+
+  it('needs one of the two', () => {
+    const { student, labels } = randomBatch(3, 4, 3, 2);
+    expect(() => refilledStage1Loss({ ...defaults, studentEmb: student, labels })).toThrow(/teacherEmb or teacherDist/);
+    tf.dispose([student, labels]);
   });
 });

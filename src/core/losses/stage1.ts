@@ -18,8 +18,14 @@ export type Stage1Form = 'triplet' | 'tuple';
 export interface Stage1Options {
   /** f_S [B, Ds], the student's embedding (gets gradients). */
   studentEmb: tf.Tensor2D;
-  /** f_T [B, Dt], the frozen teacher's embedding of the same images (no gradient). */
-  teacherEmb: tf.Tensor2D;
+  /** f_T [B, Dt], the frozen teacher's embedding of the same images (no gradient); or give `teacherDist`. */
+  teacherEmb?: tf.Tensor2D;
+  /**
+   * d_T [B, B], the pairwise distances of the unit-normalised teacher embeddings, when the
+   * caller has them already (the trainer caches them for the training set): what the loss
+   * would compute from `teacherEmb`.
+   */
+  teacherDist?: tf.Tensor2D;
   /** [B] int32, 0..C−1. */
   labels: tf.Tensor1D;
   mining: MiningRule;
@@ -84,7 +90,8 @@ export function refilledStage1Loss(options: Stage1Options): { loss: tf.Scalar; s
   const withStats = options.stats ?? true;
   return tf.tidy(() => {
     const studentDist = pairwiseDistances(l2Normalize(studentEmb));
-    const teacherDist = pairwiseDistances(l2Normalize(stopGradient(teacherEmb)));
+    const teacherDist = options.teacherDist ? stopGradient(options.teacherDist) : teacherEmb ? teacherDistances(teacherEmb) : null;
+    if (!teacherDist) throw new Error('refilledStage1Loss needs teacherEmb or teacherDist');
     const mask = mineTriplets(studentDist, labels, mining, margin);
     // The binary logits u [B,B,B] are needed by the triplet form and by the statistics only.
     const closer = form === 'triplet' || withStats ? { student: closerLogits(studentDist, tau1), teacher: closerLogits(teacherDist, tau1) } : null;
@@ -94,6 +101,11 @@ export function refilledStage1Loss(options: Stage1Options): { loss: tf.Scalar; s
     const sampled = options.sample && withStats && closer ? sampleMinedTriplets(mask, closer.teacher, closer.student, options.sample.size, options.sample.rowIds) : null;
     return sampled ? { loss, stats, sample: sampled } : { loss, stats };
   });
+}
+
+/** d_T [N, N] of the teacher's embedding f_T [N, Dt]: pairwise distances of its unit-normalised rows, no gradient. */
+export function teacherDistances(teacherEmb: tf.Tensor2D): tf.Tensor2D {
+  return pairwiseDistances(l2Normalize(stopGradient(teacherEmb)));
 }
 
 /**

@@ -4,7 +4,7 @@ import type { EvalPoint, ExperimentResult, MetricsPoint, ProgressInfo, StageId, 
 import { Augmenter } from '../data/augment';
 import type { ExperimentSplits } from '../data/splits';
 import { DEFAULT_EPISODES, evaluateEmbedding } from '../eval';
-import { accuracy, classCentres, confusionMatrix, measureTeacherLocalClassifier, ncmPredict, oneNnPredict, trainLogisticRegression } from '../losses';
+import { accuracy, classCentres, confusionMatrix, measureTeacherLocalClassifier, ncmPredict, oneNnPredict, teacherDistances, trainLogisticRegression } from '../losses';
 import { autoConvGradient, type ConvGradientMode } from '../model/conv';
 import { ConvNet, IMAGE_SHAPE, type BatchMoments } from '../model/convnet';
 import type { Teacher } from '../model/teacher';
@@ -13,6 +13,9 @@ import { checkCheckpointFits, CHECKPOINT_FORMAT, checkpointKey, readTensorGroups
 import { mapInChunks, ReadbackCounter } from './evaluate';
 import { methodEntry, type BatchContext, type MethodEntry, type Objective } from './objectives';
 import { learningRateAt, Optimizer } from './optimizer';
+
+/** Training sets up to this size keep the teacher's pairwise distances [N, N] (16 MB at most). */
+const MAX_CACHED_DISTANCES = 2048;
 
 /** The run diverged: a loss read back as NaN or ±Infinity. */
 export class DivergenceError extends Error {
@@ -112,6 +115,8 @@ export class Experiment {
   private teacherTrainEmb: tf.Tensor2D;
   private globalCentres: tf.Tensor2D | null = null;
   private teacherTrainLogits: tf.Tensor2D | null = null;
+  /** d_T [N, N] of the training set (the `trainDistances` cache): a stage-1 batch gathers its rows and columns. */
+  private teacherTrainDist: tf.Tensor2D | null = null;
   readonly teacherCacheMs: number;
   teacherNcmValAccuracy = 0;
   private teacherBaselines?: TeacherBaselines;
@@ -150,6 +155,8 @@ export class Experiment {
     const caches = this.method.teacherCaches(config);
     if (caches.includes('globalCentres')) this.globalCentres = tf.keep(classCentres(this.teacherTrainEmb, this.train.labels, this.numClasses));
     if (caches.includes('trainLogits')) this.teacherTrainLogits = tf.keep(this.teacherLogitsInStudentOrder(this.train.images));
+    // [N, N] floats: kept up to 2,048 training images (16 MB); larger sets compute each batch's.
+    if (caches.includes('trainDistances') && this.train.count <= MAX_CACHED_DISTANCES) this.teacherTrainDist = tf.keep(tf.tidy(() => teacherDistances(this.teacherTrainEmb)));
     this.teacherCacheMs = performance.now() - t0;
   }
 
@@ -294,12 +301,14 @@ export class Experiment {
     const x = this.augmenter.apply(tf.gather(this.train.images, idx));
     const labels = tf.gather(this.train.labels, idx);
     let teacherEmb: tf.Tensor2D | null = null;
+    let teacherDist: tf.Tensor2D | null = null;
     const ctx: BatchContext = {
       config: this.config,
       numClasses: this.numClasses,
       labels,
       rows: idx,
       teacherEmb: () => (teacherEmb ??= augmented ? this.teacher.embed(x) : tf.gather(this.teacherTrainEmb, idx)),
+      teacherDist: () => (teacherDist ??= !augmented && this.teacherTrainDist ? tf.gather(tf.gather(this.teacherTrainDist, idx), idx, 1) : teacherDistances(ctx.teacherEmb())),
       teacherLogits: () => {
         if (!this.teacherTrainLogits) throw new Error(`method ${this.config.method} reads the teacher's logits but does not declare the trainLogits cache`);
         return augmented ? this.teacherLogitsInStudentOrder(x, false) : tf.gather(this.teacherTrainLogits, idx);
@@ -646,5 +655,6 @@ export class Experiment {
     this.teacherTrainEmb.dispose();
     this.globalCentres?.dispose();
     this.teacherTrainLogits?.dispose();
+    this.teacherTrainDist?.dispose();
   }
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { METHODS, resolveConfig, usesStage1 } from '../../protocol/config';
 import type { MetricsPoint } from '../../protocol/results';
+import { teacherDistances } from '../losses';
 import { METHOD_TABLE, type BatchContext } from './objectives';
 
 beforeAll(async () => {
@@ -9,7 +10,7 @@ beforeAll(async () => {
 });
 
 function context(overrides: Partial<BatchContext> & { labels: tf.Tensor1D }): BatchContext {
-  return {
+  const ctx: BatchContext = {
     config: resolveConfig({}),
     numClasses: 2,
     rows: tf.range(0, overrides.labels.shape[0], 1, 'int32') as tf.Tensor1D,
@@ -24,8 +25,11 @@ function context(overrides: Partial<BatchContext> & { labels: tf.Tensor1D }): Ba
     teacherTau: 1,
     lambda: 0,
     withStats: true,
+    // As the trainer does without its cache: from the batch's teacher embedding.
+    teacherDist: () => teacherDistances(ctx.teacherEmb()),
     ...overrides,
   };
+  return ctx;
 }
 
 const point = (): MetricsPoint => ({ stage: 2, step: 1, epoch: 0, learningRate: 0.1, loss: 0, stepMs: 0 });
@@ -47,11 +51,13 @@ describe('METHOD_TABLE', () => {
   });
 
   it('asks for the teacher caches the configuration reads', () => {
-    expect(METHOD_TABLE.refilled.teacherCaches(resolveConfig({ stage2: { centres: 'global' } }))).toEqual(['globalCentres']);
-    expect(METHOD_TABLE.refilled.teacherCaches(resolveConfig({ stage2: { centres: 'local' } }))).toEqual([]);
+    // Stage 1's triplets read the teacher's pairwise distances of each batch: cached for the training set.
+    expect(METHOD_TABLE.refilled.teacherCaches(resolveConfig({ stage2: { centres: 'global' } }))).toEqual(['globalCentres', 'trainDistances']);
+    expect(METHOD_TABLE.refilled.teacherCaches(resolveConfig({ stage2: { centres: 'local' } }))).toEqual(['trainDistances']);
+    expect(METHOD_TABLE['stage1-only'].teacherCaches(resolveConfig({}))).toEqual(['trainDistances']);
     const kd = resolveConfig({ method: 'kd', teacher: 'fashion-all', studentClasses: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
     expect(METHOD_TABLE.kd.teacherCaches(kd)).toEqual(['trainLogits']);
-    for (const method of ['vanilla', 'stage1-only', 'rkd'] as const) expect(METHOD_TABLE[method].teacherCaches(resolveConfig({}))).toEqual([]);
+    for (const method of ['vanilla', 'rkd'] as const) expect(METHOD_TABLE[method].teacherCaches(resolveConfig({}))).toEqual([]);
   });
 
   it('gives λ(epoch): the schedule for REFILLED, the constant for KD, 0 for the others', () => {

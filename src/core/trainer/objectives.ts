@@ -12,7 +12,7 @@ import { crossEntropy, hintonKdLoss, lambdaAt, refilledStage1Loss, refilledStage
 import { batchScope, decodeTripletSample, localClassifierView, targetSharpness, TRIPLET_SAMPLE_SIZE } from '../explorer';
 
 /** Teacher quantities computed once per run (besides f_T of the training set, which every run caches). */
-export type TeacherCache = 'globalCentres' | 'trainLogits';
+export type TeacherCache = 'globalCentres' | 'trainLogits' | 'trainDistances';
 
 /** What an objective sees of one training batch. Tensors belong to the step's tidy. */
 export interface BatchContext {
@@ -29,6 +29,12 @@ export interface BatchContext {
    * batch. Computed on first call.
    */
   teacherEmb(): tf.Tensor2D;
+  /**
+   * d_T [B, B], the pairwise distances of the batch's unit-normalised teacher embeddings:
+   * rows and columns of the cached training-set matrix (`trainDistances`), else computed
+   * from teacherEmb() (with augmentation, or without the cache). Computed on first call.
+   */
+  teacherDist(): tf.Tensor2D;
   /** Teacher logits [B, C] in the student's class order, of the same images (needs `trainLogits`). */
   teacherLogits(): tf.Tensor2D;
   /** Raw class means [C, Dt] of f_T over the training set (needs `globalCentres`), else null. */
@@ -81,7 +87,7 @@ const tripletObjective: Objective = {
   compute(ctx, studentEmb) {
     const cfg = ctx.config.stage1;
     const sample = ctx.explore ? { sample: { size: TRIPLET_SAMPLE_SIZE, rowIds: ctx.rows } } : {};
-    const r = refilledStage1Loss({ studentEmb, teacherEmb: ctx.teacherEmb(), labels: ctx.labels, mining: cfg.mining, margin: cfg.margin, form: cfg.form, tau1: cfg.tau1, w1: cfg.w1, stats: ctx.withStats, ...sample });
+    const r = refilledStage1Loss({ studentEmb, teacherDist: ctx.teacherDist(), labels: ctx.labels, mining: cfg.mining, margin: cfg.margin, form: cfg.form, tau1: cfg.tau1, w1: cfg.w1, stats: ctx.withStats, ...sample });
     return { loss: r.loss, stats: { loss: r.loss, ...r.stats }, ...(r.sample ? { probe: r.sample } : {}) };
   },
   report(v, steps, point, probe = []) {
@@ -193,10 +199,10 @@ export const METHOD_TABLE: Readonly<Record<Method, MethodEntry>> = {
     stage1: tripletObjective,
     stage2: localClassifierObjective,
     lambda: (config, epoch) => lambdaAt({ lambda0: config.stage2.lambda, kind: config.stage2.lambdaSchedule, decayRate: config.stage2.lambdaDecay }, epoch),
-    teacherCaches: (config) => (config.stage2.centres === 'global' ? ['globalCentres'] : []),
+    teacherCaches: (config) => (config.stage2.centres === 'global' ? ['globalCentres', 'trainDistances'] : ['trainDistances']),
   },
   vanilla: { stage1: null, stage2: crossEntropyObjective, lambda: noLambda, teacherCaches: noCaches },
-  'stage1-only': { stage1: tripletObjective, stage2: crossEntropyObjective, lambda: noLambda, teacherCaches: noCaches },
+  'stage1-only': { stage1: tripletObjective, stage2: crossEntropyObjective, lambda: noLambda, teacherCaches: () => ['trainDistances'] },
   kd: { stage1: null, stage2: hintonObjective, lambda: (config) => config.stage2.lambda, teacherCaches: () => ['trainLogits'] },
   rkd: { stage1: rkdObjective, stage2: crossEntropyObjective, lambda: noLambda, teacherCaches: noCaches },
 };
