@@ -88,6 +88,23 @@ function chartSteps(events: WorkerEvent[]): number[] {
   return steps;
 }
 
+/** A 12-step run on wasm, reporting every 2 steps, whose backend is switched to `backend` after step 4's report; resolves when it ends. */
+async function switchDuringRun(backend: BackendName) {
+  await tf.setBackend('wasm');
+  const r = setup({ startBackend: nodeStart(), checkpointEveryMs: 60_000 }, 'wasm');
+  let asked = false;
+  r.reactions.push((e) => {
+    if (!asked && e.type === 'metrics' && e.points.some((p) => p.step === 4)) {
+      asked = true;
+      void r.handler.handle({ type: 'switch-backend', backend });
+    }
+  });
+  await r.handler.handle({ type: 'configure', runId: 1, config: tinyConfig({ 'runtime.reportIntervalSteps': 2 }) });
+  await r.handler.handle({ type: 'start', runId: 1 });
+  await r.ended;
+  return r;
+}
+
 describe('a run that survives its backend', () => {
   it('moves to the next backend when the device is lost and continues from the last checkpoint under the same run id', async () => {
     await tf.setBackend('cpu');
@@ -155,18 +172,7 @@ describe('a run that survives its backend', () => {
   });
 
   it('switches the backend during a run at its next reporting step, and continues from there', async () => {
-    await tf.setBackend('wasm');
-    const r = setup({ startBackend: nodeStart(), checkpointEveryMs: 60_000 }, 'wasm');
-    let asked = false;
-    r.reactions.push((e) => {
-      if (!asked && e.type === 'metrics' && e.points.some((p) => p.step === 4)) {
-        asked = true;
-        void r.handler.handle({ type: 'switch-backend', backend: 'cpu' });
-      }
-    });
-    await r.handler.handle({ type: 'configure', runId: 1, config: tinyConfig({ 'runtime.reportIntervalSteps': 2 }) });
-    await r.handler.handle({ type: 'start', runId: 1 });
-    await r.ended;
+    const r = await switchDuringRun('cpu');
     expect(r.of('error')).toEqual([]);
     const [resumed] = r.of('resumed');
     // Asked for after step 4's report: the run takes a checkpoint at its next report (step 6) and goes on from it.
@@ -180,19 +186,8 @@ describe('a run that survives its backend', () => {
 
 describe('a switch whose backend does not start', () => {
   it('keeps the run on its backend, continues from the checkpoint and says why', async () => {
-    await tf.setBackend('wasm');
     // WebGL is not in Node: its start fails as a blocklisted GPU's would.
-    const r = setup({ startBackend: nodeStart(), checkpointEveryMs: 60_000 }, 'wasm');
-    let asked = false;
-    r.reactions.push((e) => {
-      if (!asked && e.type === 'metrics' && e.points.some((p) => p.step === 4)) {
-        asked = true;
-        void r.handler.handle({ type: 'switch-backend', backend: 'webgl' });
-      }
-    });
-    await r.handler.handle({ type: 'configure', runId: 1, config: tinyConfig({ 'runtime.reportIntervalSteps': 2 }) });
-    await r.handler.handle({ type: 'start', runId: 1 });
-    await r.ended;
+    const r = await switchDuringRun('webgl');
     expect(r.of('error')).toEqual([]);
     const [resumed] = r.of('resumed');
     expect(resumed).toMatchObject({ cause: 'switched', backend: 'wasm', atStep: 6, fromStep: 6 });
