@@ -56,6 +56,21 @@ export function movingAverageShapes(ins: Record<string, tf.TensorInfo>, attrs: M
   return { ...attrs, c };
 }
 
+/** The SGD kernels' three [P] inputs have one shape (`first` is the one the others are checked against). */
+export function sgdShapes(kernel: string, first: tf.TensorInfo, others: Record<string, tf.TensorInfo>): void {
+  for (const [name, t] of Object.entries(others)) sameShape(kernel, first, t, name);
+}
+
+/** The pool gradient's inputs: x [B, H, W, C] with H and W even, dy and y [B, H/2, W/2, C]. Returns x's shape. */
+export function maxPoolGradShapes(ins: Record<string, tf.TensorInfo>): number[] {
+  const s = ins.x.shape;
+  const pooled = [s[0], s[1] / 2, s[2] / 2, s[3]];
+  if (s.length !== 4 || s[1] % 2 !== 0 || s[2] % 2 !== 0 || !tf.util.arraysEqual(ins.dy.shape, pooled) || !tf.util.arraysEqual(ins.y.shape, pooled)) {
+    throw new Error(`${KERNELS.maxPoolGrad2x2}: expected x [B, H, W, C] (H, W even) and dy, y [B, H/2, W/2, C], got x [${s.join(', ')}], dy [${ins.dy.shape.join(', ')}], y [${ins.y.shape.join(', ')}]`);
+  }
+  return s;
+}
+
 /**
  * Registers one GPU kernel: its named inputs are checked for presence and dtype (those in
  * `int32` are int32, the others float32), `build` makes the program and its per-call

@@ -23,7 +23,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import { bnShapes, crossEntropyShapes, movingAverageShapes, registerGpuKernel, sameShape } from './shapes';
+import { bnShapes, crossEntropyShapes, maxPoolGradShapes, movingAverageShapes, registerGpuKernel, sgdShapes } from './shapes';
 import { KERNELS, type BnAttrs, type MovingAverageAttrs, type SgdVelocityAttrs, type SgdWeightsAttrs } from './spec';
 
 type CustomUniform = NonNullable<GPGPUProgram['customUniforms']>[number];
@@ -214,8 +214,7 @@ export function registerWebGlKernels(): void {
 
   kernel(KERNELS.sgdVelocity, ['velocity', 'gradient', 'weights'], (ins, attrs) => {
     const { momentum, weightDecay } = attrs as unknown as SgdVelocityAttrs;
-    sameShape(KERNELS.sgdVelocity, ins.velocity, ins.gradient, 'gradient');
-    sameShape(KERNELS.sgdVelocity, ins.velocity, ins.weights, 'weights');
+    sgdShapes(KERNELS.sgdVelocity, ins.velocity, { gradient: ins.gradient, weights: ins.weights });
     const userCode = `
       void main() {
         setOutput(uMomentum * getVelocityAtOutCoords() + (getGradientAtOutCoords() + uWeightDecay * getWeightsAtOutCoords()));
@@ -229,8 +228,7 @@ export function registerWebGlKernels(): void {
 
   kernel(KERNELS.sgdWeights, ['weights', 'gradient', 'velocity'], (ins, attrs) => {
     const { learningRate, momentum, weightDecay, nesterov } = attrs as unknown as SgdWeightsAttrs;
-    sameShape(KERNELS.sgdWeights, ins.weights, ins.gradient, 'gradient');
-    sameShape(KERNELS.sgdWeights, ins.weights, ins.velocity, 'velocity');
+    sgdShapes(KERNELS.sgdWeights, ins.weights, { gradient: ins.gradient, velocity: ins.velocity });
     const userCode = `
       void main() {
         float w = getWeightsAtOutCoords();
@@ -253,11 +251,7 @@ export function registerWebGlKernels(): void {
   });
 
   kernel(KERNELS.maxPoolGrad2x2, ['dy', 'x', 'y'], (ins) => {
-    const s = ins.x.shape;
-    const pooled = [s[0], s[1] / 2, s[2] / 2, s[3]];
-    if (s.length !== 4 || s[1] % 2 !== 0 || s[2] % 2 !== 0 || !tf.util.arraysEqual(ins.dy.shape, pooled) || !tf.util.arraysEqual(ins.y.shape, pooled)) {
-      throw new Error(`${KERNELS.maxPoolGrad2x2}: expected x [B, H, W, C] (H, W even) and dy, y [B, H/2, W/2, C], got x [${s.join(', ')}], dy [${ins.dy.shape.join(', ')}], y [${ins.y.shape.join(', ')}]`);
-    }
+    const s = maxPoolGradShapes(ins);
     const userCode = `
       void main() {
         ivec4 coords = getOutputCoords();

@@ -22,7 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { bnShapes, crossEntropyShapes, movingAverageShapes, registerGpuKernel, sameShape } from './shapes';
+import { bnShapes, crossEntropyShapes, maxPoolGradShapes, movingAverageShapes, registerGpuKernel, sgdShapes } from './shapes';
 import { KERNELS, type BnAttrs, type MovingAverageAttrs, type SgdVelocityAttrs, type SgdWeightsAttrs } from './spec';
 
 /** One program-defined uniform, as runWebGPUProgram takes it (appended after tfjs's own, in `uniforms` order). */
@@ -285,8 +285,7 @@ export function registerWebGpuKernels(): void {
 
   kernel(KERNELS.sgdVelocity, ['velocity', 'gradient', 'weights'], (ins, attrs) => {
     const { momentum, weightDecay } = attrs as unknown as SgdVelocityAttrs;
-    sameShape(KERNELS.sgdVelocity, ins.velocity, ins.gradient, 'gradient');
-    sameShape(KERNELS.sgdVelocity, ins.velocity, ins.weights, 'weights');
+    sgdShapes(KERNELS.sgdVelocity, ins.velocity, { gradient: ins.gradient, weights: ins.weights });
     const body = `
           setOutputAtIndex(index, uniforms.momentum * velocity[index] + (gradient[index] + uniforms.weightDecay * weights[index]));`;
     return {
@@ -297,8 +296,7 @@ export function registerWebGpuKernels(): void {
 
   kernel(KERNELS.sgdWeights, ['weights', 'gradient', 'velocity'], (ins, attrs) => {
     const { learningRate, momentum, weightDecay, nesterov } = attrs as unknown as SgdWeightsAttrs;
-    sameShape(KERNELS.sgdWeights, ins.weights, ins.gradient, 'gradient');
-    sameShape(KERNELS.sgdWeights, ins.weights, ins.velocity, 'velocity');
+    sgdShapes(KERNELS.sgdWeights, ins.weights, { gradient: ins.gradient, velocity: ins.velocity });
     const body = `
           let w = weights[index];
           var step = velocity[index];
@@ -313,11 +311,7 @@ export function registerWebGpuKernels(): void {
   });
 
   kernel(KERNELS.maxPoolGrad2x2, ['dy', 'x', 'y'], (ins) => {
-    const s = ins.x.shape;
-    const pooled = [s[0], s[1] / 2, s[2] / 2, s[3]];
-    if (s.length !== 4 || s[1] % 2 !== 0 || s[2] % 2 !== 0 || !tf.util.arraysEqual(ins.dy.shape, pooled) || !tf.util.arraysEqual(ins.y.shape, pooled)) {
-      throw new Error(`${KERNELS.maxPoolGrad2x2}: expected x [B, H, W, C] (H, W even) and dy, y [B, H/2, W/2, C], got x [${s.join(', ')}], dy [${ins.dy.shape.join(', ')}], y [${ins.y.shape.join(', ')}]`);
-    }
+    const s = maxPoolGradShapes(ins);
     // uniforms.xShape is tfjs's own shape uniform (vec4<i32>: B, H, W, C).
     const body = `
           let s = uniforms.xShape;
