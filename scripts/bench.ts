@@ -34,9 +34,7 @@ import { NODE_BACKENDS, NodeBackendError, useNodeBackend, type NodeBackend } fro
 import { exitIfHeld, releaseNodeWebGpu } from '../src/cli/webgpu';
 import { benchmarkBackend, type BenchRow } from '../src/core/bench';
 import { FUSED_MODES, type FusedMode } from '../src/core/kernels';
-import { FUSED } from '../src/core/kernels/ops';
-
-const FUSED_OPS = Object.keys(FUSED).length;
+import { FUSED_OPS } from '../src/core/kernels/ops';
 import { nodeFetchBytes } from '../src/core/data/node-fs';
 import { sampleExperimentSplits } from '../src/core/data/splits';
 import { blockChannels } from '../src/core/model/convnet';
@@ -224,7 +222,7 @@ function printTable(entries: Entry[], torch: TorchReference): void {
   for (const e of entries) if (e.skipped) console.log(e.error);
   const rows = entries.filter((e) => !e.skipped).map((e) =>
     e.row
-      ? [e.row.backend + (e.adapter ? ` (${e.adapter})` : ''), e.row.convGradient, `${e.row.fused.mode}: ${e.row.fused.ops.length}/${FUSED_OPS}`, fmt(e.row.ceStepMs), fmt(e.row.stage1StepMs), fmt(e.row.stage2StepMs), fmt(e.row.stage1Ratio, 2), fmt(e.row.stage2Ratio, 2), `${e.row.readbacksPerStep.ce}/${e.row.readbacksPerStep.stage1}/${e.row.readbacksPerStep.stage2}`, `${e.row.kernelsPerStep.ce}, ${e.row.kernelsPerStep.stage1}, ${e.row.kernelsPerStep.stage2} / ${e.row.computeKernelsPerStep.ce}, ${e.row.computeKernelsPerStep.stage1}, ${e.row.computeKernelsPerStep.stage2}`, `${e.row.tensorsLeakedPer100Steps} (${e.row.leakStepsMeasured})`, fmt(e.row.teacherCacheMs, 0)]
+      ? [e.row.backend + (e.adapter ? ` (${e.adapter})` : ''), e.row.convGradient, `${e.row.fused.mode}: ${e.row.fused.ops.length}/${FUSED_OPS.length}`, fmt(e.row.ceStepMs), fmt(e.row.stage1StepMs), fmt(e.row.stage2StepMs), fmt(e.row.stage1Ratio, 2), fmt(e.row.stage2Ratio, 2), `${e.row.readbacksPerStep.ce}/${e.row.readbacksPerStep.stage1}/${e.row.readbacksPerStep.stage2}`, `${e.row.kernelsPerStep.ce}, ${e.row.kernelsPerStep.stage1}, ${e.row.kernelsPerStep.stage2} / ${e.row.computeKernelsPerStep.ce}, ${e.row.computeKernelsPerStep.stage1}, ${e.row.computeKernelsPerStep.stage2}`, `${e.row.tensorsLeakedPer100Steps} (${e.row.leakStepsMeasured})`, fmt(e.row.teacherCacheMs, 0)]
       : [e.error ?? 'failed', '', '', '', '', '', '', '', '', '', '', ''],
   );
   const torchRow = (label: string, ms: number | undefined) => (ms === undefined ? [] : [[label, 'autograd', '', fmt(ms, 2), '', '', '', '', '', '', '', '']]);

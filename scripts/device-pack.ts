@@ -22,7 +22,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
+import { bundleForNode } from './bundle';
 import { DEFAULT_CONFIG } from '../src/protocol/config';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -117,41 +118,12 @@ function ownUrls(entry: string): Plugin {
   };
 }
 
-/** Sets REFILLED_ROOT to the bundle's folder (unless given) and points tfjs at the .wasm files beside it. */
-const BANNER = `import { createRequire as __packRequire } from 'node:module';
-import { fileURLToPath as __packPath } from 'node:url';
-const require = __packRequire(import.meta.url);
-const __filename = __packPath(import.meta.url);
-const __dirname = __packPath(new URL('.', import.meta.url));
-process.env.REFILLED_ROOT ??= __dirname;`;
-
+/** Bundles one entry into app/<name>.mjs: tfjs's .wasm files and REFILLED_ROOT default to the bundle's own folder. */
 async function bundle(entry: string): Promise<string> {
   const abs = path.resolve(ROOT, entry);
   if (!existsSync(abs)) throw new Error(`entry ${entry} not found`);
   const name = path.basename(entry).replace(/\.[cm]?[jt]s$/, '');
-  const wrapper = path.join(CACHE, `entry-${name}.ts`);
-  mkdirSync(CACHE, { recursive: true });
-  // The wasm paths are set before the entry's modules run (a dynamic import keeps them after).
-  writeFileSync(
-    wrapper,
-    `import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';\nsetWasmPaths(${'`${__dirname}/`'});\nawait import(${JSON.stringify(abs)});\n`,
-  );
-  const outfile = path.join(APP, `${name}.mjs`);
-  await build({
-    entryPoints: [wrapper],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: false,
-    legalComments: 'none',
-    banner: { js: BANNER },
-    plugins: [browserOnly, ownUrls(abs)],
-    nodePaths: [path.join(ROOT, 'node_modules')],
-    logLevel: 'warning',
-  });
-  return outfile;
+  return bundleForNode({ root: ROOT, entry: abs, outfile: path.join(APP, `${name}.mjs`), wasmPaths: '`${__dirname}/`', defaultRoot: '__dirname', plugins: [browserOnly, ownUrls(abs)], wrapperDir: CACHE });
 }
 
 async function main(): Promise<void> {

@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedMode, setFusedMode, type FusedMode } from './kernels';
-import { FUSED, fused } from './kernels/ops';
-
-const FUSED_OPS = Object.keys(FUSED) as (keyof typeof FUSED)[];
+import { FUSED_OPS, fused } from './kernels/ops';
 import { resolveConfig, type ExperimentConfig } from '../protocol/config';
 import type { ExperimentSplits } from './data/splits';
 import type { Teacher } from './model/teacher';

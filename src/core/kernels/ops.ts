@@ -19,6 +19,9 @@ export const FUSED = {
   crossEntropy: [KERNELS.softmaxCrossEntropy, KERNELS.softmaxCrossEntropyGrad],
 } as const;
 
+/** The fused operations' names. */
+export const FUSED_OPS = Object.keys(FUSED) as (keyof typeof FUSED)[];
+
 /** Whether the active backend runs a fused operation (see FUSED). */
 export const fused = (op: keyof typeof FUSED): boolean => fusedOn(FUSED[op]);
 
