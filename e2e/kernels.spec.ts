@@ -1,6 +1,7 @@
 /**
  * The fused training kernels on the GPU backends of a real Chromium: WebGPU (on SwiftShader
- * here, Dawn's robustness off, so an out-of-bounds read shows as a wrong value) and WebGL.
+ * here, Dawn's robustness off, so an out-of-bounds read shows as a wrong value) and WebGL,
+ * the stage-1 loss's kernels included (every mining rule and form; a batch of up to 135).
  * Every kernel must be registered, run as one GPU program per call, and match spec.ts's
  * reference loops within 1e-4 of the output's magnitude, at the self-check's default shape
  * (batch 3, odd sizes) and at two bigger ones for the per-channel reductions (up to
@@ -39,7 +40,8 @@ for (const backend of ['webgpu', 'webgl'] as const) {
     expect(check.leaked).toBe(0);
     expect(check.shapes).toHaveLength(SHAPES.length);
     for (const { shape, results } of check.shapes) {
-      expect(results).toHaveLength(10);
+      // Ten training kernels, four of the stage-1 loss, and its two pair kernels in each of four variants.
+      expect(results).toHaveLength(22);
       for (const r of results) {
         const at = `${r.kernel} at [${shape.join(', ')}]`;
         expect(r.missing ?? false, `${at} is registered`).toBe(false);
@@ -59,7 +61,7 @@ for (const backend of ['webgpu', 'webgl'] as const) {
 function report(check: BackendCheck): void {
   const line = (r: KernelResult) => {
     const rel = r.maxAbsValue > 0 ? r.maxAbsError / r.maxAbsValue : r.maxAbsError;
-    return `${r.kernel.padEnd(32)} ${r.pass ? 'ok  ' : 'FAIL'} max|err| ${r.maxAbsError.toExponential(2)} (rel ${rel.toExponential(2)}) of ${r.size} values`;
+    return `${(r.variant ? `${r.kernel} (${r.variant})` : r.kernel).padEnd(32)} ${r.pass ? 'ok  ' : 'FAIL'} max|err| ${r.maxAbsError.toExponential(2)} (rel ${rel.toExponential(2)}) of ${r.size} values`;
   };
   for (const { shape, ms, results } of check.shapes) {
     console.log(`[kernels] ${check.backend} (${check.device}) [${shape.join(', ')}] in ${ms.toFixed(0)} ms`);

@@ -6,6 +6,7 @@ import { ConvNet, type BatchMoments } from '../model/convnet';
 import { Optimizer } from '../trainer/optimizer';
 import { setFusedMode } from './index';
 import { crossEntropy } from '../losses/baselines';
+import { refilledStage1Loss } from '../losses/stage1';
 import { fused } from './ops';
 
 /**
@@ -83,6 +84,47 @@ describe.each(['cpu', 'wasm'])('the fused training step on %s', (backend) => {
     expect(a.grad[0]).toBeCloseTo(b.grad[0], 5);
     tf.dispose([logits, labels, w]);
     setFusedMode('auto');
+  });
+
+  it.each([
+    ['semihard-margin', 'tuple'],
+    ['semihard-margin', 'triplet'],
+    ['semihard-nearest', 'tuple'],
+    ['semihard-nearest', 'triplet'],
+  ] as const)('gives the unfused stage-1 loss, gradient and statistics (%s, %s)', async (mining, form) => {
+    await tf.setBackend(backend);
+    const b = 24;
+    const emb = tf.variable(tf.randomNormal([b, 16], 0, 1, 'float32', 5));
+    const teacherEmb = tf.randomNormal([b, 20], 0, 1, 'float32', 6) as tf.Tensor2D;
+    const labels = tf.tensor1d(Array.from({ length: b }, (_, i) => i % 3), 'int32');
+    const run = (mode: 'all' | 'none') =>
+      tf.tidy(() => {
+        setFusedMode(mode);
+        let stats: number[] = [];
+        const { value, grads } = tf.variableGrads(() => {
+          const r = refilledStage1Loss({ studentEmb: emb as tf.Tensor2D, teacherEmb, labels, mining, margin: 0.4, form, tau1: 4, w1: 1000 });
+          stats = Object.values(r.stats).map((t) => t.dataSync()[0]);
+          return r.loss;
+        }, [emb]);
+        return { loss: value.dataSync()[0], grad: grads[emb.name].dataSync(), stats };
+      });
+    const before = tf.memory().numTensors;
+    const a = run('all');
+    const b2 = run('none');
+    setFusedMode('auto');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(a.stats[0]).toBeGreaterThan(0); // triplets were mined
+    expect(Math.abs(a.loss - b2.loss)).toBeLessThanOrEqual(1e-4 * Math.abs(b2.loss));
+    for (let i = 0; i < a.stats.length; i++) expect(a.stats[i]).toBeCloseTo(b2.stats[i], 5);
+    let err = 0;
+    let scale = 0;
+    for (let i = 0; i < a.grad.length; i++) {
+      err = Math.max(err, Math.abs(a.grad[i] - b2.grad[i]));
+      scale = Math.max(scale, Math.abs(b2.grad[i]));
+    }
+    expect(scale).toBeGreaterThan(0);
+    expect(err).toBeLessThanOrEqual(1e-5 * scale);
+    tf.dispose([emb, teacherEmb, labels]);
   });
 
   it('runs what the mode asks: none, all, or (auto) what makes this backend faster', async () => {

@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import { KERNELS, type FusedKernelName } from './spec';
 import { registerTypedArrayKernels } from './typed';
 import { registerWebGlKernels } from './webgl';
+import { registerWebGlStage1Kernels } from './webglStage1';
 import { registerWebGpuKernels } from './webgpu';
+import { registerWebGpuStage1Kernels } from './webgpuStage1';
 
 export { KERNELS, type FusedKernelName } from './spec';
 
@@ -19,7 +21,9 @@ export function registerFusedKernels(): void {
   registered = true;
   registerTypedArrayKernels();
   registerWebGpuKernels();
+  registerWebGpuStage1Kernels();
   registerWebGlKernels();
+  registerWebGlStage1Kernels();
 }
 
 /**

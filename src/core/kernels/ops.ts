@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fusedOn, KERNELS, registerFusedKernels } from './index';
+import { PAIR_PLANE_COUNT, PAIR_PLANES, type Stage1GradAttrs } from './stage1Spec';
 
 registerFusedKernels();
 
@@ -17,6 +18,8 @@ export const FUSED = {
   sgd: [KERNELS.sgdVelocity, KERNELS.sgdWeights],
   maxPoolGrad: [KERNELS.maxPoolGrad2x2],
   crossEntropy: [KERNELS.softmaxCrossEntropy, KERNELS.softmaxCrossEntropyGrad],
+  distances: [KERNELS.unitRows, KERNELS.rowDistances],
+  stage1: [KERNELS.unitRows, KERNELS.unitRowsGrad, KERNELS.rowDistances, KERNELS.rowDistancesGrad, KERNELS.stage1Pairs, KERNELS.stage1Grad],
 } as const;
 
 /** The fused operations' names. */
@@ -102,4 +105,47 @@ export function crossEntropyFused(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.
     };
   });
   return op(logits) as tf.Scalar;
+}
+
+/**
+ * d [B, B], the pairwise distances of the unit-normalised rows of z [B, D], in two kernels;
+ * no gradient (the teacher's distances, the student's for the statistics).
+ */
+export function unitDistances(z: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => run(KERNELS.rowDistances, { u: run(KERNELS.unitRows, { z }) }));
+}
+
+/**
+ * REFILLED's stage-1 loss from the student's embedding f_S [B, Ds], in four kernels forward
+ * (unit rows, distances, the per-pair mining and divergences, their sum) and three backward,
+ * where tfjs's own operations take about 150: w₁ · Σ kl / max(Σ count, 1) over stage1Pairs'
+ * planes (see stage1Spec.ts). The teacher's distances [B, B] get a zero gradient, the labels
+ * [B] none. Equal to losses/stage1's unfused loss up to float32 rounding.
+ */
+export function stage1LossFused(studentEmb: tf.Tensor2D, teacherDist: tf.Tensor2D, labels: tf.Tensor1D, attrs: Stage1GradAttrs): tf.Scalar {
+  const { w1, ...pairAttrs } = attrs;
+  const b = labels.shape[0];
+  // dT is an input of the operation, with a zero gradient: the teacher stays reachable, as in the unfused loss.
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [z, dT] = args as tf.Tensor2D[];
+    const save = args[2] as tf.GradSaveFunc;
+    const u = run<tf.Tensor2D>(KERNELS.unitRows, { z });
+    const dS = run<tf.Tensor2D>(KERNELS.rowDistances, { u });
+    const pairs = run<tf.Tensor3D>(KERNELS.stage1Pairs, { dS, dT, labels }, { ...pairAttrs });
+    const totals = tf.sum(tf.reshape(pairs, [PAIR_PLANE_COUNT, b * b]), 1);
+    // Saved, not closed over: tf.grads frees the forward pass's other tensors.
+    save([z, u, dS, dT, labels, pairs, totals]);
+    const sum = tf.slice(totals, [PAIR_PLANES.kl], [1]);
+    const count = tf.slice(totals, [PAIR_PLANES.count], [1]);
+    return {
+      value: tf.reshape(tf.mul(tf.div(sum, tf.maximum(count, 1)), w1), []) as tf.Scalar,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [zs, us, dSs, dTs, ys, ps, ts] = saved;
+        const dDist = run(KERNELS.stage1Grad, { dS: dSs, dT: dTs, labels: ys, pairs: ps, totals: ts, dy }, { ...attrs });
+        const du = run(KERNELS.rowDistancesGrad, { u: us, dist: dSs, dy: dDist });
+        return [run(KERNELS.unitRowsGrad, { z: zs, dy: du }), tf.zerosLike(dTs)];
+      },
+    };
+  });
+  return op(studentEmb, teacherDist) as tf.Scalar;
 }

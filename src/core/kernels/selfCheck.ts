@@ -7,9 +7,12 @@ import * as tf from '@tensorflow/tfjs';
 import { registerFusedKernels } from './index';
 import * as ref from './spec';
 import { KERNELS, type FusedKernelName } from './spec';
+import { stage1Cases } from './selfCheckStage1';
 
 export interface KernelCheck {
   kernel: FusedKernelName;
+  /** Which of a kernel's variants ran (the stage-1 kernels' mining rule and form), where it has several. */
+  variant?: string;
   /** max |fused − reference| over the output. */
   maxAbsError: number;
   /** max |reference|, to judge the error against. */
@@ -18,6 +21,15 @@ export interface KernelCheck {
   size: number;
   /** The kernel is not registered for this backend. */
   missing?: boolean;
+}
+
+/** One kernel call of the check: its inputs (made when it runs), attributes and the reference's output. */
+export interface KernelCase {
+  kernel: FusedKernelName;
+  variant?: string;
+  inputs: () => tf.NamedTensorMap;
+  attrs: tf.NamedAttrMap;
+  expected: Float32Array;
 }
 
 /** A small deterministic generator (mulberry32) for the inputs: the same on every backend. */
@@ -86,7 +98,7 @@ export async function checkFusedKernels(shape: [number, number, number, number] 
   const ceDy = uniforms(13, rows, -1, 1);
 
   const t = (values: Float32Array, s: number[]) => tf.tensor(values, s, 'float32');
-  const cases: { kernel: FusedKernelName; inputs: () => tf.NamedTensorMap; attrs: tf.NamedAttrMap; expected: Float32Array }[] = [
+  const cases: KernelCase[] = [
     { kernel: KERNELS.bnMoments, inputs: () => ({ x: t(x, shape) }), attrs: {}, expected: moments },
     { kernel: KERNELS.bnReluForward, inputs: () => ({ x: t(x, shape), moments: t(moments, [2, c]), gamma: t(gamma, [c]), beta: t(beta, [c]) }), attrs: { epsilon }, expected: ref.bnReluForward(x, moments, gamma, beta, epsilon) },
     { kernel: KERNELS.bnReluGradSums, inputs: () => ({ dy: t(dy, shape), x: t(x, shape), moments: t(moments, [2, c]), gamma: t(gamma, [c]), beta: t(beta, [c]) }), attrs: { epsilon }, expected: sums },
@@ -107,19 +119,22 @@ export async function checkFusedKernels(shape: [number, number, number, number] 
       expected: ref.softmaxCrossEntropyGrad(logits, labels, ceDy),
     },
     { kernel: KERNELS.maxPoolGrad2x2, inputs: () => ({ dy: t(poolDy, [b, h / 2, w / 2, c]), x: t(poolX, poolShape), y: t(poolY, [b, h / 2, w / 2, c]) }), attrs: {}, expected: ref.maxPoolGrad2x2(poolDy, poolX, poolY, poolShape) },
+    // The stage-1 loss's kernels on a batch of 2·b + 7 embeddings of width c + 5.
+    ...stage1Cases(2 * b + 7, c + 5, uniforms),
   ];
 
   const results: KernelCheck[] = [];
   for (const k of cases) {
+    const variant = k.variant ? { variant: k.variant } : {};
     if (tf.getKernel(k.kernel, tf.getBackend()) === undefined) {
-      results.push({ kernel: k.kernel, maxAbsError: NaN, maxAbsValue: maxAbs(k.expected), size: k.expected.length, missing: true });
+      results.push({ kernel: k.kernel, ...variant, maxAbsError: NaN, maxAbsValue: maxAbs(k.expected), size: k.expected.length, missing: true });
       continue;
     }
     const inputs = k.inputs();
     const out = tf.engine().runKernel(k.kernel, inputs, k.attrs) as tf.Tensor;
     const got = (await out.data()) as Float32Array;
     tf.dispose([out, ...Object.values(inputs)]);
-    results.push({ kernel: k.kernel, maxAbsError: got.length === k.expected.length ? maxAbs(got, k.expected) : Infinity, maxAbsValue: maxAbs(k.expected), size: k.expected.length });
+    results.push({ kernel: k.kernel, ...variant, maxAbsError: got.length === k.expected.length ? maxAbs(got, k.expected) : Infinity, maxAbsValue: maxAbs(k.expected), size: k.expected.length });
   }
   return results;
 }

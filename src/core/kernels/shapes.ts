@@ -101,3 +101,23 @@ export function registerGpuKernel<P, V>(
     },
   });
 }
+
+/**
+ * The stage-1 kernels' inputs checked against each other (each where given): rows z, u [B, D]
+ * (B, D ≥ 1), dy like z or [B, B] (the distances' gradient) or [] (the loss's), dist, dS,
+ * dT [B, B], labels [B], pairs [5, B, B], totals [5]. Returns B and D (0 without rows).
+ */
+export function stage1Shapes(kernel: string, ins: Record<string, tf.TensorInfo>): { b: number; d: number } {
+  const rows = ins.z ?? ins.u;
+  const square = ins.dS ?? ins.dist;
+  const b = rows ? rows.shape[0] : square ? square.shape[0] : 0;
+  const d = rows ? rows.shape[1] : 0;
+  const expected: Record<string, number[]> = { z: [b, d], u: [b, d], dist: [b, b], dS: [b, b], dT: [b, b], labels: [b], pairs: [5, b, b], totals: [5] };
+  if (ins.dy) expected.dy = ins.dist ? [b, b] : rows ? [b, d] : [];
+  const wrong = Object.keys(ins).filter((name) => expected[name] && !tf.util.arraysEqual(ins[name].shape, expected[name]));
+  if (!(b > 0) || (rows && (rows.shape.length !== 2 || !(d > 0))) || wrong.length > 0) {
+    const got = Object.entries(ins).map(([name, t]) => `${name} [${t.shape.join(', ')}]`).join(', ');
+    throw new Error(`${kernel}: inputs do not fit one batch (rows [B, D], distances [B, B], labels [B], pairs [5, B, B], totals [5]), got ${got}`);
+  }
+  return { b, d };
+}

@@ -4,7 +4,8 @@
  * real GPU each dispatch costs about 0.1 ms of JavaScript and queueing; on wasm each has a
  * fixed cost too), and tfjs runs every per-channel operation of batch normalisation, every
  * term of an optimiser update and every moving average as a kernel of its own. These
- * kernels do each of those in one pass.
+ * kernels do each of those in one pass. REFILLED's stage-1 loss has six kernels of its own,
+ * named here and specified in stage1Spec.ts.
  *
  * Layout: a tensor x of shape [..., C] is row-major, so element i belongs to channel i mod C
  * and N = size / C elements share a channel. Everything is float32.
@@ -50,6 +51,19 @@ export const KERNELS = {
    * A label outside [0, K) is no class (tf.oneHot's all-zero row): the row's loss and gradient are 0.
    */
   softmaxCrossEntropyGrad: 'RefilledSoftmaxCrossEntropyGrad',
+  // REFILLED's stage-1 loss (stage1Spec.ts says what each computes).
+  /** {z [B, D]} → [B, D]: each row divided by its norm (ε-safe). */
+  unitRows: 'RefilledUnitRows',
+  /** {z [B, D], dy [B, D]} → [B, D]: unitRows' gradient. */
+  unitRowsGrad: 'RefilledUnitRowsGrad',
+  /** {u [B, D]} → [B, B]: the rows' pairwise Euclidean distances. */
+  rowDistances: 'RefilledRowDistances',
+  /** {u [B, D], dist [B, B], dy [B, B]} → [B, D]: rowDistances' gradient. */
+  rowDistancesGrad: 'RefilledRowDistancesGrad',
+  /** {dS [B, B], dT [B, B], labels [B] (int32)}, Stage1Attrs → [5, B, B]: mining and each positive pair's divergence. */
+  stage1Pairs: 'RefilledStage1Pairs',
+  /** {dS, dT, labels, pairs [5, B, B], totals [5], dy []}, Stage1GradAttrs → [B, B]: the loss's gradient in dS. */
+  stage1Grad: 'RefilledStage1Grad',
 } as const;
 
 export type FusedKernelName = (typeof KERNELS)[keyof typeof KERNELS];

@@ -5,6 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as ref from './spec';
+import * as ref1 from './stage1Spec';
+import type { Stage1Attrs, Stage1GradAttrs } from './stage1Spec';
 import { KERNELS, type BnAttrs, type MovingAverageAttrs, type SgdVelocityAttrs, type SgdWeightsAttrs } from './spec';
 
 /** How a backend hands out a tensor's values (float32; the labels' int32 read the same way), and a new output to write into. */
@@ -83,6 +85,24 @@ function register(backendName: 'cpu' | 'wasm', access: TypedAccess): void {
   kernel(KERNELS.softmaxCrossEntropyGrad, shapeOf('logits'), (read, _, out) => ref.softmaxCrossEntropyGrad(read('logits'), read('labels'), read('dy'), out));
   kernel(KERNELS.maxPoolGrad2x2, shapeOf('x'), (read, _, out, inputs) =>
     ref.maxPoolGrad2x2(read('dy'), read('x'), read('y'), shapeOf('x')(inputs) as [number, number, number, number], out),
+  );
+
+  const width = (inputs: tf.NamedTensorInfoMap, name: string) => inputs[name]?.shape[1] ?? 0;
+  const square = (name: string) => (inputs: tf.NamedTensorInfoMap) => {
+    const b = inputs[name]?.shape[0] ?? 0;
+    return [b, b];
+  };
+  kernel(KERNELS.unitRows, shapeOf('z'), (read, _, out, inputs) => ref1.unitRows(read('z'), width(inputs, 'z'), out));
+  kernel(KERNELS.unitRowsGrad, shapeOf('z'), (read, _, out, inputs) => ref1.unitRowsGrad(read('z'), read('dy'), width(inputs, 'z'), out));
+  kernel(KERNELS.rowDistances, square('u'), (read, _, out, inputs) => ref1.rowDistances(read('u'), width(inputs, 'u'), out));
+  kernel(KERNELS.rowDistancesGrad, shapeOf('u'), (read, _, out, inputs) => ref1.rowDistancesGrad(read('u'), read('dist'), read('dy'), width(inputs, 'u'), out));
+  kernel(
+    KERNELS.stage1Pairs,
+    (inputs) => [ref1.PAIR_PLANE_COUNT, ...square('dS')(inputs)],
+    (read, attrs, out) => ref1.stage1Pairs(read('dS'), read('dT'), read('labels'), attrs as unknown as Stage1Attrs, out),
+  );
+  kernel(KERNELS.stage1Grad, square('dS'), (read, attrs, out) =>
+    ref1.stage1Grad(read('dS'), read('dT'), read('labels'), read('pairs'), read('totals'), read('dy')[0], attrs as unknown as Stage1GradAttrs, out),
   );
 }
 

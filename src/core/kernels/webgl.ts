@@ -26,10 +26,10 @@ import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-we
 import { bnShapes, crossEntropyShapes, maxPoolGradShapes, movingAverageShapes, registerGpuKernel, sgdShapes } from './shapes';
 import { KERNELS, type BnAttrs, type MovingAverageAttrs, type SgdVelocityAttrs, type SgdWeightsAttrs } from './spec';
 
-type CustomUniform = NonNullable<GPGPUProgram['customUniforms']>[number];
+export type CustomUniform = NonNullable<GPGPUProgram['customUniforms']>[number];
 
 /** A program of ours: a class name per kernel shows in tfjs's profiles. */
-class FusedProgram implements GPGPUProgram {
+export class FusedProgram implements GPGPUProgram {
   constructor(
     readonly variableNames: string[],
     readonly outputShape: number[],
@@ -88,7 +88,7 @@ function rowSoftmax(k: number): string {
 }
 
 /** Registers one WebGL kernel (see registerGpuKernel): `build` returns the program and its custom uniform values. */
-function kernel(
+export function kernel(
   kernelName: string,
   names: string[],
   build: (ins: Record<string, tf.TensorInfo>, attrs: tf.NamedAttrMap) => { program: FusedProgram; values: number[][] },
@@ -110,7 +110,7 @@ function bnPrelude(rank: number): string {
     float xhat = (getXAtOutCoords() - getMoments(0, k)) * inv;`;
 }
 
-/** Registers the ten fused kernels for tfjs's `webgl` backend (the backend itself need not be loaded). */
+/** Registers the fused training kernels of spec.ts for tfjs's `webgl` backend (the backend itself need not be loaded). */
 export function registerWebGlKernels(): void {
   kernel(KERNELS.bnMoments, ['x'], (ins) => {
     const { c, n } = bnShapes(KERNELS.bnMoments, ins, 6);

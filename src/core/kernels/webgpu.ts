@@ -34,7 +34,7 @@ const ELEMENTWISE_WORKGROUP = 64;
 const REDUCE_WORKGROUP = 256;
 
 /** A program over every element of the output, one invocation each (`index` < uniforms.size). */
-class ElementwiseProgram implements WebGPUProgram {
+export class ElementwiseProgram implements WebGPUProgram {
   readonly workgroupSize: [number, number, number] = [ELEMENTWISE_WORKGROUP, 1, 1];
   readonly size = true;
   readonly dispatchLayout: { x: number[] };
@@ -43,6 +43,7 @@ class ElementwiseProgram implements WebGPUProgram {
 
   /**
    * @param body WGSL statements run for one in-range `index` (i32), ending in setOutputAtIndex(index, …).
+   * @param helpers WGSL functions the body calls (module scope: they see the inputs and uniforms).
    */
   constructor(
     key: string,
@@ -50,6 +51,7 @@ class ElementwiseProgram implements WebGPUProgram {
     readonly outputShape: number[],
     readonly uniforms: string,
     private readonly body: string,
+    private readonly helpers = '',
   ) {
     this.shaderKey = key;
     this.dispatchLayout = { x: outputShape.map((_, i) => i) };
@@ -58,7 +60,7 @@ class ElementwiseProgram implements WebGPUProgram {
   }
 
   getUserCode(): string {
-    return `
+    return `${this.helpers}
       fn main(index : i32) {
         if (index < uniforms.size) {
           ${this.body}
@@ -205,7 +207,7 @@ const ROW_SOFTMAX = `
             }`;
 
 /** Registers one WebGPU kernel (see registerGpuKernel): `build` returns the program and its uniforms. */
-function kernel(
+export function kernel(
   kernelName: string,
   names: string[],
   build: (ins: Record<string, tf.TensorInfo>, attrs: tf.NamedAttrMap) => { program: WebGPUProgram; uniforms: Uniform[] },
@@ -224,11 +226,11 @@ function kernel(
   );
 }
 
-const f32 = (v: number): Uniform => ({ type: 'float32', data: [v] });
+export const f32 = (v: number): Uniform => ({ type: 'float32', data: [v] });
 const i32 = (v: number): Uniform => ({ type: 'int32', data: [v] });
 const epsilonOf = (attrs: tf.NamedAttrMap) => (attrs as unknown as BnAttrs).epsilon;
 
-/** Registers the ten fused kernels for tfjs's `webgpu` backend (the backend itself need not be loaded). */
+/** Registers the fused training kernels of spec.ts for tfjs's `webgpu` backend (the backend itself need not be loaded). */
 export function registerWebGpuKernels(): void {
   kernel(KERNELS.bnMoments, ['x'], (ins) => {
     const { c, n } = bnShapes(KERNELS.bnMoments, ins);

@@ -18,11 +18,19 @@ export const SQUARED_NORM_EPS = 1e-12;
  * Only differentiable ops may follow it on the way to the loss.
  */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
+  return withoutGradient(x, (input) => input.clone() as T);
+}
+
+/**
+ * compute(x) with a zero gradient to x: `compute` may use any op, including kernels that
+ * have no gradient (`stopGradient` is the identity case).
+ */
+export function withoutGradient<T extends tf.Tensor>(x: tf.Tensor, compute: (x: tf.Tensor) => T): T {
   const op = tf.customGrad((...args) => {
     const input = args[0] as tf.Tensor;
     // Keep only the shape: the input may be an intermediate that a tidy disposes before backprop.
     const shape = input.shape;
-    return { value: input.clone(), gradFunc: () => [tf.zeros(shape)] };
+    return { value: compute(input), gradFunc: () => [tf.zeros(shape)] };
   });
   return op(x) as T;
 }

@@ -9,9 +9,11 @@ import {
   pairwiseDistances,
   safeDivideByCount,
   stopGradient,
+  withoutGradient,
 } from './distances';
 import { mineTriplets, tripletMargins, type MiningRule } from './mining';
 import { sampleMinedTriplets } from '../explorer/tripletSample';
+import { fused, stage1LossFused, unitDistances } from '../kernels/ops';
 
 export type Stage1Form = 'triplet' | 'tuple';
 
@@ -89,9 +91,16 @@ export function refilledStage1Loss(options: Stage1Options): { loss: tf.Scalar; s
   const { studentEmb, teacherEmb, labels, mining, margin, form, tau1, w1 } = options;
   const withStats = options.stats ?? true;
   return tf.tidy(() => {
-    const studentDist = pairwiseDistances(l2Normalize(studentEmb));
     const teacherDist = options.teacherDist ? stopGradient(options.teacherDist) : teacherEmb ? teacherDistances(teacherEmb) : null;
     if (!teacherDist) throw new Error('refilledStage1Loss needs teacherEmb or teacherDist');
+    if (fused('stage1')) {
+      // The loss in a few kernels of ours; the statistics (reporting steps only) as below, on the same distances.
+      const loss = stage1LossFused(studentEmb, teacherDist, labels, { tau1, margin, w1, nearest: mining === 'semihard-nearest', triplet: form === 'triplet' });
+      if (!withStats) return { loss, stats: zeroStats() };
+      const observed = monitor(constantOf(() => unitDistances(studentEmb)), teacherDist, labels, options);
+      return { ...observed, loss };
+    }
+    const studentDist = pairwiseDistances(l2Normalize(studentEmb));
     const mask = mineTriplets(studentDist, labels, mining, margin);
     // The binary logits u [B,B,B] are needed by the triplet form and by the statistics only.
     const closer = form === 'triplet' || withStats ? { student: closerLogits(studentDist, tau1), teacher: closerLogits(teacherDist, tau1) } : null;
@@ -103,8 +112,21 @@ export function refilledStage1Loss(options: Stage1Options): { loss: tf.Scalar; s
   });
 }
 
+/**
+ * The statistics and the explorer's sample of a batch whose loss came from the fused kernels:
+ * mined again (reporting steps only) on the student's distances the loss used.
+ */
+function monitor(studentDist: tf.Tensor2D, teacherDist: tf.Tensor2D, labels: tf.Tensor1D, options: Stage1Options): { stats: TripletStatsTensors; sample?: tf.Tensor2D } {
+  const mask = mineTriplets(studentDist, labels, options.mining, options.margin);
+  const teacher = closerLogits(teacherDist, options.tau1);
+  const student = closerLogits(studentDist, options.tau1);
+  const stats = tripletStats(teacher, student, mask);
+  return options.sample ? { stats, sample: sampleMinedTriplets(mask, teacher, student, options.sample.size, options.sample.rowIds) } : { stats };
+}
+
 /** d_T [N, N] of the teacher's embedding f_T [N, Dt]: pairwise distances of its unit-normalised rows, no gradient. */
 export function teacherDistances(teacherEmb: tf.Tensor2D): tf.Tensor2D {
+  if (fused('distances')) return withoutGradient(teacherEmb, (t) => unitDistances(t as tf.Tensor2D));
   return pairwiseDistances(l2Normalize(stopGradient(teacherEmb)));
 }
 
