@@ -1,8 +1,9 @@
 /**
  * Runs that survive their backend, in a real Chromium: the WebGPU device (SwiftShader) is
  * destroyed mid-run by the test hook (`?loseDeviceAtStep=2`), and the worker carries the run
- * on to the next backend from its last checkpoint; and the user switches the backend of a
- * paused run from the badge. The series stay one point per step, and no page error occurs.
+ * on to the next backend from its last checkpoint; the user switches the backend of a
+ * paused run from the badge; and, after a loss, switches back to WebGPU, which starts on a
+ * new device. The series stay one point per step, and no page error occurs.
  */
 import { expect, test, TINY_RUN } from './fixtures';
 
@@ -78,5 +79,38 @@ test('switching the backend of a paused run asks first, then continues it there 
   expect(record.metrics.map((p) => p.step)).toEqual([1, 2, 3, 4]);
   console.log(`[switch] page ${t1 - t0} ms, three steps ${t2 - t1} ms, the switch ${t3 - t2} ms, the last step on cpu ${Date.now() - t3} ms`);
   expect(page.url()).toContain('backend=cpu');
+  expect(playground.pageErrors).toEqual([]);
+});
+
+test('after a lost device, switching back to WebGPU continues the run there on a new device', async ({ playground }) => {
+  const page = playground.page;
+  await playground.open('/?probe=0&embeddings=0&loseDeviceAtStep=2#backend=webgpu');
+  expect((await playground.backend()).name).toBe('webgpu');
+  page.on('dialog', (d) => void d.accept());
+  const runId = await playground.configure(TINY_RUN);
+  // One step, then paused: the test hook destroys the device before step 2, and the paused run moves.
+  await playground.step(1, 1);
+  const resumes = async () => (await page.evaluate(() => window.__refilledTest!.getState() as ResumeSnapshot)).runs.find((r) => r.runId === runId)?.resumes ?? [];
+  await expect.poll(async () => (await resumes()).length, { timeout: 120_000 }).toBe(1);
+  const away = (await resumes())[0].backend;
+  expect(away).not.toBe('webgpu');
+  await expect.poll(async () => (await playground.runRecord(runId))?.status).toBe('paused');
+
+  const t0 = Date.now();
+  await page.getByTestId('backend-switch').selectOption('webgpu');
+  await expect.poll(async () => (await resumes()).length, { timeout: 120_000 }).toBe(2);
+  const back = (await resumes())[1];
+  expect(back).toMatchObject({ cause: 'switched', backend: 'webgpu', fromStep: 1 });
+  expect(back.message).toBe('Switched to WebGPU at step 1; the run continues from step 1');
+  await expect(page.getByTestId('backend-badge')).toContainText('webgpu');
+  expect((await playground.backend()).name).toBe('webgpu');
+
+  // The next step trains on the new device (the rest of the run, with its evaluations, would only compile more shaders).
+  await playground.step(1, 2);
+  const record = await playground.waitForRun(runId, (r) => r.status === 'paused' && r.metrics.length === 2, 3 * 60_000);
+  expect(record.metrics.map((p) => p.step)).toEqual([1, 2]);
+  expect(record.error).toBeUndefined();
+  expect((await playground.backend()).name).toBe('webgpu');
+  console.log(`[resume] lost on WebGPU, moved to ${away}, back on WebGPU and one step there in ${Date.now() - t0} ms`);
   expect(playground.pageErrors).toEqual([]);
 });

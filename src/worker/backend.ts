@@ -217,6 +217,27 @@ export function watchDeviceLoss(onLost: (message: string) => void): void {
   });
 }
 
+/**
+ * Makes the next start of WebGPU request a new device: tfjs keeps a backend's instance for
+ * the page's life, so after a loss tf.setBackend('webgpu') would return the backend of the
+ * dead device. Its instance is dropped and its factory (which requests an adapter and a
+ * device) registered again. False when that cannot be done (no WebGPU backend registered).
+ */
+export function renewWebGpu(): boolean {
+  const factory = tf.findBackendFactory('webgpu');
+  if (!factory) return false;
+  // tfjs's registry keeps each factory's priority; WebGPU registers itself at 3.
+  const registry = (tf.engine() as unknown as { registryFactory?: Record<string, { priority?: number }> }).registryFactory;
+  const priority = registry?.webgpu?.priority ?? 3;
+  try {
+    tf.removeBackend('webgpu');
+  } catch (e) {
+    console.warn(`renewWebGpu: the old WebGPU backend could not be removed: ${e instanceof Error ? e.message : String(e)}`);
+    return false;
+  }
+  return tf.registerBackend('webgpu', factory, priority);
+}
+
 /** Test hook: destroys the current WebGPU device as a real loss would end it. False when the backend is not WebGPU. */
 export function simulateDeviceLoss(): boolean {
   if (tf.getBackend() !== 'webgpu') return false;

@@ -198,6 +198,47 @@ describe('a switch whose backend does not start', () => {
   });
 });
 
+describe('a switch back to a backend that lost its device', () => {
+  it('starts it again on a new device, and the run continues there', async () => {
+    await tf.setBackend('cpu');
+    // 'cpu' plays the GPU: its device is lost before step 3, the run moves to wasm; after step 8's report the user switches back.
+    const starts: { name: BackendName; cause: string; renew: boolean }[] = [];
+    const start = nodeStart();
+    const r = setup({
+      startBackend: (name, cause, renew) => {
+        starts.push({ name, cause, renew: renew ?? false });
+        return start(name, cause, renew);
+      },
+      loseDeviceAtStep: 3,
+      checkpointEveryMs: 60_000,
+    });
+    let asked = false;
+    r.reactions.push((e) => {
+      if (!asked && e.type === 'metrics' && e.points.some((p) => p.step === 8)) {
+        asked = true;
+        void r.handler.handle({ type: 'switch-backend', backend: 'cpu' });
+      }
+    });
+    await r.handler.handle({ type: 'configure', runId: 1, config: tinyConfig({ 'runtime.reportIntervalSteps': 2 }) });
+    await r.handler.handle({ type: 'start', runId: 1 });
+    await r.ended;
+    expect(r.of('error')).toEqual([]);
+    expect(r.of('resumed').map((e) => [e.cause, e.backend])).toEqual([
+      ['device-lost', 'wasm'],
+      ['switched', 'cpu'],
+    ]);
+    // The fallback order tries WebGPU and WebGL first (not in Node), then wasm; the switch back renews cpu.
+    expect(starts.filter((s) => s.name === 'wasm' || s.name === 'cpu')).toEqual([
+      { name: 'wasm', cause: 'device-lost', renew: false },
+      { name: 'cpu', cause: 'switched', renew: true },
+    ]);
+    expect(tf.getBackend()).toBe('cpu');
+    expect(chartSteps(r.events)).toEqual([2, 4, 6, 8, 10, 12]);
+    expect(r.of('result')[0]?.result.series.metrics.map((m) => m.step)).toEqual([2, 4, 6, 8, 10, 12]);
+    await r.handler.dispose();
+  });
+});
+
 describe('Resumer', () => {
   /** An experiment as far as the checkpoint policy reads it: a report every `every` steps. */
   function fakeExperiment(every: number) {

@@ -29,8 +29,11 @@ export interface ResumeState {
 export type BackendStart = { ok: true; info: BackendInfo } | { ok: false; why: string };
 
 export interface ResumeOptions {
-  /** Starts a backend (the worker: tryBackend, then watches a WebGPU device for loss); a fake in tests. */
-  startBackend: (name: BackendName, cause: ResumeCause) => Promise<BackendStart>;
+  /**
+   * Starts a backend (the worker: tryBackend, then watches a WebGPU device for loss); a fake in
+   * tests. `renew`: the backend lost its device earlier, and must start on a new one.
+   */
+  startBackend: (name: BackendName, cause: ResumeCause, renew?: boolean) => Promise<BackendStart>;
   /** Wall time between checkpoints at least (ms, default 5000); the run's first reporting step always takes one. */
   checkpointEveryMs?: number;
   /** Test hook: before this global step (1-based) runs, `loseDevice` is called once. */
@@ -79,8 +82,13 @@ export const DEFAULT_CHECKPOINT_EVERY_MS = 5000;
 export const DEFAULT_SETTLE_MS = 3000;
 
 export class Resumer {
-  /** Backends that lost their device or failed to start: never tried again in this worker. */
+  /**
+   * Backends that lost their device or failed to start: never tried again by a move of its
+   * own. The user may switch back to one that lost its device: it starts on a new device.
+   */
   readonly unusable: BackendName[] = [];
+  /** Backends whose device was lost in this worker. */
+  readonly lost: BackendName[] = [];
   private lossFired = false;
 
   constructor(
@@ -202,19 +210,25 @@ export class Resumer {
 
   /**
    * Starts the backend a move goes to: `target` for a switch, else the first of the fallback
-   * order from `current` that starts. A lost device's backend becomes unusable. null with the
-   * reasons when nothing starts.
+   * order from `current` that starts. A lost device's backend becomes unusable for the
+   * fallback order, but a switch the user asks for starts it again on a new device. null with
+   * the reasons when nothing starts.
    */
   async nextBackend(current: BackendInfo, cause: ResumeCause, target: BackendName | null): Promise<{ info: BackendInfo; refused?: { backend: BackendName; why: string } } | { info: null; why: string }> {
     if (cause === 'device-lost' && !this.unusable.includes(current.name)) this.unusable.push(current.name);
+    if (cause === 'device-lost' && !this.lost.includes(current.name)) this.lost.push(current.name);
+    const renew = target !== null && this.lost.includes(target);
     const candidates = target ? [target] : fallbackOrder({ ...current, ...(this.options.ranking ? { probe: this.options.ranking } : {}) }, this.unusable);
     const failures: string[] = [];
-    let targetWhy = 'it lost its device or failed to start earlier in this worker';
-    if (target && this.unusable.includes(target)) failures.push(`${backendLabel(target)}: ${targetWhy}`);
+    let targetWhy = 'it failed to start earlier in this worker';
+    if (target && this.unusable.includes(target) && !renew) failures.push(`${backendLabel(target)}: ${targetWhy}`);
     else
       for (const name of candidates) {
-        const started = await this.options.startBackend(name, cause);
-        if (started.ok) return { info: started.info };
+        const started = await this.options.startBackend(name, cause, renew);
+        if (started.ok) {
+          if (renew) this.forgive(name);
+          return { info: started.info };
+        }
         failures.push(`${backendLabel(name)}: ${started.why}`);
         targetWhy = started.why;
         if (!target) this.unusable.push(name);
@@ -226,6 +240,11 @@ export class Resumer {
       failures.push(`${backendLabel(current.name)}: ${back.why}`);
     }
     return { info: null, why: failures.length > 0 ? failures.join('; ') : 'no other backend is left' };
+  }
+
+  /** A backend that started again on a new device is usable again (and may be lost again). */
+  private forgive(name: BackendName): void {
+    for (const list of [this.unusable, this.lost]) if (list.includes(name)) list.splice(list.indexOf(name), 1);
   }
 }
 

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { httpFetchBytes } from '../core/data/loader';
 import { AssetCache } from '../core/run';
 import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
-import { BackendError, selectBackend, simulateDeviceLoss, tryBackend, watchDeviceLoss } from './backend';
+import { BackendError, renewWebGpu, selectBackend, simulateDeviceLoss, tryBackend, watchDeviceLoss } from './backend';
 import { createWorkerHandler, toErrorEvent, type WorkerHandler } from './handler';
 import { selectByProbe } from './probe';
 import { movedBackendInfo, Resumer } from './resume';
@@ -41,7 +41,9 @@ async function init(msg: InitRequest): Promise<WorkerHandler | null> {
     // A lost device (or the user's switch) moves the run to the next backend, from its last checkpoint.
     const resume = new Resumer(
       {
-        startBackend: async (name, cause) => {
+        startBackend: async (name, cause, renew) => {
+          // Back to a backend whose device was lost: on a new device.
+          if (renew && name === 'webgpu' && !renewWebGpu()) return { ok: false, why: 'its lost device could not be replaced' };
           const attempt = await tryBackend(name, backendOptions);
           if (!attempt.ok) return attempt;
           const info = movedBackendInfo(name, cause, current, { ...(attempt.adapter ? { adapter: attempt.adapter } : {}), ...(attempt.software ? { software: true } : {}), ...(attempt.threads !== undefined ? { threads: attempt.threads } : {}) });
