@@ -1,7 +1,8 @@
 /**
  * The fused training kernels on the GPU backends of a real Chromium: WebGPU (on SwiftShader
  * here, Dawn's robustness off, so an out-of-bounds read shows as a wrong value) and WebGL,
- * the stage-1 loss's kernels included (every mining rule and form; a batch of up to 135).
+ * the losses' kernels included (stage 1: every mining rule and form, a batch of up to 135;
+ * stage 2: each score, scope, reduction and the uniform targets).
  * Every kernel must be registered, run as one GPU program per call, and match spec.ts's
  * reference loops within 1e-4 of the output's magnitude, at the self-check's default shape
  * (batch 3, odd sizes) and at two bigger ones for the per-channel reductions (up to
@@ -40,8 +41,9 @@ for (const backend of ['webgpu', 'webgl'] as const) {
     expect(check.leaked).toBe(0);
     expect(check.shapes).toHaveLength(SHAPES.length);
     for (const { shape, results } of check.shapes) {
-      // Ten training kernels, four of the stage-1 loss, and its two pair kernels in each of four variants.
-      expect(results).toHaveLength(22);
+      // Ten training kernels; four of the stage-1 loss and its two pair kernels in each of four
+      // variants; the stage-2 class means, three variants of its targets, two of its KL and gradient.
+      expect(results).toHaveLength(10 + 4 + 8 + 1 + 3 + 4);
       for (const r of results) {
         const at = `${r.kernel} at [${shape.join(', ')}]`;
         expect(r.missing ?? false, `${at} is registered`).toBe(false);

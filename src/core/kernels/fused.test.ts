@@ -7,6 +7,7 @@ import { Optimizer } from '../trainer/optimizer';
 import { setFusedMode } from './index';
 import { crossEntropy } from '../losses/baselines';
 import { refilledStage1Loss } from '../losses/stage1';
+import { refilledStage2Loss } from '../losses/stage2';
 import { fused } from './ops';
 
 /**
@@ -125,6 +126,45 @@ describe.each(['cpu', 'wasm'])('the fused training step on %s', (backend) => {
     expect(scale).toBeGreaterThan(0);
     expect(err).toBeLessThanOrEqual(1e-5 * scale);
     tf.dispose([emb, teacherEmb, labels]);
+  });
+
+  it.each([
+    { centres: 'local', score: 'dot', temperatureOn: 'both', scope: 'batch', klReduction: 'batchmean' },
+    { centres: 'global', score: 'sqeuclidean', temperatureOn: 'teacher', scope: 'all', klReduction: 'elementwise' },
+    { centres: 'local', score: 'sqeuclidean', temperatureOn: 'both', scope: 'batch', klReduction: 'elementwise', teacherTau: 0.6 },
+    { centres: 'global', score: 'dot', temperatureOn: 'both', scope: 'batch', klReduction: 'batchmean', targets: 'uniform' },
+  ] as const)('gives the unfused stage-2 loss and gradient (%o)', async (settings) => {
+    await tf.setBackend(backend);
+    const b = 20;
+    const classes = 6;
+    const logits = tf.variable(tf.randomNormal([b, classes], 0, 3, 'float32', 8));
+    const teacherEmb = tf.randomNormal([b, 12], 0, 1, 'float32', 9) as tf.Tensor2D;
+    // Class 5 has no example in the batch.
+    const labels = tf.tensor1d(Array.from({ length: b }, (_, i) => i % 5), 'int32');
+    const globalCentres = tf.randomNormal([classes, 12], 0, 1, 'float32', 10) as tf.Tensor2D;
+    const run = (mode: 'all' | 'none') =>
+      tf.tidy(() => {
+        setFusedMode(mode);
+        let parts: number[] = [];
+        const { value, grads } = tf.variableGrads(() => {
+          const r = refilledStage2Loss({ ...settings, studentLogits: logits as tf.Tensor2D, teacherEmb, labels, numClasses: classes, globalCentres, tau2: 2, lambda: 3 });
+          parts = [r.ce.dataSync()[0], r.kd.dataSync()[0]];
+          return r.loss;
+        }, [logits]);
+        return { loss: value.dataSync()[0], parts, grad: grads[logits.name].dataSync() };
+      });
+    const before = tf.memory().numTensors;
+    const a = run('all');
+    const c = run('none');
+    setFusedMode('auto');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(a.parts[1]).toBeGreaterThan(0);
+    expect(a.loss).toBeCloseTo(c.loss, 5);
+    expect(a.parts[1]).toBeCloseTo(c.parts[1], 5);
+    let err = 0;
+    for (let i = 0; i < a.grad.length; i++) err = Math.max(err, Math.abs(a.grad[i] - c.grad[i]));
+    expect(err).toBeLessThanOrEqual(1e-6);
+    tf.dispose([logits, teacherEmb, labels, globalCentres]);
   });
 
   it('runs what the mode asks: none, all, or (auto) what makes this backend faster', async () => {

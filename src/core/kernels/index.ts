@@ -8,8 +8,10 @@ import { KERNELS, type FusedKernelName } from './spec';
 import { registerTypedArrayKernels } from './typed';
 import { registerWebGlKernels } from './webgl';
 import { registerWebGlStage1Kernels } from './webglStage1';
+import { registerWebGlStage2Kernels } from './webglStage2';
 import { registerWebGpuKernels } from './webgpu';
 import { registerWebGpuStage1Kernels } from './webgpuStage1';
+import { registerWebGpuStage2Kernels } from './webgpuStage2';
 
 export { KERNELS, type FusedKernelName } from './spec';
 
@@ -22,8 +24,10 @@ export function registerFusedKernels(): void {
   registerTypedArrayKernels();
   registerWebGpuKernels();
   registerWebGpuStage1Kernels();
+  registerWebGpuStage2Kernels();
   registerWebGlKernels();
   registerWebGlStage1Kernels();
+  registerWebGlStage2Kernels();
 }
 
 /**

@@ -14,8 +14,8 @@ describe.each(['cpu', 'wasm'])('fused kernels on %s', (backend) => {
     const results = await checkFusedKernels();
     expect(tf.memory().numTensors).toBe(before);
     expect([...new Set(results.map((r) => r.kernel))].sort()).toEqual([...ALL_KERNELS].sort());
-    // The stage-1 kernels run each mining rule and form.
-    expect(results.filter((r) => r.variant).map((r) => r.variant)).toHaveLength(8);
+    // The stage-1 kernels run each mining rule and form, the stage-2 ones each setting.
+    expect(results.filter((r) => r.variant).map((r) => r.variant)).toHaveLength(8 + 3 + 4);
     for (const r of results) expect({ kernel: r.kernel, variant: r.variant, pass: checkPasses(r, 1e-6) }).toEqual({ kernel: r.kernel, variant: r.variant, pass: true });
   });
 });

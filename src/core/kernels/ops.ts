@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedOn, KERNELS, registerFusedKernels } from './index';
 import { PAIR_PLANE_COUNT, PAIR_PLANES, type Stage1GradAttrs } from './stage1Spec';
+import type { Stage2KlAttrs, Stage2TargetAttrs } from './stage2Spec';
 
 registerFusedKernels();
 
@@ -20,6 +21,7 @@ export const FUSED = {
   crossEntropy: [KERNELS.softmaxCrossEntropy, KERNELS.softmaxCrossEntropyGrad],
   distances: [KERNELS.unitRows, KERNELS.rowDistances],
   stage1: [KERNELS.unitRows, KERNELS.unitRowsGrad, KERNELS.rowDistances, KERNELS.rowDistancesGrad, KERNELS.stage1Pairs, KERNELS.stage1Grad],
+  stage2: [KERNELS.classMeans, KERNELS.unitRows, KERNELS.stage2Targets, KERNELS.stage2Kl, KERNELS.stage2KlGrad],
 } as const;
 
 /** The fused operations' names. */
@@ -148,4 +150,40 @@ export function stage1LossFused(studentEmb: tf.Tensor2D, teacherDist: tf.Tensor2
     };
   });
   return op(studentEmb, teacherDist) as tf.Scalar;
+}
+
+/**
+ * The teacher's targets of REFILLED's stage 2, q [B, C] (no gradient), in two or three
+ * kernels: the batch's class means as centres (`local`) or the given ones [C, D], made unit
+ * for `dot` scores, then the masked softmax of the scores over the classes in scope.
+ */
+export function stage2TargetsFused(teacherEmb: tf.Tensor2D, labels: tf.Tensor1D, classes: number, globalCentres: tf.Tensor2D | null, attrs: Stage2TargetAttrs): tf.Tensor2D {
+  return tf.tidy(() => {
+    const raw = globalCentres ?? run<tf.Tensor2D>(KERNELS.classMeans, { emb: teacherEmb, labels }, { classes });
+    const centres = attrs.dot ? run<tf.Tensor2D>(KERNELS.unitRows, { z: raw }) : raw;
+    return run<tf.Tensor2D>(KERNELS.stage2Targets, { emb: teacherEmb, centres, labels }, { ...attrs });
+  });
+}
+
+/**
+ * The stage-2 KL term, mean over the batch of KL(q ‖ p) with p the masked softmax of the
+ * student's logits z [B, C] over the classes in scope, in one kernel forward (plus the mean)
+ * and one backward. q [B, C] gets a zero gradient.
+ */
+export function stage2KlFused(logits: tf.Tensor2D, q: tf.Tensor2D, labels: tf.Tensor1D, attrs: Stage2KlAttrs): tf.Scalar {
+  // q is an input with a zero gradient: the teacher stays reachable, as in the unfused loss.
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [z, target] = args as tf.Tensor2D[];
+    const save = args[2] as tf.GradSaveFunc;
+    save([z, target, labels]);
+    return {
+      value: tf.mean(run<tf.Tensor1D>(KERNELS.stage2Kl, { z, q: target, labels }, { ...attrs })) as tf.Scalar,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [zs, qs, ys] = saved;
+        const rows = tf.fill([zs.shape[0]], 1 / zs.shape[0]);
+        return [run(KERNELS.stage2KlGrad, { z: zs, q: qs, labels: ys, dy: tf.mul(rows, dy) }, { ...attrs }), tf.zerosLike(qs)];
+      },
+    };
+  });
+  return op(logits, q) as tf.Scalar;
 }

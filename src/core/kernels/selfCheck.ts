@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { registerFusedKernels } from './index';
 import * as ref from './spec';
 import { KERNELS, type FusedKernelName } from './spec';
-import { stage1Cases } from './selfCheckStage1';
+import { stage1Cases, stage2Cases } from './selfCheckLosses';
 
 export interface KernelCheck {
   kernel: FusedKernelName;
@@ -119,8 +119,9 @@ export async function checkFusedKernels(shape: [number, number, number, number] 
       expected: ref.softmaxCrossEntropyGrad(logits, labels, ceDy),
     },
     { kernel: KERNELS.maxPoolGrad2x2, inputs: () => ({ dy: t(poolDy, [b, h / 2, w / 2, c]), x: t(poolX, poolShape), y: t(poolY, [b, h / 2, w / 2, c]) }), attrs: {}, expected: ref.maxPoolGrad2x2(poolDy, poolX, poolY, poolShape) },
-    // The stage-1 loss's kernels on a batch of 2·b + 7 embeddings of width c + 5.
+    // The losses' kernels on a batch of 2·b + 7 embeddings of width c + 5.
     ...stage1Cases(2 * b + 7, c + 5, uniforms),
+    ...stage2Cases(2 * b + 7, c + 5, uniforms),
   ];
 
   const results: KernelCheck[] = [];

@@ -121,3 +121,21 @@ export function stage1Shapes(kernel: string, ins: Record<string, tf.TensorInfo>)
   }
   return { b, d };
 }
+
+/**
+ * The stage-2 kernels' inputs checked against each other (each where given): emb [B, D],
+ * labels [B], centres [C, D], logits z and targets q [B, C], dy [B]. Returns B, C and D
+ * (C 0 without centres or logits, D 0 without embeddings).
+ */
+export function stage2Shapes(kernel: string, ins: Record<string, tf.TensorInfo>): { b: number; c: number; d: number } {
+  const b = (ins.emb ?? ins.z ?? ins.labels).shape[0];
+  const d = ins.emb ? ins.emb.shape[1] : 0;
+  const c = ins.centres ? ins.centres.shape[0] : ins.z ? ins.z.shape[1] : 0;
+  const expected: Record<string, number[]> = { emb: [b, d], labels: [b], centres: [c, d], z: [b, c], q: [b, c], dy: [b] };
+  const wrong = Object.keys(ins).filter((name) => expected[name] && !tf.util.arraysEqual(ins[name].shape, expected[name]));
+  if (!(b > 0) || (ins.emb && !(d > 0)) || (ins.z && !(c > 0)) || wrong.length > 0) {
+    const got = Object.entries(ins).map(([name, t]) => `${name} [${t.shape.join(', ')}]`).join(', ');
+    throw new Error(`${kernel}: inputs do not fit one batch (emb [B, D], labels [B], centres [C, D], z and q [B, C], dy [B]), got ${got}`);
+  }
+  return { b, c, d };
+}

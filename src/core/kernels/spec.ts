@@ -4,8 +4,8 @@
  * real GPU each dispatch costs about 0.1 ms of JavaScript and queueing; on wasm each has a
  * fixed cost too), and tfjs runs every per-channel operation of batch normalisation, every
  * term of an optimiser update and every moving average as a kernel of its own. These
- * kernels do each of those in one pass. REFILLED's stage-1 loss has six kernels of its own,
- * named here and specified in stage1Spec.ts.
+ * kernels do each of those in one pass. REFILLED's stage-1 and stage-2 losses have kernels of
+ * their own, named here and specified in stage1Spec.ts and stage2Spec.ts.
  *
  * Layout: a tensor x of shape [..., C] is row-major, so element i belongs to channel i mod C
  * and N = size / C elements share a channel. Everything is float32.
@@ -64,6 +64,15 @@ export const KERNELS = {
   stage1Pairs: 'RefilledStage1Pairs',
   /** {dS, dT, labels, pairs [5, B, B], totals [5], dy []}, Stage1GradAttrs → [B, B]: the loss's gradient in dS. */
   stage1Grad: 'RefilledStage1Grad',
+  // REFILLED's stage-2 loss (stage2Spec.ts).
+  /** {emb [B, D], labels [B] (int32)}, {classes} → [C, D]: the class means. */
+  classMeans: 'RefilledClassMeans',
+  /** {emb [B, D], centres [C, D], labels [B]}, Stage2TargetAttrs → [B, C]: the teacher's targets q. */
+  stage2Targets: 'RefilledStage2Targets',
+  /** {z [B, C], q [B, C], labels [B]}, Stage2KlAttrs → [B]: each example's KL(q ‖ p). */
+  stage2Kl: 'RefilledStage2Kl',
+  /** {z, q, labels, dy [B]}, Stage2KlAttrs → [B, C]: stage2Kl's gradient in z. */
+  stage2KlGrad: 'RefilledStage2KlGrad',
 } as const;
 
 export type FusedKernelName = (typeof KERNELS)[keyof typeof KERNELS];

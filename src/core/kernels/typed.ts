@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import * as ref from './spec';
 import * as ref1 from './stage1Spec';
 import type { Stage1Attrs, Stage1GradAttrs } from './stage1Spec';
+import * as ref2 from './stage2Spec';
+import type { Stage2KlAttrs, Stage2TargetAttrs } from './stage2Spec';
 import { KERNELS, type BnAttrs, type MovingAverageAttrs, type SgdVelocityAttrs, type SgdWeightsAttrs } from './spec';
 
 /** How a backend hands out a tensor's values (float32; the labels' int32 read the same way), and a new output to write into. */
@@ -52,12 +54,12 @@ type Compute = (read: (name: string) => Float32Array, attrs: tf.NamedAttrMap, ou
 
 /** Registers the fused kernels for one typed-array backend. */
 function register(backendName: 'cpu' | 'wasm', access: TypedAccess): void {
-  const kernel = (kernelName: string, outputShape: (inputs: tf.NamedTensorInfoMap) => number[], compute: Compute) =>
+  const kernel = (kernelName: string, outputShape: (inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap) => number[], compute: Compute) =>
     tf.registerKernel({
       kernelName,
       backendName,
       kernelFunc: ({ inputs, backend, attrs }) => {
-        const out = access.output(backend, outputShape(inputs));
+        const out = access.output(backend, outputShape(inputs, attrs ?? {}));
         const read = (name: string) => {
           const t = inputs[name];
           if (!t) throw new Error(`${kernelName}: input ${name} is missing`);
@@ -101,6 +103,18 @@ function register(backendName: 'cpu' | 'wasm', access: TypedAccess): void {
     (inputs) => [ref1.PAIR_PLANE_COUNT, ...square('dS')(inputs)],
     (read, attrs, out) => ref1.stage1Pairs(read('dS'), read('dT'), read('labels'), attrs as unknown as Stage1Attrs, out),
   );
+  kernel(
+    KERNELS.classMeans,
+    (inputs, attrs) => [Number(attrs.classes), width(inputs, 'emb')],
+    (read, attrs, out) => ref2.classMeans(read('emb'), read('labels'), Number(attrs.classes), out),
+  );
+  kernel(
+    KERNELS.stage2Targets,
+    (inputs) => [inputs.emb?.shape[0] ?? 0, inputs.centres?.shape[0] ?? 0],
+    (read, attrs, out) => ref2.stage2Targets(read('emb'), read('centres'), read('labels'), attrs as unknown as Stage2TargetAttrs, out),
+  );
+  kernel(KERNELS.stage2Kl, shapeOf('labels'), (read, attrs, out) => ref2.stage2Kl(read('z'), read('q'), read('labels'), attrs as unknown as Stage2KlAttrs, out));
+  kernel(KERNELS.stage2KlGrad, shapeOf('z'), (read, attrs, out) => ref2.stage2KlGrad(read('z'), read('q'), read('labels'), read('dy'), attrs as unknown as Stage2KlAttrs, out));
   kernel(KERNELS.stage1Grad, square('dS'), (read, attrs, out) =>
     ref1.stage1Grad(read('dS'), read('dT'), read('labels'), read('pairs'), read('totals'), read('dy')[0], attrs as unknown as Stage1GradAttrs, out),
   );

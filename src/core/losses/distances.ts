@@ -22,17 +22,18 @@ export function stopGradient<T extends tf.Tensor>(x: T): T {
 }
 
 /**
- * compute(x) with a zero gradient to x: `compute` may use any op, including kernels that
- * have no gradient (`stopGradient` is the identity case).
+ * compute(x, …) with a zero gradient to each input: `compute` may use any op, including
+ * kernels that have no gradient (`stopGradient` is the identity case).
  */
-export function withoutGradient<T extends tf.Tensor>(x: tf.Tensor, compute: (x: tf.Tensor) => T): T {
+export function withoutGradient<T extends tf.Tensor>(x: tf.Tensor | tf.Tensor[], compute: (...inputs: tf.Tensor[]) => T): T {
+  const xs = Array.isArray(x) ? x : [x];
   const op = tf.customGrad((...args) => {
-    const input = args[0] as tf.Tensor;
-    // Keep only the shape: the input may be an intermediate that a tidy disposes before backprop.
-    const shape = input.shape;
-    return { value: compute(input), gradFunc: () => [tf.zeros(shape)] };
+    const inputs = args.slice(0, xs.length) as tf.Tensor[];
+    // Keep only the shapes: an input may be an intermediate that a tidy disposes before backprop.
+    const shapes = inputs.map((t) => t.shape);
+    return { value: compute(...inputs), gradFunc: () => shapes.map((shape) => tf.zeros(shape)) };
   });
-  return op(x) as T;
+  return op(...xs) as T;
 }
 
 /**

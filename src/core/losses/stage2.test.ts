@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setFusedMode } from '../kernels';
+import { fused } from '../kernels/ops';
 import { classCentres, lambdaAt, normalizeRows, refilledStage2Loss, type Stage2Options } from './stage2';
 
 beforeAll(async () => {
@@ -48,99 +50,109 @@ describe('classCentres and normalizeRows', () => {
   });
 });
 
-describe('refilledStage2Loss: hand-computed', () => {
-  it('dot score, τ₂ on both, local centres, batchmean: loss = CE + λ · KL', () => {
-    const { loss, ce, kd } = read(base());
-    expect(ce).toBeCloseTo(CE, 5);
-    expect(kd).toBeCloseTo(0.1584995938, 6);
-    expect(loss).toBeCloseTo(CE + 0.5 * 0.1584995938, 5);
+// The loss's tests run twice: with the fused stage-2 kernels (the default on cpu) and with tfjs's own operations.
+describe.each(['all', 'none'] as const)('with fused kernels: %s', (mode) => {
+  beforeAll(() => setFusedMode(mode));
+  afterAll(() => setFusedMode('auto'));
+
+  it('uses the path it names', () => {
+    expect(fused('stage2')).toBe(mode === 'all');
   });
 
-  it('elementwise reduction divides by B · |classes in the batch|', () => {
-    expect(read({ ...base(), klReduction: 'elementwise' }).kd).toBeCloseTo(0.0792497969, 6);
-  });
-
-  it("sqeuclidean score (the paper's form) uses raw centres", () => {
-    expect(read({ ...base(), score: 'sqeuclidean' }).kd).toBeCloseTo(0.573056486, 5);
-    expect(read({ ...base(), score: 'sqeuclidean', temperatureOn: 'teacher' }).kd).toBeCloseTo(0.6493824069, 5);
-  });
-
-  it('temperature on the teacher only (TPAMI code)', () => {
-    expect(read({ ...base(), tau2: 1, temperatureOn: 'teacher' }).kd).toBeCloseTo(0.44366904, 6);
-  });
-
-  it("scope 'all' takes the absent class into the KL, and differs from 'batch'", () => {
-    const all = read({ ...base(), scope: 'all' }).kd;
-    expect(all).toBeCloseTo(0.3751548805, 6);
-    expect(all).not.toBeCloseTo(read(base()).kd, 3);
-  });
-
-  it('takes λ as a scalar tensor as well', () => {
-    expect(read({ ...base(), lambda: tf.scalar(0.5) }).loss).toBeCloseTo(CE + 0.5 * 0.1584995938, 5);
-  });
-});
-
-describe('refilledStage2Loss: invariants', () => {
-  it('local and global centres agree when the batch holds every example of each class', () => {
-    // Global centres from the same examples in another order.
-    const globalCentres = classCentres(tf.tensor2d([[0, 2], [3, 0], [1, 0]]), tf.tensor1d([1, 0, 0], 'int32'), 3);
-    for (const score of ['dot', 'sqeuclidean'] as const) {
-      const local = read({ ...base(), score });
-      const global = read({ ...base(), score, centres: 'global', globalCentres });
-      expect(global.loss).toBeCloseTo(local.loss, 6);
-      expect(global.kd).toBeCloseTo(local.kd, 6);
-    }
-  });
-
-  it("needs globalCentres [C, D] for centres 'global', and logits over numClasses", () => {
-    expect(() => refilledStage2Loss({ ...base(), centres: 'global' })).toThrow(/globalCentres/);
-    expect(() => refilledStage2Loss({ ...base(), centres: 'global', globalCentres: tf.zeros([2, 2]) })).toThrow(/globalCentres/);
-    expect(() => refilledStage2Loss({ ...base(), numClasses: 4 })).toThrow(/numClasses/);
-  });
-
-  it('KD is 0 when the student logits are the teacher scores (τ₂ on both)', () => {
-    const scores = tf.tensor2d([[1, 0, 7], [3, 0, -2], [0, 2, 1]]); // s over 𝓑 = {0,1}; class 2 is masked out
-    expect(read({ ...base(), studentLogits: scores }).kd).toBeCloseTo(0, 7);
-  });
-
-  it('is finite and ≥ 0 with a one-class batch', () => {
-    const out = read({ ...base(), labels: tf.tensor1d([1, 1, 1], 'int32') });
-    expect(out.kd).toBeCloseTo(0, 7); // a softmax over one class is 1 on both sides
-    expect(Number.isFinite(out.loss)).toBe(true);
-  });
-
-  it('sends finite gradients to the student logits and none to the teacher or the centres', () => {
-    const o = base();
-    const globalCentres = tf.tensor2d([[2, 0.5], [0, 2], [1, 1]]);
-    const lossOf = (z: tf.Tensor, t: tf.Tensor, c?: tf.Tensor) =>
-      refilledStage2Loss({
-        ...o,
-        score: 'sqeuclidean',
-        centres: c ? 'global' : 'local',
-        studentLogits: z as tf.Tensor2D,
-        teacherEmb: t as tf.Tensor2D,
-        globalCentres: c as tf.Tensor2D | undefined,
-      }).loss;
-    const local = tf.grads((z: tf.Tensor, t: tf.Tensor) => lossOf(z, t))([o.studentLogits, o.teacherEmb]);
-    const global = tf.grads(lossOf)([o.studentLogits, o.teacherEmb, globalCentres]);
-    for (const [gZ, ...teacherSide] of [local, global]) {
-      const gradZ = (gZ.arraySync() as number[][]).flat();
-      expect(gradZ.every(Number.isFinite)).toBe(true);
-      expect(gradZ.some((v) => v !== 0)).toBe(true);
-      for (const g of teacherSide) expect((g.arraySync() as number[][]).flat().every((v) => v === 0)).toBe(true);
-    }
-    expect(global).toHaveLength(3);
-  });
-
-  it('leaks no tensors', () => {
-    const o = base();
-    const before = tf.memory().numTensors;
-    const { loss, ce, kd } = refilledStage2Loss(o);
-    tf.dispose([loss, ce, kd]);
-    tf.tidy(() => {
-      tf.grads((z: tf.Tensor) => refilledStage2Loss({ ...o, studentLogits: z as tf.Tensor2D }).loss)([o.studentLogits]);
+  describe('refilledStage2Loss: hand-computed', () => {
+    it('dot score, τ₂ on both, local centres, batchmean: loss = CE + λ · KL', () => {
+      const { loss, ce, kd } = read(base());
+      expect(ce).toBeCloseTo(CE, 5);
+      expect(kd).toBeCloseTo(0.1584995938, 6);
+      expect(loss).toBeCloseTo(CE + 0.5 * 0.1584995938, 5);
     });
-    expect(tf.memory().numTensors).toBe(before);
+
+    it('elementwise reduction divides by B · |classes in the batch|', () => {
+      expect(read({ ...base(), klReduction: 'elementwise' }).kd).toBeCloseTo(0.0792497969, 6);
+    });
+
+    it("sqeuclidean score (the paper's form) uses raw centres", () => {
+      expect(read({ ...base(), score: 'sqeuclidean' }).kd).toBeCloseTo(0.573056486, 5);
+      expect(read({ ...base(), score: 'sqeuclidean', temperatureOn: 'teacher' }).kd).toBeCloseTo(0.6493824069, 5);
+    });
+
+    it('temperature on the teacher only (TPAMI code)', () => {
+      expect(read({ ...base(), tau2: 1, temperatureOn: 'teacher' }).kd).toBeCloseTo(0.44366904, 6);
+    });
+
+    it("scope 'all' takes the absent class into the KL, and differs from 'batch'", () => {
+      const all = read({ ...base(), scope: 'all' }).kd;
+      expect(all).toBeCloseTo(0.3751548805, 6);
+      expect(all).not.toBeCloseTo(read(base()).kd, 3);
+    });
+
+    it('takes λ as a scalar tensor as well', () => {
+      expect(read({ ...base(), lambda: tf.scalar(0.5) }).loss).toBeCloseTo(CE + 0.5 * 0.1584995938, 5);
+    });
+  });
+
+  describe('refilledStage2Loss: invariants', () => {
+    it('local and global centres agree when the batch holds every example of each class', () => {
+      // Global centres from the same examples in another order.
+      const globalCentres = classCentres(tf.tensor2d([[0, 2], [3, 0], [1, 0]]), tf.tensor1d([1, 0, 0], 'int32'), 3);
+      for (const score of ['dot', 'sqeuclidean'] as const) {
+        const local = read({ ...base(), score });
+        const global = read({ ...base(), score, centres: 'global', globalCentres });
+        expect(global.loss).toBeCloseTo(local.loss, 6);
+        expect(global.kd).toBeCloseTo(local.kd, 6);
+      }
+    });
+
+    it("needs globalCentres [C, D] for centres 'global', and logits over numClasses", () => {
+      expect(() => refilledStage2Loss({ ...base(), centres: 'global' })).toThrow(/globalCentres/);
+      expect(() => refilledStage2Loss({ ...base(), centres: 'global', globalCentres: tf.zeros([2, 2]) })).toThrow(/globalCentres/);
+      expect(() => refilledStage2Loss({ ...base(), numClasses: 4 })).toThrow(/numClasses/);
+    });
+
+    it('KD is 0 when the student logits are the teacher scores (τ₂ on both)', () => {
+      const scores = tf.tensor2d([[1, 0, 7], [3, 0, -2], [0, 2, 1]]); // s over 𝓑 = {0,1}; class 2 is masked out
+      expect(read({ ...base(), studentLogits: scores }).kd).toBeCloseTo(0, 7);
+    });
+
+    it('is finite and ≥ 0 with a one-class batch', () => {
+      const out = read({ ...base(), labels: tf.tensor1d([1, 1, 1], 'int32') });
+      expect(out.kd).toBeCloseTo(0, 7); // a softmax over one class is 1 on both sides
+      expect(Number.isFinite(out.loss)).toBe(true);
+    });
+
+    it('sends finite gradients to the student logits and none to the teacher or the centres', () => {
+      const o = base();
+      const globalCentres = tf.tensor2d([[2, 0.5], [0, 2], [1, 1]]);
+      const lossOf = (z: tf.Tensor, t: tf.Tensor, c?: tf.Tensor) =>
+        refilledStage2Loss({
+          ...o,
+          score: 'sqeuclidean',
+          centres: c ? 'global' : 'local',
+          studentLogits: z as tf.Tensor2D,
+          teacherEmb: t as tf.Tensor2D,
+          globalCentres: c as tf.Tensor2D | undefined,
+        }).loss;
+      const local = tf.grads((z: tf.Tensor, t: tf.Tensor) => lossOf(z, t))([o.studentLogits, o.teacherEmb]);
+      const global = tf.grads(lossOf)([o.studentLogits, o.teacherEmb, globalCentres]);
+      for (const [gZ, ...teacherSide] of [local, global]) {
+        const gradZ = (gZ.arraySync() as number[][]).flat();
+        expect(gradZ.every(Number.isFinite)).toBe(true);
+        expect(gradZ.some((v) => v !== 0)).toBe(true);
+        for (const g of teacherSide) expect((g.arraySync() as number[][]).flat().every((v) => v === 0)).toBe(true);
+      }
+      expect(global).toHaveLength(3);
+    });
+
+    it('leaks no tensors', () => {
+      const o = base();
+      const before = tf.memory().numTensors;
+      const { loss, ce, kd } = refilledStage2Loss(o);
+      tf.dispose([loss, ce, kd]);
+      tf.tidy(() => {
+        tf.grads((z: tf.Tensor) => refilledStage2Loss({ ...o, studentLogits: z as tf.Tensor2D }).loss)([o.studentLogits]);
+      });
+      expect(tf.memory().numTensors).toBe(before);
+    });
   });
 });
 

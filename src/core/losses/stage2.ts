@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from './baselines';
-import { l2Normalize, maskedLogSoftmax, stopGradient } from './distances';
+import { l2Normalize, maskedLogSoftmax, stopGradient, withoutGradient } from './distances';
+import { fused, stage2KlFused, stage2TargetsFused } from '../kernels/ops';
 
 export type CentreSource = 'local' | 'global';
 export type TeacherScore = 'dot' | 'sqeuclidean';
@@ -87,6 +88,7 @@ export function refilledStage2Loss(options: Stage2Options): { loss: tf.Scalar; c
   if (studentLogits.shape[1] !== numClasses) {
     throw new Error(`refilledStage2Loss: studentLogits has ${studentLogits.shape[1]} classes, numClasses is ${numClasses}.`);
   }
+  if (fused('stage2')) return stage2Fused(options);
   return tf.tidy(() => {
     const teacher = stopGradient(options.teacherEmb);
     const membership = tf.oneHot(tf.cast(labels, 'int32'), numClasses).toFloat(); // [B, C]
@@ -113,6 +115,23 @@ export function refilledStage2Loss(options: Stage2Options): { loss: tf.Scalar; c
   });
 }
 
+/** refilledStage2Loss through the fused kernels (kernels/stage2Spec.ts): the same loss up to float32 rounding. */
+function stage2Fused(options: Stage2Options): { loss: tf.Scalar; ce: tf.Scalar; kd: tf.Scalar } {
+  const { studentLogits, labels, numClasses, tau2, lambda, scope } = options;
+  return tf.tidy(() => {
+    const allClasses = scope === 'all';
+    const globalCentres = options.centres === 'global' ? checkedGlobalCentres(options) : null;
+    const targetAttrs = { dot: options.score === 'dot', teacherTau: options.teacherTau ?? tau2, uniform: options.targets === 'uniform', allClasses };
+    // The teacher's side gets zero gradients, as through stopGradient in the unfused loss.
+    const q = withoutGradient(globalCentres ? [options.teacherEmb, globalCentres] : [options.teacherEmb], (teacher, centres) =>
+      stage2TargetsFused(teacher as tf.Tensor2D, labels, numClasses, (centres as tf.Tensor2D | undefined) ?? null, targetAttrs),
+    );
+    const kd = stage2KlFused(studentLogits, q, labels, { studentTau: options.temperatureOn === 'both' ? tau2 : 1, allClasses, elementwise: options.klReduction === 'elementwise' });
+    const ce = crossEntropy(studentLogits, labels);
+    return { loss: tf.add(ce, tf.mul(lambda, kd)) as tf.Scalar, ce, kd };
+  });
+}
+
 /**
  * The teacher's scores against the centres: f [B, D], raw centres c [C, D] → s [B, C], with
  * s_k = ⟨f, ĉ_k⟩ (`dot`) or −‖f − c_k‖² (`sqeuclidean`).
@@ -124,13 +143,18 @@ export function teacherScores(emb: tf.Tensor2D, centres: tf.Tensor2D, score: Tea
 /** Raw centres [C, D]: the batch's class means, or the given global ones (both without gradient). */
 function selectCentres(options: Stage2Options, teacher: tf.Tensor2D): tf.Tensor2D {
   if (options.centres === 'local') return classCentres(teacher, options.labels, options.numClasses);
+  return stopGradient(checkedGlobalCentres(options));
+}
+
+/** The given global centres [C, D], checked. */
+function checkedGlobalCentres(options: Stage2Options): tf.Tensor2D {
   if (!options.globalCentres) {
     throw new Error("refilledStage2Loss: centres 'global' needs globalCentres ([C, D] class means of the training set).");
   }
   if (options.globalCentres.shape[0] !== options.numClasses) {
     throw new Error(`refilledStage2Loss: globalCentres has ${options.globalCentres.shape[0]} rows, numClasses is ${options.numClasses}.`);
   }
-  return stopGradient(options.globalCentres);
+  return options.globalCentres;
 }
 
 /** ‖f_i − c_k‖² for every example and centre: f [B, D], c [C, D] → [B, C], clamped at 0. */

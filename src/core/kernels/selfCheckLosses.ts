@@ -1,12 +1,14 @@
 /**
- * The stage-1 kernels' part of the self-check (selfCheck.ts): seeded inputs like a real
- * batch's (unit rows, one of them repeated and one zero, a few classes) and the reference's
- * outputs, for every mining rule and form.
+ * The loss kernels' part of the self-check (selfCheck.ts): seeded inputs like a real batch's
+ * and the reference's outputs. Stage 1: unit rows, one of them repeated and one zero, a few
+ * classes, every mining rule and form. Stage 2: a class without examples, every score,
+ * scope, reduction and the uniform targets.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelCase } from './selfCheck';
 import { KERNELS } from './spec';
 import * as ref from './stage1Spec';
+import * as ref2 from './stage2Spec';
 
 type Generator = (seed: number, n: number, lo: number, hi: number) => Float32Array;
 
@@ -51,5 +53,43 @@ export function stage1Cases(rows: number, width: number, uniforms: Generator): K
         },
       );
     }
+  return cases;
+}
+
+/** Stage-2 cases for a batch of `rows` teacher embeddings of width `width`, over 7 classes (class 6 has no example). */
+export function stage2Cases(rows: number, width: number, uniforms: Generator): KernelCase[] {
+  const b = rows;
+  const d = width;
+  const classes = 7;
+  const t = (values: Float32Array, s: number[]) => tf.tensor(values, s, 'float32');
+  const emb = uniforms(31, b * d, -2, 2);
+  const labels = Int32Array.from(uniforms(32, b, 0, classes - 1), Math.floor);
+  const logits = uniforms(33, b * classes, -6, 6);
+  const dy = uniforms(34, b, -1, 1);
+  const means = ref2.classMeans(emb, labels, classes);
+  const unit = ref.unitRows(means, d);
+  const y = () => tf.tensor1d(labels, 'int32');
+  const cases: KernelCase[] = [{ kernel: KERNELS.classMeans, inputs: () => ({ emb: t(emb, [b, d]), labels: y() }), attrs: { classes }, expected: means }];
+  const targets: [string, ref2.Stage2TargetAttrs, Float32Array][] = [
+    ['dot batch', { dot: true, teacherTau: 2, uniform: false, allClasses: false }, unit],
+    ['sqeuclidean all', { dot: false, teacherTau: 0.7, uniform: false, allClasses: true }, means],
+    ['uniform batch', { dot: true, teacherTau: 2, uniform: true, allClasses: false }, unit],
+  ];
+  for (const [variant, attrs, centres] of targets) {
+    cases.push({ kernel: KERNELS.stage2Targets, variant, inputs: () => ({ emb: t(emb, [b, d]), centres: t(centres, [classes, d]), labels: y() }), attrs: { ...attrs }, expected: ref2.stage2Targets(emb, centres, labels, attrs) });
+  }
+  const q = ref2.stage2Targets(emb, unit, labels, targets[0][1]);
+  const qAll = ref2.stage2Targets(emb, means, labels, targets[1][1]);
+  const kls: [string, ref2.Stage2KlAttrs, Float32Array][] = [
+    ['batch batchmean', { studentTau: 2, allClasses: false, elementwise: false }, q],
+    ['all elementwise', { studentTau: 1, allClasses: true, elementwise: true }, qAll],
+  ];
+  for (const [variant, attrs, target] of kls) {
+    const inputs = () => ({ z: t(logits, [b, classes]), q: t(target, [b, classes]), labels: y() });
+    cases.push(
+      { kernel: KERNELS.stage2Kl, variant, inputs, attrs: { ...attrs }, expected: ref2.stage2Kl(logits, target, labels, attrs) },
+      { kernel: KERNELS.stage2KlGrad, variant, inputs: () => ({ ...inputs(), dy: t(dy, [b]) }), attrs: { ...attrs }, expected: ref2.stage2KlGrad(logits, target, labels, dy, attrs) },
+    );
+  }
   return cases;
 }
