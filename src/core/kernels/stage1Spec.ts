@@ -121,7 +121,9 @@ class Batch {
   readonly lT: Float32Array;
   readonly eS: Float64Array;
   readonly eT: Float64Array;
-  readonly marginF: number;
+  private readonly marginF: number;
+  /** The mined negatives of the pair last asked for (`mined`). */
+  readonly list: Int32Array;
 
   constructor(
     readonly dS: Float32Array,
@@ -136,6 +138,7 @@ class Batch {
     this.eS = Float64Array.from(this.lS, (v) => f(Math.exp(v)));
     this.eT = Float64Array.from(this.lT, (v) => f(Math.exp(v)));
     this.marginF = f(attrs.margin);
+    this.list = new Int32Array(this.b);
   }
 
   /** (a, p) is a positive pair: same label, a ≠ p. */
@@ -143,12 +146,27 @@ class Batch {
     return a !== p && this.labels[a] === this.labels[p];
   }
 
-  /** Margin rule: (a, p, n) is mined. */
-  marginMined(a: number, p: number, n: number): boolean {
-    if (!this.positive(a, p) || this.labels[n] === this.labels[a]) return false;
-    const dn = this.dS[a * this.b + n];
-    const dp = this.dS[a * this.b + p];
-    return dn > dp && f(dn - dp) <= this.marginF;
+  /**
+   * The negatives mined for the positive pair (a, p) into `list`; returns how many. The
+   * margin rule: every n of another class with d_an > d_ap and fround(d_an − d_ap) ≤ margin.
+   * The nearest rule: `chosen` (from nearestNegative), when there is one.
+   */
+  mined(a: number, p: number, chosen: number): number {
+    if (this.attrs.nearest) {
+      if (chosen < 0) return 0;
+      this.list[0] = chosen;
+      return 1;
+    }
+    const { b, dS, labels, list, marginF } = this;
+    const row = a * b;
+    const dp = dS[row + p];
+    const label = labels[a];
+    let count = 0;
+    for (let n = 0; n < b; n++) {
+      const dn = dS[row + n];
+      if (labels[n] !== label && dn > dp && f(dn - dp) <= marginF) list[count++] = n;
+    }
+    return count;
   }
 
   /** Nearest rule: the negative mined for (a, p), or −1 (ties to the lowest index). */
@@ -167,12 +185,21 @@ class Batch {
     return semihard >= 0 ? semihard : farthest;
   }
 
-  /** The binary triplet's KL(P_T ‖ P_S) and its derivative σ(u_S) − σ(u_T) in u_S, u = l_an − l_ap. */
-  tripletKl(a: number, p: number, n: number): { kl: number; slope: number } {
-    const row = a * this.b;
-    const uS = f(this.lS[row + n] - this.lS[row + p]);
-    const uT = f(this.lT[row + n] - this.lT[row + p]);
-    return { kl: softplus(uS) - softplus(uT) + sigmoid(uT) * (uT - uS), slope: sigmoid(uS) - sigmoid(uT) };
+  /** u = l_an − l_ap (one float32 rounding) on the student (S) or the teacher (T). */
+  private closer(l: Float32Array, a: number, p: number, n: number): number {
+    return f(l[a * this.b + n] - l[a * this.b + p]);
+  }
+
+  /** The binary triplet's KL(P_T ‖ P_S), with p = σ(−u). */
+  tripletKl(a: number, p: number, n: number): number {
+    const uS = this.closer(this.lS, a, p, n);
+    const uT = this.closer(this.lT, a, p, n);
+    return softplus(uS) - softplus(uT) + sigmoid(uT) * (uT - uS);
+  }
+
+  /** Its derivative in u_S: σ(u_S) − σ(u_T). */
+  tripletSlope(a: number, p: number, n: number): number {
+    return sigmoid(this.closer(this.lS, a, p, n)) - sigmoid(this.closer(this.lT, a, p, n));
   }
 }
 
@@ -187,46 +214,38 @@ class Batch {
  */
 export function stage1Pairs(dS: Float32Array, dT: Float32Array, labels: ArrayLike<number>, attrs: Stage1Attrs, out?: Float32Array): Float32Array {
   const batch = new Batch(dS, dT, labels, attrs);
-  const b = batch.b;
+  const { b, list, eS, eT, lS, lT } = batch;
   const plane = b * b;
   const res = out ?? new Float32Array(PAIR_PLANE_COUNT * plane);
   res.fill(0);
   for (let a = 0; a < b; a++)
     for (let p = 0; p < b; p++) {
-      const at = a * b + p;
+      const ap = a * b + p;
       const chosen = attrs.nearest ? batch.nearestNegative(a, p) : -1;
-      res[PAIR_PLANES.chosen * plane + at] = chosen;
+      res[PAIR_PLANES.chosen * plane + ap] = chosen;
       if (!batch.positive(a, p)) continue;
-      const mined = (n: number) => (attrs.nearest ? n === chosen : batch.marginMined(a, p, n));
+      const count = batch.mined(a, p, chosen);
+      if (count === 0) continue;
       if (attrs.triplet) {
         let kl = 0;
-        let count = 0;
-        for (let n = 0; n < b; n++)
-          if (mined(n)) {
-            kl += batch.tripletKl(a, p, n).kl;
-            count++;
-          }
-        res[PAIR_PLANES.kl * plane + at] = kl;
-        res[PAIR_PLANES.count * plane + at] = count;
+        for (let i = 0; i < count; i++) kl += batch.tripletKl(a, p, list[i]);
+        res[PAIR_PLANES.kl * plane + ap] = kl;
+        res[PAIR_PLANES.count * plane + ap] = count;
         continue;
       }
-      let zS = batch.eS[at];
-      let zT = batch.eT[at];
-      let weighted = batch.eT[at] * (batch.lT[at] - batch.lS[at]);
-      let count = 0;
-      for (let n = 0; n < b; n++)
-        if (mined(n)) {
-          const an = a * b + n;
-          zS += batch.eS[an];
-          zT += batch.eT[an];
-          weighted += batch.eT[an] * (batch.lT[an] - batch.lS[an]);
-          count++;
-        }
-      if (count === 0) continue;
-      res[PAIR_PLANES.kl * plane + at] = weighted / zT + Math.log(zS) - Math.log(zT);
-      res[PAIR_PLANES.count * plane + at] = 1;
-      res[PAIR_PLANES.zS * plane + at] = zS;
-      res[PAIR_PLANES.zT * plane + at] = zT;
+      let zS = eS[ap];
+      let zT = eT[ap];
+      let weighted = eT[ap] * (lT[ap] - lS[ap]);
+      for (let i = 0; i < count; i++) {
+        const an = a * b + list[i];
+        zS += eS[an];
+        zT += eT[an];
+        weighted += eT[an] * (lT[an] - lS[an]);
+      }
+      res[PAIR_PLANES.kl * plane + ap] = weighted / zT + Math.log(zS) - Math.log(zT);
+      res[PAIR_PLANES.count * plane + ap] = 1;
+      res[PAIR_PLANES.zS * plane + ap] = zS;
+      res[PAIR_PLANES.zT * plane + ap] = zT;
     }
   return res;
 }
@@ -239,31 +258,37 @@ export function stage1Pairs(dS: Float32Array, dT: Float32Array, labels: ArrayLik
  *   + Σ_p [n = j mined for (a, p)]·(E_S[a, j]/Z_S[a, p] − E_T[a, j]/Z_T[a, p]));
  * - triplet form: with g = σ(u_S) − σ(u_T), u = l_an − l_ap:
  *   ∂/∂l_S[a, j] = s·(Σ_p [(a, p, j) mined]·g(a, p, j) − Σ_n [(a, j, n) mined]·g(a, j, n)).
+ * Computed pair by pair: each mined triplet adds its terms to the entries it touches.
  */
 export function stage1Grad(dS: Float32Array, dT: Float32Array, labels: ArrayLike<number>, pairs: Float32Array, totals: Float32Array, dy: number, attrs: Stage1GradAttrs, out?: Float32Array): Float32Array {
   const batch = new Batch(dS, dT, labels, attrs);
-  const b = batch.b;
+  const { b, list, eS, eT } = batch;
   const plane = b * b;
-  const res = out ?? new Float32Array(plane);
-  const toDistance = -(dy * attrs.w1) / (Math.max(totals[PAIR_PLANES.count], 1) * attrs.tau1);
-  const chosen = (a: number, p: number) => pairs[PAIR_PLANES.chosen * plane + a * b + p];
-  const mined = (a: number, p: number, n: number) => (attrs.nearest ? chosen(a, p) === n : batch.marginMined(a, p, n));
+  const grad = new Float64Array(plane);
   for (let a = 0; a < b; a++)
-    for (let j = 0; j < b; j++) {
-      const aj = a * b + j;
-      let grad = 0;
+    for (let p = 0; p < b; p++) {
+      const ap = a * b + p;
+      if (!batch.positive(a, p)) continue;
+      const count = batch.mined(a, p, pairs[PAIR_PLANES.chosen * plane + ap]);
+      if (count === 0) continue;
       if (attrs.triplet) {
-        for (let p = 0; p < b; p++) if (mined(a, p, j)) grad += batch.tripletKl(a, p, j).slope;
-        for (let n = 0; n < b; n++) if (mined(a, j, n)) grad -= batch.tripletKl(a, j, n).slope;
-      } else {
-        if (pairs[PAIR_PLANES.count * plane + aj] > 0) grad += batch.eS[aj] / pairs[PAIR_PLANES.zS * plane + aj] - batch.eT[aj] / pairs[PAIR_PLANES.zT * plane + aj];
-        for (let p = 0; p < b; p++)
-          if (mined(a, p, j)) {
-            const ap = a * b + p;
-            grad += batch.eS[aj] / pairs[PAIR_PLANES.zS * plane + ap] - batch.eT[aj] / pairs[PAIR_PLANES.zT * plane + ap];
-          }
+        for (let i = 0; i < count; i++) {
+          const g = batch.tripletSlope(a, p, list[i]);
+          grad[a * b + list[i]] += g;
+          grad[ap] -= g;
+        }
+        continue;
       }
-      res[aj] = grad * toDistance;
+      const zS = pairs[PAIR_PLANES.zS * plane + ap];
+      const zT = pairs[PAIR_PLANES.zT * plane + ap];
+      grad[ap] += eS[ap] / zS - eT[ap] / zT;
+      for (let i = 0; i < count; i++) {
+        const an = a * b + list[i];
+        grad[an] += eS[an] / zS - eT[an] / zT;
+      }
     }
+  const toDistance = -(dy * attrs.w1) / (Math.max(totals[PAIR_PLANES.count], 1) * attrs.tau1);
+  const res = out ?? new Float32Array(plane);
+  for (let i = 0; i < plane; i++) res[i] = grad[i] * toDistance;
   return res;
 }

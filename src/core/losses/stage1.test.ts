@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setFusedMode } from '../kernels';
-import { fused } from '../kernels/ops';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeBothPaths } from '../kernels/bothPaths.testkit';
 import { l2Normalize, pairwiseDistances } from './distances';
 import { mineTriplets } from './mining';
 import { refilledStage1Loss, teacherDistances, type Stage1Options, type TripletStatsTensors } from './stage1';
@@ -30,13 +29,7 @@ function randomBatch(seed: number, b: number, dim: number, classes: number) {
 const defaults = { mining: 'semihard-margin', margin: 0.2, form: 'triplet', tau1: 4, w1: 1 } as const;
 
 // Every test runs twice: with the fused stage-1 kernels (the default on cpu) and with tfjs's own operations.
-describe.each(['all', 'none'] as const)('with fused kernels: %s', (mode) => {
-  beforeAll(() => setFusedMode(mode));
-  afterAll(() => setFusedMode('auto'));
-
-  it('uses the path it names', () => {
-    expect(fused('stage1')).toBe(mode === 'all');
-  });
+describeBothPaths('stage1', () => {
 
   describe('refilledStage1Loss: hand-computed binary triplets', () => {
     // Student: unit vectors 0:(1,0) 1:(0,1) [class 0], 2:(−1,0) 3:(0,−1) [class 1].

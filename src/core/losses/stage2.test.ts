@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setFusedMode } from '../kernels';
-import { fused } from '../kernels/ops';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeBothPaths } from '../kernels/bothPaths.testkit';
 import { classCentres, lambdaAt, normalizeRows, refilledStage2Loss, type Stage2Options } from './stage2';
 
 beforeAll(async () => {
@@ -51,13 +50,7 @@ describe('classCentres and normalizeRows', () => {
 });
 
 // The loss's tests run twice: with the fused stage-2 kernels (the default on cpu) and with tfjs's own operations.
-describe.each(['all', 'none'] as const)('with fused kernels: %s', (mode) => {
-  beforeAll(() => setFusedMode(mode));
-  afterAll(() => setFusedMode('auto'));
-
-  it('uses the path it names', () => {
-    expect(fused('stage2')).toBe(mode === 'all');
-  });
+describeBothPaths('stage2', () => {
 
   describe('refilledStage2Loss: hand-computed', () => {
     it('dot score, τ₂ on both, local centres, batchmean: loss = CE + λ · KL', () => {
