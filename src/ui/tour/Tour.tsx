@@ -9,6 +9,8 @@ import './tour.css';
 
 /** How often the spotlight follows its panel (charts grow, the page reflows). */
 const FOLLOW_MS = 150;
+/** How long after a step opens its panel is scrolled back into view when the page reflows (ms). */
+const SETTLE_MS = 3000;
 /** Space between the spotlight's outline and the panel. */
 const SPOTLIGHT_PAD = 6;
 
@@ -79,6 +81,16 @@ function roomFor(target: HTMLElement, scroller: HTMLElement | null): Room {
   return { top, bottom: Math.min(window.innerHeight, frame.bottom) };
 }
 
+/** Scrolls the anchor's panel, with room for the callout, below any sticky bar (nothing when it is there already). */
+function scrollIntoRoom(anchor: string | null, dialog: HTMLElement | null): void {
+  const el = anchor ? anchorElement(anchor) : null;
+  const target = boxOf(el);
+  if (!el || !target) return;
+  const scroller = scrollerOf(el);
+  const delta = scrollDeltaFor(target, dialog?.offsetHeight ?? 240, roomFor(el, scroller));
+  if (delta !== 0) (scroller ?? window).scrollBy({ top: delta, behavior: 'instant' });
+}
+
 /** Where the spotlight and the callout go now, read from the page (the states change only when the places do). */
 function measureTour(anchor: string | null, dialog: HTMLElement | null, setBox: Dispatch<SetStateAction<Box | null>>, setPlace: Dispatch<SetStateAction<CalloutPlace>>): void {
   const target = boxOf(anchor ? anchorElement(anchor) : null);
@@ -108,23 +120,25 @@ function TourCallout({ step, waiting }: { step: TourStep; waiting: boolean }) {
     };
   }, []);
 
+  // Until then the step keeps its panel in view while the page settles (charts drawing, the
+  // sticky run panel growing); afterwards scrolling is the reader's.
+  const settleUntil = useRef(0);
+
   // Each step: bring the panel and the callout on screen together, place them before the
   // page paints, then take the focus.
   useLayoutEffect(() => {
-    const el = anchor ? anchorElement(anchor) : null;
-    const target = boxOf(el);
-    if (el && target) {
-      const scroller = scrollerOf(el);
-      const delta = scrollDeltaFor(target, dialog.current?.offsetHeight ?? 240, roomFor(el, scroller));
-      if (delta !== 0) (scroller ?? window).scrollBy({ top: delta, behavior: 'instant' });
-    }
+    scrollIntoRoom(anchor, dialog.current);
+    settleUntil.current = performance.now() + SETTLE_MS;
     measureTour(anchor, dialog.current, setBox, setPlace);
     dialog.current?.focus({ preventScroll: true });
   }, [step.id, anchor]);
 
   // Follow the panel as the page reflows or scrolls, and as the callout changes size.
   useEffect(() => {
-    const follow = () => measureTour(anchor, dialog.current, setBox, setPlace);
+    const follow = () => {
+      if (performance.now() < settleUntil.current) scrollIntoRoom(anchor, dialog.current);
+      measureTour(anchor, dialog.current, setBox, setPlace);
+    };
     const timer = window.setInterval(follow, FOLLOW_MS);
     const resized = new ResizeObserver(follow);
     if (dialog.current) resized.observe(dialog.current);
