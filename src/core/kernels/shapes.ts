@@ -103,6 +103,17 @@ export function registerGpuKernel<P, V>(
 }
 
 /**
+ * Throws unless every input named in `expected` has its expected shape and the batch's sizes
+ * are valid (`sized`); the message lists the layout and every input's shape.
+ */
+function fitsOneBatch(kernel: string, ins: Record<string, tf.TensorInfo>, expected: Record<string, number[]>, sized: boolean, layout: string): void {
+  const wrong = Object.keys(ins).filter((name) => expected[name] && !tf.util.arraysEqual(ins[name].shape, expected[name]));
+  if (sized && wrong.length === 0) return;
+  const got = Object.entries(ins).map(([name, t]) => `${name} [${t.shape.join(', ')}]`).join(', ');
+  throw new Error(`${kernel}: inputs do not fit one batch (${layout}), got ${got}`);
+}
+
+/**
  * The stage-1 kernels' inputs checked against each other (each where given): rows z, u [B, D]
  * (B, D ≥ 1), dy like z or [B, B] (the distances' gradient) or [] (the loss's), dist, dS,
  * dT [B, B], labels [B], pairs [5, B, B], totals [5]. Returns B and D (0 without rows).
@@ -114,11 +125,8 @@ export function stage1Shapes(kernel: string, ins: Record<string, tf.TensorInfo>)
   const d = rows ? rows.shape[1] : 0;
   const expected: Record<string, number[]> = { z: [b, d], u: [b, d], dist: [b, b], dS: [b, b], dT: [b, b], labels: [b], pairs: [5, b, b], totals: [5] };
   if (ins.dy) expected.dy = ins.dist ? [b, b] : rows ? [b, d] : [];
-  const wrong = Object.keys(ins).filter((name) => expected[name] && !tf.util.arraysEqual(ins[name].shape, expected[name]));
-  if (!(b > 0) || (rows && (rows.shape.length !== 2 || !(d > 0))) || wrong.length > 0) {
-    const got = Object.entries(ins).map(([name, t]) => `${name} [${t.shape.join(', ')}]`).join(', ');
-    throw new Error(`${kernel}: inputs do not fit one batch (rows [B, D], distances [B, B], labels [B], pairs [5, B, B], totals [5]), got ${got}`);
-  }
+  const sized = b > 0 && !(rows && (rows.shape.length !== 2 || !(d > 0)));
+  fitsOneBatch(kernel, ins, expected, sized, 'rows [B, D], distances [B, B], labels [B], pairs [5, B, B], totals [5]');
   return { b, d };
 }
 
@@ -132,10 +140,7 @@ export function stage2Shapes(kernel: string, ins: Record<string, tf.TensorInfo>)
   const d = ins.emb ? ins.emb.shape[1] : 0;
   const c = ins.centres ? ins.centres.shape[0] : ins.z ? ins.z.shape[1] : 0;
   const expected: Record<string, number[]> = { emb: [b, d], labels: [b], centres: [c, d], z: [b, c], q: [b, c], dy: [b] };
-  const wrong = Object.keys(ins).filter((name) => expected[name] && !tf.util.arraysEqual(ins[name].shape, expected[name]));
-  if (!(b > 0) || (ins.emb && !(d > 0)) || (ins.z && !(c > 0)) || wrong.length > 0) {
-    const got = Object.entries(ins).map(([name, t]) => `${name} [${t.shape.join(', ')}]`).join(', ');
-    throw new Error(`${kernel}: inputs do not fit one batch (emb [B, D], labels [B], centres [C, D], z and q [B, C], dy [B]), got ${got}`);
-  }
+  const sized = b > 0 && !(ins.emb && !(d > 0)) && !(ins.z && !(c > 0));
+  fitsOneBatch(kernel, ins, expected, sized, 'emb [B, D], labels [B], centres [C, D], z and q [B, C], dy [B]');
   return { b, c, d };
 }
