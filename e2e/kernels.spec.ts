@@ -41,9 +41,9 @@ for (const backend of ['webgpu', 'webgl'] as const) {
     expect(check.leaked).toBe(0);
     expect(check.shapes).toHaveLength(SHAPES.length);
     for (const { shape, results } of check.shapes) {
-      // Ten training kernels; four of the stage-1 loss and its two pair kernels in each of four
+      // Eleven training kernels (the group SGD update is cpu and wasm only); four of the stage-1 loss and its two pair kernels in each of four
       // variants; the stage-2 class means, three variants of its targets, two of its KL and gradient.
-      expect(results).toHaveLength(10 + 4 + 8 + 1 + 3 + 4);
+      expect(results).toHaveLength(11 + 4 + 8 + 1 + 3 + 4);
       for (const r of results) {
         const at = `${r.kernel} at [${shape.join(', ')}]`;
         expect(r.missing ?? false, `${at} is registered`).toBe(false);

@@ -2,13 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConvGradientMode } from '../model/conv';
-import { ConvNet, type BatchMoments } from '../model/convnet';
+import { ConvNet, momentTensors, type BatchMoments } from '../model/convnet';
 import { Optimizer } from '../trainer/optimizer';
 import { setFusedMode } from './index';
 import { crossEntropy } from '../losses/baselines';
 import { refilledStage1Loss } from '../losses/stage1';
 import { refilledStage2Loss } from '../losses/stage2';
 import { fused } from './ops';
+import { patchesTransposed3x3 } from '../model/conv';
 
 /**
  * Two training steps of a small student (forward, gradients, Nesterov SGD, BN moving
@@ -26,12 +27,12 @@ function twoSteps(useFused: boolean, mode: ConvGradientMode): { values: Float32A
       const moments: BatchMoments = [];
       const { value, grads } = tf.variableGrads(() => {
         const logits = net.head(net.embed(x, true, mode, moments));
-        moments.forEach((m) => tf.keep(m));
+        momentTensors(moments).forEach((m) => tf.keep(m));
         return tf.mean(tf.square(tf.sub(logits, target))) as tf.Scalar;
       }, net.trainableVariables());
       optimizer.apply([{ variables: net.trainableVariables(), learningRate: 0.1 }], grads);
       net.updateMovingAverages(moments);
-      tf.dispose(moments);
+      tf.dispose(momentTensors(moments));
       loss = value.dataSync()[0];
     });
   }
@@ -165,6 +166,57 @@ describe.each(['cpu', 'wasm'])('the fused training step on %s', (backend) => {
     for (let i = 0; i < a.grad.length; i++) err = Math.max(err, Math.abs(a.grad[i] - c.grad[i]));
     expect(err).toBeLessThanOrEqual(1e-6);
     tf.dispose([logits, teacherEmb, labels, globalCentres]);
+  });
+
+  it('builds the 3×3 patch matrix: by hand, and as the transpose, pad and slices do', async () => {
+    await tf.setBackend(backend);
+    setFusedMode('all');
+    expect(fused('patches')).toBe(true);
+    const before = tf.memory().numTensors;
+    // x = [[1, 2], [3, 4]]: the top-left tap sees x[y − 1, x − 1], the centre x itself, the bottom-right x[y + 1, x + 1].
+    const small = tf.tidy(() => patchesTransposed3x3(tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1])).arraySync());
+    expect(small).toHaveLength(9);
+    expect(small[0]).toEqual([0, 0, 0, 1]);
+    expect(small[1]).toEqual([0, 0, 1, 2]);
+    expect(small[4]).toEqual([1, 2, 3, 4]);
+    expect(small[8]).toEqual([4, 0, 0, 0]);
+    const x = tf.randomNormal([3, 5, 7, 2], 0, 1, 'float32', 14) as tf.Tensor4D;
+    const fusedPatches = tf.tidy(() => patchesTransposed3x3(x).arraySync());
+    setFusedMode('none');
+    const opsPatches = tf.tidy(() => patchesTransposed3x3(x).arraySync());
+    setFusedMode('auto');
+    x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect([fusedPatches.length, fusedPatches[0].length]).toEqual([18, 105]);
+    expect(fusedPatches).toEqual(opsPatches);
+  });
+
+  it('updates a group of variables with one SGD kernel, as the concatenated update does', async () => {
+    await tf.setBackend(backend);
+    const run = (mode: 'all' | 'none') => {
+      setFusedMode(mode);
+      const vars = tf.tidy(() => [tf.variable(tf.randomNormal([3, 3, 1, 4], 0, 1, 'float32', 30)), tf.variable(tf.randomNormal([4], 0, 1, 'float32', 31)), tf.variable(tf.randomNormal([4, 5], 0, 1, 'float32', 32))]);
+      const optimizer = new Optimizer({ kind: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 });
+      for (let step = 0; step < 3; step++) {
+        tf.tidy(() => {
+          const grads = Object.fromEntries(vars.map((v, i) => [v.name, tf.randomNormal(v.shape, 0, 1, 'float32', 40 + 3 * step + i)]));
+          optimizer.apply([{ variables: vars, learningRate: 0.1 }], grads);
+        });
+      }
+      const out = { weights: vars.map((v) => Array.from(v.dataSync())), velocity: Array.from(optimizer.stateTensors().slots[0].variables[0].dataSync()) };
+      tf.dispose(vars);
+      optimizer.dispose();
+      return out;
+    };
+    const before = tf.memory().numTensors;
+    const group = run('all');
+    expect(fused('sgdGroup')).toBe(true);
+    const flat = run('none');
+    setFusedMode('auto');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(group.velocity).toHaveLength(36 + 4 + 20);
+    // Elementwise float32 arithmetic in the same order: bit for bit.
+    expect(group).toEqual(flat);
   });
 
   it('runs what the mode asks: none, all, or (auto) what makes this backend faster', async () => {

@@ -17,7 +17,9 @@ export const FUSED = {
   batchNormRelu: [KERNELS.bnMoments, KERNELS.bnReluForward, KERNELS.bnReluGradSums, KERNELS.bnReluGradInput],
   movingAverage: [KERNELS.movingAverage],
   sgd: [KERNELS.sgdVelocity, KERNELS.sgdWeights],
+  sgdGroup: [KERNELS.sgdUpdate],
   maxPoolGrad: [KERNELS.maxPoolGrad2x2],
+  patches: [KERNELS.patches3x3],
   crossEntropy: [KERNELS.softmaxCrossEntropy, KERNELS.softmaxCrossEntropyGrad],
   distances: [KERNELS.unitRows, KERNELS.rowDistances],
   stage1: [KERNELS.unitRows, KERNELS.unitRowsGrad, KERNELS.rowDistances, KERNELS.rowDistancesGrad, KERNELS.stage1Pairs, KERNELS.stage1Grad],
@@ -64,8 +66,8 @@ export function batchNormReluTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: 
   return { y: op(x, gamma, beta) as tf.Tensor4D, moments };
 }
 
-/** momentum·average + (1 − momentum)·moments[row], one kernel: average [C], moments [2, C] → [C]. */
-export function movingAverage(average: tf.Tensor1D, moments: tf.Tensor2D, row: 0 | 1, momentum: number): tf.Tensor1D {
+/** momentum·average + (1 − momentum)·moments[row], one kernel: average [C], moments [R, C] → [C]. */
+export function movingAverage(average: tf.Tensor1D, moments: tf.Tensor2D, row: number, momentum: number): tf.Tensor1D {
   return run(KERNELS.movingAverage, { average, moments }, { row, momentum });
 }
 
@@ -80,11 +82,31 @@ export function sgdMomentumStep(weights: tf.Tensor1D, gradient: tf.Tensor1D, vel
 }
 
 /**
+ * sgdMomentumStep over a group of variables in one kernel, without concatenating them
+ * (cpu and wasm): velocity [P] flat (the variables one after another), weights and their
+ * gradients as they are. Returns v' [P] and each variable's new weights, shaped like it.
+ */
+export function sgdMomentumGroupStep(velocity: tf.Tensor1D, weights: readonly tf.Tensor[], gradients: readonly tf.Tensor[], o: { learningRate: number; momentum: number; weightDecay: number; nesterov: boolean }): { velocity: tf.Tensor1D; weights: tf.Tensor[] } {
+  const inputs: tf.NamedTensorMap = { velocity };
+  weights.forEach((w, i) => {
+    inputs[`w${i}`] = w;
+    inputs[`g${i}`] = gradients[i];
+  });
+  const [next, ...updated] = tf.engine().runKernel(KERNELS.sgdUpdate, inputs, { ...o }) as tf.Tensor[];
+  return { velocity: next as tf.Tensor1D, weights: updated };
+}
+
+/**
  * The 2×2 max pool's gradient in one kernel: dy [B, H/2, W/2, C] routed to every element of
  * x [B, H, W, C] equal to its window's maximum y [B, H/2, W/2, C].
  */
 export function maxPoolGrad2x2(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tensor4D): tf.Tensor4D {
   return run(KERNELS.maxPoolGrad2x2, { dy, x, y });
+}
+
+/** The transposed 3×3 patch matrix of x [B, H, W, C] in one kernel: [9·C, B·H·W] (no gradient). */
+export function patches3x3(x: tf.Tensor4D): tf.Tensor2D {
+  return run(KERNELS.patches3x3, { x });
 }
 
 /**

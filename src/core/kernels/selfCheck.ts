@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerFusedKernels } from './index';
 import * as ref from './spec';
-import { KERNELS, type FusedKernelName } from './spec';
+import { KERNELS, TYPED_ONLY_KERNELS, type FusedKernelName } from './spec';
 import { stage1Cases, stage2Cases } from './selfCheckLosses';
 
 export interface KernelCheck {
@@ -29,6 +29,7 @@ export interface KernelCase {
   variant?: string;
   inputs: () => tf.NamedTensorMap;
   attrs: tf.NamedAttrMap;
+  /** The output's values (a kernel with several outputs: theirs one after another). */
   expected: Float32Array;
 }
 
@@ -52,10 +53,27 @@ function maxAbs(a: Float32Array, b?: Float32Array): number {
   return m;
 }
 
+/** Where a kernel is expected: everywhere, except the typed-only ones (cpu and wasm). */
+function expectedOn(kernel: FusedKernelName, backendName: string): boolean {
+  return !TYPED_ONLY_KERNELS.has(kernel) || backendName === 'cpu' || backendName === 'wasm';
+}
+
+/** Several outputs' values one after another. */
+function joined(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
 /**
  * Checks every kernel at a shape like the student's (batch × 14 × 14 × channels by
  * default; odd channel counts and a batch of 3 catch indexing errors), returning one entry
- * per kernel. Leaves no tensor behind.
+ * per kernel expected on the active backend (TYPED_ONLY_KERNELS only on cpu and wasm).
+ * Leaves no tensor behind.
  */
 export async function checkFusedKernels(shape: [number, number, number, number] = [3, 14, 14, 12], epsilon = 1e-3): Promise<KernelCheck[]> {
   registerFusedKernels();
@@ -66,6 +84,7 @@ export async function checkFusedKernels(shape: [number, number, number, number] 
   const dy = uniforms(2, size, -1, 1);
   const gamma = uniforms(3, c, 0.5, 1.5);
   const beta = uniforms(4, c, -0.5, 0.5);
+  const t = (values: Float32Array, s: number[]) => tf.tensor(values, s, 'float32');
   const moments = ref.bnMoments(x, c);
   const sums = ref.bnReluGradSums(dy, x, moments, gamma, beta, epsilon);
   const p = 1000 + c;
@@ -89,6 +108,10 @@ export async function checkFusedKernels(shape: [number, number, number, number] 
   const sgdV = { momentum: 0.9, weightDecay: 5e-4 };
   const sgdW = { learningRate: 0.05, momentum: 0.9, weightDecay: 5e-4, nesterov: true };
   const newVel = ref.sgdVelocity(vel, grad, weights, sgdV);
+  // The group update over three variables of sizes c, 3·c and the rest of the flat vector.
+  const split = (a: Float32Array) => [a.subarray(0, c), a.subarray(c, 4 * c), a.subarray(4 * c)];
+  const groupShapes = [[c], [3, c], [p - 4 * c]];
+  const group = (a: Float32Array, prefix: string) => Object.fromEntries(split(a).map((part, i) => [`${prefix}${i}`, t(part, groupShapes[i])]));
 
   // Logits of a batch of 2·b rows over 7 classes, with large values (the row maximum matters).
   const rows = 2 * b;
@@ -97,7 +120,6 @@ export async function checkFusedKernels(shape: [number, number, number, number] 
   const labels = Int32Array.from(uniforms(12, rows, 0, classes), Math.floor);
   const ceDy = uniforms(13, rows, -1, 1);
 
-  const t = (values: Float32Array, s: number[]) => tf.tensor(values, s, 'float32');
   const cases: KernelCase[] = [
     { kernel: KERNELS.bnMoments, inputs: () => ({ x: t(x, shape) }), attrs: {}, expected: moments },
     { kernel: KERNELS.bnReluForward, inputs: () => ({ x: t(x, shape), moments: t(moments, [2, c]), gamma: t(gamma, [c]), beta: t(beta, [c]) }), attrs: { epsilon }, expected: ref.bnReluForward(x, moments, gamma, beta, epsilon) },
@@ -111,6 +133,14 @@ export async function checkFusedKernels(shape: [number, number, number, number] 
     { kernel: KERNELS.movingAverage, inputs: () => ({ average: t(average, [c]), moments: t(moments, [2, c]) }), attrs: { row: 1, momentum: 0.9 }, expected: ref.movingAverage(average, moments, { row: 1, momentum: 0.9 }) },
     { kernel: KERNELS.sgdVelocity, inputs: () => ({ velocity: t(vel, [p]), gradient: t(grad, [p]), weights: t(weights, [p]) }), attrs: { ...sgdV }, expected: newVel },
     { kernel: KERNELS.sgdWeights, inputs: () => ({ weights: t(weights, [p]), gradient: t(grad, [p]), velocity: t(newVel, [p]) }), attrs: { ...sgdW }, expected: ref.sgdWeights(weights, grad, newVel, sgdW) },
+    {
+      kernel: KERNELS.sgdUpdate,
+      inputs: () => ({ velocity: t(vel, [p]), ...group(weights, 'w'), ...group(grad, 'g') }),
+      attrs: { ...sgdW },
+      // The flat update's velocity and weights: the group's outputs one after another.
+      expected: joined([ref.sgdVelocity(vel, grad, weights, sgdW), ref.sgdWeights(weights, grad, ref.sgdVelocity(vel, grad, weights, sgdW), sgdW)]),
+    },
+    { kernel: KERNELS.patches3x3, inputs: () => ({ x: t(x, shape) }), attrs: {}, expected: ref.patches3x3(x, shape) },
     { kernel: KERNELS.softmaxCrossEntropy, inputs: () => ({ logits: t(logits, [rows, classes]), labels: tf.tensor1d(labels, 'int32') }), attrs: {}, expected: ref.softmaxCrossEntropy(logits, labels) },
     {
       kernel: KERNELS.softmaxCrossEntropyGrad,
@@ -125,16 +155,17 @@ export async function checkFusedKernels(shape: [number, number, number, number] 
   ];
 
   const results: KernelCheck[] = [];
-  for (const k of cases) {
+  for (const k of cases.filter((k) => expectedOn(k.kernel, tf.getBackend()))) {
     const variant = k.variant ? { variant: k.variant } : {};
     if (tf.getKernel(k.kernel, tf.getBackend()) === undefined) {
       results.push({ kernel: k.kernel, ...variant, maxAbsError: NaN, maxAbsValue: maxAbs(k.expected), size: k.expected.length, missing: true });
       continue;
     }
     const inputs = k.inputs();
-    const out = tf.engine().runKernel(k.kernel, inputs, k.attrs) as tf.Tensor;
-    const got = (await out.data()) as Float32Array;
-    tf.dispose([out, ...Object.values(inputs)]);
+    const out = tf.engine().runKernel(k.kernel, inputs, k.attrs) as tf.Tensor | tf.Tensor[];
+    const outs = Array.isArray(out) ? out : [out];
+    const got = joined(await Promise.all(outs.map(async (o) => (await o.data()) as Float32Array)));
+    tf.dispose([...outs, ...Object.values(inputs)]);
     results.push({ kernel: k.kernel, ...variant, maxAbsError: got.length === k.expected.length ? maxAbs(got, k.expected) : Infinity, maxAbsValue: maxAbs(k.expected), size: k.expected.length });
   }
   return results;

@@ -46,13 +46,14 @@ export function crossEntropyShapes(kernel: string, ins: Record<string, tf.Tensor
   return k;
 }
 
-/** The moving average's inputs: average [C], moments [2, C], row 0 or 1. Returns the attrs and C. */
+/** The moving average's inputs: average [C], moments [R, C] (R ≥ 1), row in [0, R). Returns the attrs and C. */
 export function movingAverageShapes(ins: Record<string, tf.TensorInfo>, attrs: MovingAverageAttrs): MovingAverageAttrs & { c: number } {
   const c = ins.average.shape[0];
-  if (ins.average.shape.length !== 1 || !tf.util.arraysEqual(ins.moments.shape, [2, c])) {
-    throw new Error(`${KERNELS.movingAverage}: expected average [C] and moments [2, C], got [${ins.average.shape.join(', ')}] and [${ins.moments.shape.join(', ')}]`);
+  const [rows, width] = ins.moments.shape;
+  if (ins.average.shape.length !== 1 || ins.moments.shape.length !== 2 || !(rows >= 1) || width !== c) {
+    throw new Error(`${KERNELS.movingAverage}: expected average [C] and moments [R, C], got [${ins.average.shape.join(', ')}] and [${ins.moments.shape.join(', ')}]`);
   }
-  if (attrs.row !== 0 && attrs.row !== 1) throw new Error(`${KERNELS.movingAverage}: row must be 0 or 1, got ${attrs.row}`);
+  if (!Number.isInteger(attrs.row) || attrs.row < 0 || attrs.row >= rows) throw new Error(`${KERNELS.movingAverage}: row must be an integer in [0, ${rows}), got ${attrs.row}`);
   return { ...attrs, c };
 }
 
@@ -69,6 +70,13 @@ export function maxPoolGradShapes(ins: Record<string, tf.TensorInfo>): number[] 
     throw new Error(`${KERNELS.maxPoolGrad2x2}: expected x [B, H, W, C] (H, W even) and dy, y [B, H/2, W/2, C], got x [${s.join(', ')}], dy [${ins.dy.shape.join(', ')}], y [${ins.y.shape.join(', ')}]`);
   }
   return s;
+}
+
+/** The patch matrix's input x [B, H, W, C] (each ≥ 1). Returns the output's shape [9·C, B·H·W]. */
+export function patchesShape(x: tf.TensorInfo): [number, number] {
+  const [b, h, w, c] = x.shape;
+  if (x.shape.length !== 4 || !(b > 0 && h > 0 && w > 0 && c > 0)) throw new Error(`${KERNELS.patches3x3}: expected x [B, H, W, C], got [${x.shape.join(', ')}]`);
+  return [9 * c, b * h * w];
 }
 
 /**

@@ -26,7 +26,7 @@ export const KERNELS = {
   bnReluGradSums: 'RefilledBnReluGradSums',
   /** {dy, x, moments, gamma, beta, sums [2, C]}, {epsilon} → like x: dx = γ/sqrt(σ² + ε) · (dz − sums₀/N − x̂·sums₁/N). */
   bnReluGradInput: 'RefilledBnReluGradInput',
-  /** {average [C], moments [2, C]}, {row, momentum} → [C]: momentum·average + (1 − momentum)·moments[row]. */
+  /** {average [C], moments [R, C]}, {row, momentum} → [C]: momentum·average + (1 − momentum)·moments[row] (R = 2: the batch norm's moments; R = 1: one statistic). */
   movingAverage: 'RefilledMovingAverage',
   /** {velocity [P], gradient [P], weights [P]}, {momentum, weightDecay} → [P]: v' = μ·v + g + wd·w. */
   sgdVelocity: 'RefilledSgdVelocity',
@@ -36,11 +36,26 @@ export const KERNELS = {
    */
   sgdWeights: 'RefilledSgdWeights',
   /**
+   * {velocity [P], w0 … w(n−1), g0 … g(n−1) (each gradient like its weights, P = Σ sizes)}, SgdWeightsAttrs
+   * → [v' [P], w0', …, w(n−1)']: sgdVelocity and sgdWeights over the variables one after another,
+   * the velocity flat. One kernel for a whole group, with no concatenation of the weights and
+   * gradients and no slicing of the result (cpu and wasm only: a GPU shader binds a fixed
+   * number of buffers, so there the group is concatenated for the two kernels above).
+   */
+  sgdUpdate: 'RefilledSgdUpdate',
+  /**
    * {dy [B, H/2, W/2, C], x [B, H, W, C], y [B, H/2, W/2, C] (the pool's output)} → like x:
    * dx[b, h, w, c] = dy[b, ⌊h/2⌋, ⌊w/2⌋, c] where x[b, h, w, c] = y[b, ⌊h/2⌋, ⌊w/2⌋, c], else 0
    * (2×2 max pool, stride 2, 'valid', H and W even; every tied maximum gets dy).
    */
   maxPoolGrad2x2: 'RefilledMaxPoolGrad2x2',
+  /**
+   * {x [B, H, W, C]} → [9·C, B·H·W]: the transposed 3×3 patch matrix with zero padding 1,
+   * row (i·3 + j)·C + c, column (b·H + h)·W + w holding x[b, h + i − 1, w + j − 1, c] (0 outside
+   * the image): what a 3×3 'same' convolution's filter gradient multiplies dy by. tfjs's own
+   * operations take a transpose, a pad, nine slices and a concatenation.
+   */
+  patches3x3: 'RefilledPatches3x3',
   /**
    * {logits [B, K], labels [B] (int32 class indices)} → [B]: the row's softmax cross-entropy,
    * log Σ_j exp(z_bj) − z_b,label, computed with the row's maximum subtracted first.
@@ -76,6 +91,9 @@ export const KERNELS = {
 } as const;
 
 export type FusedKernelName = (typeof KERNELS)[keyof typeof KERNELS];
+
+/** Kernels only the backends whose tensors live in CPU memory have (cpu, wasm): see each one's note. */
+export const TYPED_ONLY_KERNELS: ReadonlySet<FusedKernelName> = new Set([KERNELS.sgdUpdate]);
 
 export interface BnAttrs {
   epsilon: number;
@@ -219,6 +237,22 @@ export function sgdWeights(weights: Float32Array, gradient: Float32Array, veloci
   return out;
 }
 
+/**
+ * One SGD step over a group of variables with a flat velocity [P]: sgdVelocity, then
+ * sgdWeights, on each variable's share of the velocity (the variables in order), so every
+ * value is the flat update's bit for bit. Writes v' into `velocityOut` and each variable's
+ * new weights into `weightsOut`.
+ */
+export function sgdUpdate(velocity: Float32Array, weights: readonly Float32Array[], gradients: readonly Float32Array[], attrs: SgdWeightsAttrs, velocityOut: Float32Array, weightsOut: readonly Float32Array[]): void {
+  let offset = 0;
+  weights.forEach((w, i) => {
+    const end = offset + w.length;
+    const next = sgdVelocity(velocity.subarray(offset, end), gradients[i], w, attrs, velocityOut.subarray(offset, end));
+    sgdWeights(w, gradients[i], next, attrs, weightsOut[i]);
+    offset = end;
+  });
+}
+
 /** The 2×2 pool's gradient: dy routed to every element equal to its window's maximum. */
 export function maxPoolGrad2x2(dy: Float32Array, x: Float32Array, y: Float32Array, shape: readonly [number, number, number, number], dx: Float32Array = new Float32Array(x.length)): Float32Array {
   const [b, h, w, c] = shape;
@@ -234,6 +268,32 @@ export function maxPoolGrad2x2(dy: Float32Array, x: Float32Array, y: Float32Arra
     }
   }
   return dx;
+}
+
+/** The transposed 3×3 patch matrix of x [B, H, W, C] (KERNELS.patches3x3): [9·C, B·H·W], every element written. */
+export function patches3x3(x: Float32Array, shape: readonly [number, number, number, number], out: Float32Array = new Float32Array(9 * x.length)): Float32Array {
+  const [b, h, w, c] = shape;
+  const n = b * h * w;
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++)
+      for (let k = 0; k < c; k++) {
+        const row = ((i * 3 + j) * c + k) * n;
+        for (let image = 0; image < b; image++)
+          for (let y = 0; y < h; y++) {
+            const start = row + (image * h + y) * w;
+            const sy = y + i - 1;
+            if (sy < 0 || sy >= h) {
+              out.fill(0, start, start + w);
+              continue;
+            }
+            const source = (image * h + sy) * w;
+            for (let col = 0; col < w; col++) {
+              const sx = col + j - 1;
+              out[start + col] = sx < 0 || sx >= w ? 0 : x[(source + sx) * c + k];
+            }
+          }
+      }
+  return out;
 }
 
 /** A logits row's maximum m and Σ_j exp(z_j − m): its softmax is exp(z_j − m) / sum. */

@@ -9,13 +9,15 @@ import * as ref1 from './stage1Spec';
 import type { Stage1Attrs, Stage1GradAttrs } from './stage1Spec';
 import * as ref2 from './stage2Spec';
 import type { Stage2KlAttrs, Stage2TargetAttrs } from './stage2Spec';
+import { patchesShape } from './shapes';
 import { KERNELS, type BnAttrs, type MovingAverageAttrs, type SgdVelocityAttrs, type SgdWeightsAttrs } from './spec';
 
-/** How a backend hands out a tensor's values (float32; the labels' int32 read the same way), and a new output to write into. */
+/** How a backend hands out a tensor's values (float32; the labels' int32 read the same way), and new outputs. */
 interface TypedAccess {
+  /** The tensor's values, in place (an output's too, to fill it). */
   read(backend: unknown, t: tf.TensorInfo): Float32Array;
-  /** A new float32 output and its values to fill. */
-  output(backend: unknown, shape: number[]): { info: tf.TensorInfo; values: Float32Array };
+  /** A new float32 tensor to fill (read its values only once every output is allocated: see WASM). */
+  allocate(backend: unknown, shape: number[]): tf.TensorInfo;
 }
 
 /** The slice of tfjs-backend-cpu's class the kernels use. */
@@ -33,21 +35,14 @@ interface WasmBackend {
 // An int32 input (the labels) comes back as an Int32Array: the kernels only index with it.
 const CPU: TypedAccess = {
   read: (backend, t) => (backend as CpuBackend).data.get(t.dataId).values as Float32Array,
-  output: (backend, shape) => {
-    const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-    return { info: (backend as CpuBackend).makeTensorInfo(shape, 'float32', values), values };
-  },
+  allocate: (backend, shape) => (backend as CpuBackend).makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((a, b) => a * b, 1))),
 };
 
+// The kernels write straight into the heap. Views are taken after every output is allocated:
+// growing the heap detaches earlier views.
 const WASM: TypedAccess = {
   read: (backend, t) => (backend as WasmBackend).typedArrayFromHeap(t) as Float32Array,
-  // The kernels write straight into the heap. Inputs are read after the output is allocated:
-  // growing the heap detaches earlier views.
-  output: (backend, shape) => {
-    const b = backend as WasmBackend;
-    const info = b.makeOutput(shape, 'float32');
-    return { info, values: b.typedArrayFromHeap(info) as Float32Array };
-  },
+  allocate: (backend, shape) => (backend as WasmBackend).makeOutput(shape, 'float32'),
 };
 
 type Compute = (read: (name: string) => Float32Array, attrs: tf.NamedAttrMap, out: Float32Array, inputs: tf.NamedTensorInfoMap) => void;
@@ -59,14 +54,14 @@ function register(backendName: 'cpu' | 'wasm', access: TypedAccess): void {
       kernelName,
       backendName,
       kernelFunc: ({ inputs, backend, attrs }) => {
-        const out = access.output(backend, outputShape(inputs, attrs ?? {}));
+        const out = access.allocate(backend, outputShape(inputs, attrs ?? {}));
         const read = (name: string) => {
           const t = inputs[name];
           if (!t) throw new Error(`${kernelName}: input ${name} is missing`);
           return access.read(backend, t);
         };
-        compute(read, attrs ?? {}, out.values, inputs);
-        return out.info;
+        compute(read, attrs ?? {}, access.read(backend, out), inputs);
+        return out;
       },
     });
   const shapeOf = (name: string) => (inputs: tf.NamedTensorInfoMap) => [...(inputs[name]?.shape ?? [])];
@@ -87,6 +82,11 @@ function register(backendName: 'cpu' | 'wasm', access: TypedAccess): void {
   kernel(KERNELS.softmaxCrossEntropyGrad, shapeOf('logits'), (read, _, out) => ref.softmaxCrossEntropyGrad(read('logits'), read('labels'), read('dy'), out));
   kernel(KERNELS.maxPoolGrad2x2, shapeOf('x'), (read, _, out, inputs) =>
     ref.maxPoolGrad2x2(read('dy'), read('x'), read('y'), shapeOf('x')(inputs) as [number, number, number, number], out),
+  );
+  kernel(
+    KERNELS.patches3x3,
+    (inputs) => patchesShape(inputs.x as tf.TensorInfo),
+    (read, _, out, inputs) => ref.patches3x3(read('x'), inputs.x?.shape as [number, number, number, number], out),
   );
 
   const width = (inputs: tf.NamedTensorInfoMap, name: string) => inputs[name]?.shape[1] ?? 0;
@@ -120,8 +120,40 @@ function register(backendName: 'cpu' | 'wasm', access: TypedAccess): void {
   );
 }
 
+/**
+ * The SGD update of a whole group (KERNELS.sgdUpdate): inputs velocity, w0…, g0…; outputs the
+ * new velocity and each variable's new weights, shaped like it.
+ */
+function registerSgdUpdate(backendName: 'cpu' | 'wasm', access: TypedAccess): void {
+  tf.registerKernel({
+    kernelName: KERNELS.sgdUpdate,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const velocity = inputs.velocity;
+      const count = (Object.keys(inputs).length - 1) / 2;
+      const weights = Array.from({ length: count }, (_, i) => inputs[`w${i}`]);
+      const gradients = Array.from({ length: count }, (_, i) => inputs[`g${i}`]);
+      const total = weights.reduce((n, w) => n + (w ? tf.util.sizeFromShape(w.shape) : 0), 0);
+      if (!velocity || !Number.isInteger(count) || count < 1 || velocity.shape.length !== 1 || velocity.shape[0] !== total) {
+        throw new Error(`${KERNELS.sgdUpdate}: expected velocity [P] and weights w0… with gradients g0… of P values in all, got ${Object.keys(inputs).join(', ')}`);
+      }
+      weights.forEach((w, i) => {
+        const g = gradients[i];
+        if (!w || !g || !tf.util.arraysEqual(w.shape, g.shape)) throw new Error(`${KERNELS.sgdUpdate}: g${i} must have w${i}'s shape`);
+      });
+      const outputs = [access.allocate(backend, [total]), ...weights.map((w) => access.allocate(backend, [...(w as tf.TensorInfo).shape]))];
+      const view = (t: tf.TensorInfo | undefined) => access.read(backend, t as tf.TensorInfo);
+      const [velocityOut, ...weightsOut] = outputs.map(view);
+      ref.sgdUpdate(view(velocity), weights.map(view), gradients.map(view), attrs as unknown as SgdWeightsAttrs, velocityOut, weightsOut);
+      return outputs;
+    },
+  });
+}
+
 /** The fused kernels for tfjs's `cpu` and `wasm` backends. */
 export function registerTypedArrayKernels(): void {
   register('cpu', CPU);
   register('wasm', WASM);
+  registerSgdUpdate('cpu', CPU);
+  registerSgdUpdate('wasm', WASM);
 }

@@ -23,7 +23,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import { bnShapes, crossEntropyShapes, maxPoolGradShapes, movingAverageShapes, registerGpuKernel, sgdShapes } from './shapes';
+import { bnShapes, crossEntropyShapes, maxPoolGradShapes, movingAverageShapes, patchesShape, registerGpuKernel, sgdShapes } from './shapes';
 import { KERNELS, type BnAttrs, type MovingAverageAttrs, type SgdVelocityAttrs, type SgdWeightsAttrs } from './spec';
 
 export type CustomUniform = NonNullable<GPGPUProgram['customUniforms']>[number];
@@ -261,6 +261,29 @@ export function registerWebGlKernels(): void {
         setOutput(getXAtOutCoords() == m ? getDy(coords.x, ph, pw, coords.w) : 0.0);
       }`;
     return { program: new FusedProgram(['dy', 'x', 'y'], s, userCode, []), values: [] };
+  });
+
+  kernel(KERNELS.patches3x3, ['x'], (ins) => {
+    const shape = patchesShape(ins.x);
+    const [, h, w, c] = ins.x.shape;
+    // Output [9·C, B·H·W]: row (i·3 + j)·C + k, column (b·H + y)·W + col.
+    const userCode = `
+      void main() {
+        ivec2 coords = getOutputCoords();
+        int k = coords.x - (coords.x / ${c}) * ${c};
+        int tap = coords.x / ${c};
+        int col = coords.y - (coords.y / ${w}) * ${w};
+        int rest = coords.y / ${w};
+        int y = rest - (rest / ${h}) * ${h};
+        int sy = y + tap / 3 - 1;
+        int sx = col + (tap - (tap / 3) * 3) - 1;
+        float v = 0.0;
+        if (sy >= 0 && sy < ${h} && sx >= 0 && sx < ${w}) {
+          v = getX(rest / ${h}, sy, sx, k);
+        }
+        setOutput(v);
+      }`;
+    return { program: new FusedProgram(['x'], shape, userCode, []), values: [] };
   });
 
   // One output element per row: K is small (the number of classes).

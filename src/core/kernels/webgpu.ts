@@ -22,7 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { bnShapes, crossEntropyShapes, maxPoolGradShapes, movingAverageShapes, registerGpuKernel, sgdShapes } from './shapes';
+import { bnShapes, crossEntropyShapes, maxPoolGradShapes, movingAverageShapes, patchesShape, registerGpuKernel, sgdShapes } from './shapes';
 import { KERNELS, type BnAttrs, type MovingAverageAttrs, type SgdVelocityAttrs, type SgdWeightsAttrs } from './spec';
 
 /** One program-defined uniform, as runWebGPUProgram takes it (appended after tfjs's own, in `uniforms` order). */
@@ -330,6 +330,28 @@ export function registerWebGpuKernels(): void {
           }
           setOutputAtIndex(index, v);`;
     return { program: new ElementwiseProgram('refilledMaxPoolGrad2x2', ['dy', 'x', 'y'], s, '', body), uniforms: [] };
+  });
+
+  kernel(KERNELS.patches3x3, ['x'], (ins) => {
+    const shape = patchesShape(ins.x);
+    // uniforms.xShape is tfjs's own shape uniform (vec4<i32>: B, H, W, C); column = (b·H + h)·W + w.
+    const body = `
+          let s = uniforms.xShape;
+          let n = s.x * s.y * s.z;
+          let r = index / n;
+          let column = index % n;
+          let k = r % s.w;
+          let tap = r / s.w;
+          let col = column % s.z;
+          let rest = column / s.z;
+          let sy = rest % s.y + tap / 3 - 1;
+          let sx = col + tap % 3 - 1;
+          var v = 0.0;
+          if (sy >= 0 && sy < s.y && sx >= 0 && sx < s.z) {
+            v = x[(((rest / s.y) * s.y + sy) * s.z + sx) * s.w + k];
+          }
+          setOutputAtIndex(index, v);`;
+    return { program: new ElementwiseProgram('refilledPatches3x3', ['x'], shape, '', body), uniforms: [] };
   });
 
   // One invocation per row: K is small (the number of classes).

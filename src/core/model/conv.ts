@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { fused, maxPoolGrad2x2 } from '../kernels/ops';
+import { fused, maxPoolGrad2x2, patches3x3 } from '../kernels/ops';
 
 /**
  * How a 3×3 stride-1 'same' convolution (and the 2×2 max pool after it) computes gradients.
@@ -52,9 +52,12 @@ export function autoConvGradient(backend: string): ConvGradientMode {
  * The transposed 3×3 patch matrix of x with zero padding 1: [B,H,W,C] → [9·C, B·H·W], rows
  * ordered (kernel row, kernel column, channel) like a filter [3,3,C,F] reshaped to [9·C, F].
  * Built channel-first so that the filter gradient is a plain product patchesᵀ·dy: on wasm a
- * matMul with transposeA is about 13× slower than the same product pre-transposed.
+ * matMul with transposeA is about 13× slower than the same product pre-transposed. One
+ * kernel where the backend has it (KERNELS.patches3x3), else a transpose, a pad, nine slices
+ * and a concatenation. No gradient: it feeds the filter gradient only.
  */
 export function patchesTransposed3x3(x: tf.Tensor4D): tf.Tensor2D {
+  if (fused('patches')) return patches3x3(x);
   const [b, h, w, c] = x.shape;
   const channelFirst = tf.pad(tf.transpose(x, [3, 0, 1, 2]), [[0, 0], [0, 0], [1, 1], [1, 1]]);
   const shifts: tf.Tensor4D[] = [];

@@ -30,11 +30,29 @@ interface Block {
   movingVariance: tf.Variable<tf.Rank.R1>;
 }
 
+/** A per-channel statistic [C]: row `row` of `rows` [R, C] (read in place, never sliced out). */
+export interface ChannelRow {
+  rows: tf.Tensor2D;
+  row: number;
+}
+
 /**
- * Batch moments of each BN layer, [2, C] (mean, biased variance), kept so the running
- * averages can be updated after the step.
+ * Batch moments of each BN layer (mean, biased variance), kept so the running averages can
+ * be updated after the step. The fused batch norm gives both as rows of one [2, C] tensor,
+ * the other paths as two [1, C] tensors: neither is copied to be read.
  */
-export type BatchMoments = tf.Tensor2D[];
+export type BatchMoments = { mean: ChannelRow; variance: ChannelRow }[];
+
+/** The tensors behind batch moments (to keep or dispose them). */
+export function momentTensors(moments: BatchMoments): tf.Tensor2D[] {
+  return moments.flatMap((m) => [m.mean.rows, m.variance.rows]);
+}
+
+/** Mean and variance [C] as batch moments (two [1, C] rows, no copy). */
+function separateMoments(mean: tf.Tensor, variance: tf.Tensor): BatchMoments[number] {
+  const row = (t: tf.Tensor) => ({ rows: tf.reshape(t, [1, -1]) as tf.Tensor2D, row: 0 });
+  return { mean: row(mean), variance: row(variance) };
+}
 
 /**
  * The student (and teacher) ConvNet for 28×28 grey images:
@@ -119,7 +137,7 @@ export class ConvNet {
       const z = conv3x3(h, block.kernel, convGradient, i > 0);
       if (fusedBn) {
         const bn = batchNormReluTraining(z, block.gamma, block.beta, BN_EPSILON);
-        moments?.push(bn.moments);
+        moments?.push({ mean: { rows: bn.moments, row: 0 }, variance: { rows: bn.moments, row: 1 } });
         h = bn.y;
       } else h = tf.relu(this.normalise(block, z, training, convGradient, moments));
       if (i < this.blocks.length - 1) h = maxPool2x2(h, convGradient);
@@ -135,7 +153,7 @@ export class ConvNet {
     if (training && convGradient === 'swapped') {
       // wasm: moments off the tape and the closed-form BN gradient (see batchnorm.ts).
       const bn = batchNormTraining(h, block.gamma, block.beta, BN_EPSILON);
-      moments?.push(bn.moments);
+      moments?.push(separateMoments(bn.mean, bn.variance));
       return bn.y;
     }
     let mean: tf.Tensor;
@@ -144,7 +162,7 @@ export class ConvNet {
       const m = tf.moments(h, [0, 1, 2]);
       mean = m.mean;
       variance = m.variance;
-      moments?.push(tf.stack([mean, variance]) as tf.Tensor2D);
+      moments?.push(separateMoments(mean, variance));
     } else {
       mean = block.movingMean;
       variance = block.movingVariance;
@@ -163,13 +181,13 @@ export class ConvNet {
   /** Moving averages ← momentum·average + (1 − momentum)·batch moment (Keras's rule). */
   updateMovingAverages(moments: BatchMoments): void {
     const update = fused('movingAverage')
-      ? (average: tf.Tensor1D, m: tf.Tensor2D, row: 0 | 1) => movingAverage(average, m, row, BN_MOMENTUM)
-      : (average: tf.Tensor1D, m: tf.Tensor2D, row: 0 | 1) => tf.add(tf.mul(average, BN_MOMENTUM), tf.mul(tf.reshape(tf.slice(m, [row, 0], [1, -1]), [-1]), 1 - BN_MOMENTUM)) as tf.Tensor1D;
+      ? (average: tf.Tensor1D, { rows, row }: ChannelRow) => movingAverage(average, rows, row, BN_MOMENTUM)
+      : (average: tf.Tensor1D, { rows, row }: ChannelRow) => tf.add(tf.mul(average, BN_MOMENTUM), tf.mul(tf.reshape(tf.slice(rows, [row, 0], [1, -1]), [-1]), 1 - BN_MOMENTUM)) as tf.Tensor1D;
     tf.tidy(() => {
       moments.forEach((m, i) => {
         const b = this.blocks[i];
-        b.movingMean.assign(update(b.movingMean, m, 0));
-        b.movingVariance.assign(update(b.movingVariance, m, 1));
+        b.movingMean.assign(update(b.movingMean, m.mean));
+        b.movingVariance.assign(update(b.movingVariance, m.variance));
       });
     });
   }

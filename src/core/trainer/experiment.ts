@@ -6,7 +6,7 @@ import type { ExperimentSplits } from '../data/splits';
 import { DEFAULT_EPISODES, evaluateEmbedding } from '../eval';
 import { accuracy, classCentres, confusionMatrix, measureTeacherLocalClassifier, ncmPredict, oneNnPredict, teacherDistances, trainLogisticRegression } from '../losses';
 import { autoConvGradient, type ConvGradientMode } from '../model/conv';
-import { ConvNet, IMAGE_SHAPE, type BatchMoments } from '../model/convnet';
+import { ConvNet, IMAGE_SHAPE, momentTensors, type BatchMoments } from '../model/convnet';
 import type { Teacher } from '../model/teacher';
 import { CountedRng, shuffleInPlace } from '../random';
 import { checkCheckpointFits, CHECKPOINT_FORMAT, checkpointKey, readTensorGroups, tensorsOf, type TrainingCheckpoint } from './checkpoint';
@@ -341,7 +341,7 @@ export class Experiment {
       const embed = (x: tf.Tensor4D) => {
         const emb = this.student.embed(x, true, this.convGradient, moments);
         // The batch moments outlive the gradient's scope: the moving averages need them.
-        moments.forEach((m) => tf.keep(m));
+        momentTensors(moments).forEach((m) => tf.keep(m));
         return emb;
       };
       const { grads } = tf.variableGrads(() => {
@@ -352,7 +352,7 @@ export class Experiment {
       this.optimizer.apply(groups, grads);
       this.student.updateMovingAverages(moments);
     });
-    tf.dispose(moments);
+    tf.dispose(momentTensors(moments));
     if (!stats) throw new Error('the training step produced no statistics');
     return stats;
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { fused, sgdMomentumStep } from '../kernels/ops';
+import { fused, sgdMomentumGroupStep, sgdMomentumStep } from '../kernels/ops';
 
 export interface OptimizerSpec {
   kind: 'sgd' | 'adam';
@@ -19,6 +19,8 @@ export interface OptimizerSpec {
  * its slice back. The arithmetic is elementwise, so every parameter gets exactly the value
  * a per-variable update gives, with a handful of kernels per group instead of six to eight
  * per variable (the dispatch count, not the arithmetic, sets a small student's step time).
+ * Where the backend has the group kernel (cpu, wasm), SGD with momentum runs as one kernel
+ * per group on the variables as they are: no concatenation, no slices.
  * State (momentum, Adam's moments) is one flat variable per group and slot, created on
  * first use and freed by dispose(). A group keeps its variables within a stage (the
  * trainer makes a new optimiser per stage); a group whose make-up changes starts fresh state.
@@ -52,9 +54,18 @@ export class Optimizer {
       groups.forEach(({ variables, learningRate }, index) => {
         const present = variables.filter((v) => grads[v.name]);
         if (present.length === 0) return;
+        const key = `${index}:${present.map((v) => v.name).join(',')}`;
+        if (this.groupKernel()) {
+          const size = present.reduce((n, v) => n + v.size, 0);
+          const [buf] = this.slot(index, key, size, 1);
+          const next = sgdMomentumGroupStep(buf as tf.Tensor1D, present, present.map((v) => grads[v.name]), { learningRate, ...this.sgdOptions() });
+          buf.assign(next.velocity);
+          present.forEach((v, i) => v.assign(next.weights[i]));
+          return;
+        }
         const w = flatten(present);
         const g = flatten(present.map((v) => grads[v.name]));
-        const next = this.update(index, `${index}:${present.map((v) => v.name).join(',')}`, w, g, learningRate);
+        const next = this.update(index, key, w, g, learningRate);
         let offset = 0;
         for (const v of present) {
           v.assign(present.length === 1 ? tf.reshape(next, v.shape) : tf.reshape(tf.slice(next, [offset], [v.size]), v.shape));
@@ -62,6 +73,16 @@ export class Optimizer {
         }
       });
     });
+  }
+
+  /** Whether SGD with momentum runs as one kernel per group (see the class's note). */
+  private groupKernel(): boolean {
+    return this.spec.kind === 'sgd' && this.spec.momentum > 0 && fused('sgdGroup');
+  }
+
+  private sgdOptions(): { momentum: number; weightDecay: number; nesterov: boolean } {
+    const { momentum, weightDecay, nesterov } = this.spec;
+    return { momentum, weightDecay, nesterov };
   }
 
   /** The updated parameters [P] of one group, from its parameters w [P] and gradient ∇ [P]. */

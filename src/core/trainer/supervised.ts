@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { augmentActive, augmentImages, drawAugmentation, type AugmentSpec } from '../data/augment';
 import type { ConvGradientMode } from '../model/conv';
-import { ConvNet, IMAGE_SHAPE, type BatchMoments } from '../model/convnet';
+import { ConvNet, IMAGE_SHAPE, momentTensors, type BatchMoments } from '../model/convnet';
 import { shuffleInPlace, streamRng } from '../random';
 import { learningRateAt, Optimizer, type OptimizerSpec } from './optimizer';
 
@@ -74,14 +74,14 @@ export async function trainSupervised(net: ConvNet, images: Float32Array, labels
           const variables = net.trainableVariables();
           const { value, grads } = tf.variableGrads(() => {
             const logits = net.head(net.embed(xb, true, options.convGradient, moments));
-            moments.forEach((m) => tf.keep(m));
+            momentTensors(moments).forEach((m) => tf.keep(m));
             return tf.losses.softmaxCrossEntropy(tf.oneHot(yb, net.spec.numClasses), logits) as tf.Scalar;
           }, variables);
           optimizer.apply([{ variables, learningRate: lr }], grads);
           net.updateMovingAverages(moments);
           return value;
         });
-        tf.dispose(moments);
+        tf.dispose(momentTensors(moments));
         const next = tf.add(lossSum, loss);
         lossSum.dispose();
         loss.dispose();
