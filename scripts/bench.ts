@@ -20,7 +20,7 @@
  *   npm run bench -- --no-first-visit    # skip timing the default link on a first visit (Chromium)
  *   npm run bench -- --backends wasm-1thread,wasm-2threads  # Chromium WebAssembly on 1 and 2 threads (`wasm`: tfjs's default)
  *   npm run bench -- --backends webgpu,node-wasm --conv-gradient native,swapped  # every backend once per conv-gradient mode
- *   npm run bench -- --backends node-wasm --fused auto,all,none   # the app's fused kernels, every fused kernel, tfjs's own operations
+ *   npm run bench -- --backends node-wasm --fused auto,all,none   # the app's fused kernels, every fused kernel, tfjs's own operations, measured side by side in the same rounds
  * REFILLED_ROOT overrides where public/ is read (a device pack); REFILLED_PYTHON the python.
  * --steps is the number of timed rounds; each round times one step of every kind back to back.
  */
@@ -78,12 +78,13 @@ interface Entry {
   skipped?: boolean;
 }
 
-async function nodeBench(backend: NodeBackend, convGradient: ConvGradient, fused: FusedMode): Promise<Entry> {
+/** One backend in Node with one conv-gradient mode: a row per fused mode, measured side by side. */
+async function nodeBench(backend: NodeBackend, convGradient: ConvGradient, fused: readonly FusedMode[]): Promise<Entry[]> {
   let adapter: string | undefined;
   try {
     ({ adapter } = await useNodeBackend(backend));
   } catch (e) {
-    if (e instanceof NodeBackendError) return { where: 'node', skipped: true, error: `node ${backend}: ${e.message} Skipped.` };
+    if (e instanceof NodeBackendError) return [{ where: 'node', skipped: true, error: `node ${backend}: ${e.message} Skipped.` }];
     throw e;
   }
   if (adapter) console.error(`  node ${backend}: adapter ${adapter}`);
@@ -93,8 +94,8 @@ async function nodeBench(backend: NodeBackend, convGradient: ConvGradient, fused
     const { teacher } = await assets.teacher(DEFAULT_CONFIG.teacher);
     const splits = sampleExperimentSplits(dataset, { studentClasses: DEFAULT_CONFIG.studentClasses, shotsPerClass: 20, validationFraction: DEFAULT_CONFIG.validationFraction, seed: 1 });
     // tfjs's pure-JS cpu backend takes seconds per step here: count leaks over fewer steps.
-    const row = await benchmarkBackend({ backend, splits, teacher, steps: backend === 'cpu' ? Math.min(STEPS, 2) : STEPS, leakSteps: backend === 'cpu' ? 3 : LEAK_STEPS, profile: true, fused, log: (l) => console.error(`  node ${backend}: ${l}`), overrides: { runtime: { reportIntervalSteps: 1000, convGradient } } });
-    return { where: 'node', ...(adapter ? { adapter } : {}), row: { ...row, backend: `node ${backend}` } };
+    const rows = await benchmarkBackend({ backend, splits, teacher, steps: backend === 'cpu' ? Math.min(STEPS, 2) : STEPS, leakSteps: backend === 'cpu' ? 3 : LEAK_STEPS, profile: true, fused, log: (l) => console.error(`  node ${backend}: ${l}`), overrides: { runtime: { reportIntervalSteps: 1000, convGradient } } });
+    return rows.map((row) => ({ where: 'node', ...(adapter ? { adapter } : {}), row: { ...row, backend: `node ${backend}` } }));
   } finally {
     assets.dispose();
     tf.disposeVariables();
@@ -125,13 +126,16 @@ async function browserBench(backends: string[], onEntry: (e: Entry) => Promise<v
       // `wasm-Nthreads`: the wasm backend on N threads (the page is cross-origin isolated); `wasm`: tfjs's default count.
       const threads = WASM_THREADS.exec(backend)?.[1];
       const query = threads ? `backend=wasm&threads=${threads}` : `backend=${backend}`;
-      for (const mode of CONV_MODES)
-        for (const fused of FUSED_RUNS) {
-        await page.goto(`${url}src/bench/bench.html?${query}&steps=${STEPS}&leakSteps=${leakSteps}&convGradient=${mode}${fused === 'auto' ? '' : `&fused=${fused}`}`);
+      for (const mode of CONV_MODES) {
+        // The fused modes side by side in one page, round by round (see benchmarkBackend).
+        await page.goto(`${url}src/bench/bench.html?${query}&steps=${STEPS}&leakSteps=${leakSteps}&convGradient=${mode}&fused=${FUSED_RUNS.join(',')}`);
         await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 30 * 60_000, polling: 1000 });
-        const res = (await page.evaluate(() => window.__bench)) ?? {};
-        out.push({ where: 'chromium', ...res, ...(res.row ? { row: { ...res.row, backend: `chromium ${backend}` } } : { error: `${backend}: ${res.error}` }) });
-        await onEntry(out[out.length - 1]);
+        const { rows, error, adapter } = (await page.evaluate(() => window.__bench)) ?? {};
+        const entries: Entry[] = rows ? rows.map((row) => ({ where: 'chromium', ...(adapter ? { adapter } : {}), row: { ...row, backend: `chromium ${backend}` } })) : [{ where: 'chromium', error: `${backend}: ${error}` }];
+        for (const entry of entries) {
+          out.push(entry);
+          await onEntry(entry);
+        }
       }
       await page.close();
     }
@@ -259,13 +263,12 @@ async function main(): Promise<void> {
   const nodeBackends = BACKENDS.filter((b) => b.startsWith('node-')).map((b) => b.slice(5));
   for (const b of nodeBackends) {
     if (!(NODE_BACKENDS as readonly string[]).includes(b)) throw new Error(`unknown backend node-${b} (node-${NODE_BACKENDS.join(', node-')})`);
-    for (const mode of CONV_MODES)
-      for (const fused of FUSED_RUNS) {
-      console.error(`node ${b}: measuring${mode === 'auto' ? '' : ` (conv gradient ${mode})`}${fused === 'auto' ? '' : ` (fused ${fused})`}…`);
-      const entry: Entry = await nodeBench(b as NodeBackend, mode, fused).catch((e: Error) => ({ where: 'node' as const, error: `node ${b}: ${e.message}` }));
-      entries.push(entry);
+    for (const mode of CONV_MODES) {
+      console.error(`node ${b}: measuring${mode === 'auto' ? '' : ` (conv gradient ${mode})`}${FUSED_RUNS.length > 1 || FUSED_RUNS[0] !== 'auto' ? ` (fused ${FUSED_RUNS.join(', ')}, side by side)` : ''}…`);
+      const measured: Entry[] = await nodeBench(b as NodeBackend, mode, FUSED_RUNS).catch((e: Error) => [{ where: 'node' as const, error: `node ${b}: ${e.message}` }]);
+      entries.push(...measured);
       await save();
-      if (entry.skipped) break;
+      if (measured.some((e) => e.skipped)) break;
     }
   }
   // Dawn keeps Node alive while navigator.gpu is held.

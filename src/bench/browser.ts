@@ -1,7 +1,7 @@
 /**
  * The browser half of `npm run bench`: served by Vite at /src/bench/bench.html and opened by
  * scripts/bench.ts in headless Chromium, once per backend (`?backend=webgpu|webgl|wasm|cpu`).
- * Publishes the result (or an error) on `window.__bench`.
+ * Publishes the result (a row per fused mode, or an error) on `window.__bench`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { benchmarkBackend, type BenchRow } from '../core/bench';
@@ -9,12 +9,13 @@ import { httpFetchBytes } from '../core/data/loader';
 import { sampleExperimentSplits } from '../core/data/splits';
 import { AssetCache } from '../core/run';
 import { DEFAULT_CONFIG } from '../protocol/config';
+import { FUSED_MODES, type FusedMode } from '../core/kernels';
 import type { BackendName } from '../protocol/messages';
 import { selectBackend } from '../worker/backend';
 
 declare global {
   interface Window {
-    __bench?: { row?: BenchRow; error?: string; adapter?: string };
+    __bench?: { rows?: BenchRow[]; error?: string; adapter?: string };
   }
 }
 
@@ -31,9 +32,10 @@ async function main(): Promise<void> {
   const steps = Number(params.get('steps') ?? 3);
   const leakSteps = Number(params.get('leakSteps') ?? 20);
   const convGradient = params.get('convGradient') ?? 'auto';
-  // `fused=all|none`: every fused kernel, or tfjs's own operations (default `auto`, the app's choice).
-  const fusedParam = params.get('fused');
-  const fused = fusedParam === 'all' || fusedParam === 'none' ? fusedParam : 'auto';
+  // `fused=auto,none`: the fused modes measured side by side, round by round (default `auto`,
+  // the app's choice; `all` every fused kernel, `none` tfjs's own operations).
+  const fused = (params.get('fused') ?? 'auto').split(',').filter((m): m is FusedMode => (FUSED_MODES as readonly string[]).includes(m));
+  if (fused.length === 0) throw new Error(`fused=${params.get('fused') ?? ''}: expected modes among ${FUSED_MODES.join(', ')}`);
   // `threads=1`: WebAssembly single-threaded on this cross-origin isolated page (what threads bring).
   const threads = params.get('threads');
   // The same selection as the app's worker (WebGPU switches included), forced to `backend`.
@@ -46,8 +48,8 @@ async function main(): Promise<void> {
   const dataset = await assets.dataset(DEFAULT_CONFIG.dataset);
   const { teacher } = await assets.teacher(DEFAULT_CONFIG.teacher);
   const splits = sampleExperimentSplits(dataset, { studentClasses: DEFAULT_CONFIG.studentClasses, shotsPerClass: 20, validationFraction: DEFAULT_CONFIG.validationFraction, seed: 1 });
-  const row = await benchmarkBackend({ backend, splits, teacher, steps, leakSteps, profile: true, fused, log, overrides: { runtime: { reportIntervalSteps: 1000, convGradient } } });
-  window.__bench = { row, adapter };
+  const rows = await benchmarkBackend({ backend, splits, teacher, steps, leakSteps, profile: true, fused, log, overrides: { runtime: { reportIntervalSteps: 1000, convGradient } } });
+  window.__bench = { rows, adapter };
   log('done');
 }
 

@@ -61,8 +61,11 @@ export interface BenchOptions {
   /** Steps of each kind over which leaks are counted (reported scaled to 100). */
   leakSteps?: number;
   profile?: boolean;
-  /** Which fused kernels run (default `auto`, the app's choice; `none` measures tfjs's own operations). */
-  fused?: FusedMode;
+  /**
+   * Which fused kernels run (default `auto`, the app's choice; `none` measures tfjs's own
+   * operations); several modes are measured in the same rounds, one row each.
+   */
+  fused?: FusedMode | readonly FusedMode[];
   /** Progress lines (the browser page shows them). */
   log?: (line: string) => void;
 }
@@ -134,82 +137,100 @@ const median = (xs: number[]) => {
 
 /**
  * Measures, on the current tfjs backend, a plain cross-entropy step, a REFILLED stage-1 step
- * and a stage-2 step of the same student, plus read-backs, dispatches and leaks per step.
+ * and a stage-2 step of the same student, plus read-backs, dispatches and leaks per step:
+ * one row per fused mode asked (`fused`, default `auto`), in that order.
  *
- * Three experiments stand side by side (a vanilla one, one in stage 1, one in stage 2) and
- * every round times one step of each, back to back: on a shared, noisy machine the medians
- * of those rounds and of their ratios are steadier than totals measured one kind after another.
+ * Three experiments stand side by side per mode (a vanilla one, one in stage 1, one in stage
+ * 2), and every round times one step of each, back to back, for every mode in turn: on a
+ * shared, noisy machine the medians of those rounds and of their ratios are steadier than
+ * totals measured one kind (or one mode) after another, and the modes see the same load.
  */
-export async function benchmarkBackend(options: BenchOptions): Promise<BenchRow> {
+export async function benchmarkBackend(options: BenchOptions): Promise<BenchRow[]> {
   const { steps, splits, teacher, backend } = options;
   const log = options.log ?? (() => undefined);
   const warmup = options.warmupSteps ?? 2;
   const leakSteps = options.leakSteps ?? 100;
   const profileSteps = options.profile ? 1 : 0;
-  setFusedMode(options.fused ?? 'auto');
+  const modes: readonly FusedMode[] = options.fused === undefined ? ['auto'] : typeof options.fused === 'string' ? [options.fused] : options.fused;
   const make = (method: 'vanilla' | 'refilled', stage1Epochs: number) =>
     Experiment.create(benchConfig(method, stage1Epochs, options.overrides), splits, teacher, { backend, classNames: [], evalIntervalSteps: NEVER });
+  const label = (mode: FusedMode) => (modes.length > 1 ? `fused ${mode}: ` : '');
 
-  const ce = await make('vanilla', 0);
-  // Stage 1 long enough never to reach its last step (which evaluates).
-  const s1 = await make('refilled', warmup + steps + profileSteps + leakSteps + 2);
-  if (s1.stepsPerEpoch !== 1) throw new Error(`benchmark: expected one step per epoch, got ${s1.stepsPerEpoch}`);
-  // One stage-1 step, then the boundary (it evaluates and reads back); stage 2 follows.
-  const s2 = await make('refilled', 1);
-  while (s2.stage === 1) await s2.step();
-  const experiments: Record<StepKind, Experiment> = { ce, stage1: s1, stage2: s2 };
+  const sets: { mode: FusedMode; experiments: Record<StepKind, Experiment> }[] = [];
   try {
-    for (const kind of STEP_KINDS) for (let i = 0; i < warmup; i++) await experiments[kind].step();
-    log(`warm-up done; ${steps} timed rounds`);
+    for (const mode of modes) {
+      // Each mode's experiments are made, and warmed up, under that mode (the teacher's cache included).
+      setFusedMode(mode);
+      // Listed before they exist, so that a failure on the way disposes what was made.
+      const experiments = {} as Record<StepKind, Experiment>;
+      sets.push({ mode, experiments });
+      experiments.ce = await make('vanilla', 0);
+      // Stage 1 long enough never to reach its last step (which evaluates).
+      const s1 = (experiments.stage1 = await make('refilled', warmup + steps + profileSteps + leakSteps + 2));
+      const s2 = (experiments.stage2 = await make('refilled', 1));
+      if (s1.stepsPerEpoch !== 1) throw new Error(`benchmark: expected one step per epoch, got ${s1.stepsPerEpoch}`);
+      // One stage-1 step, then the boundary (it evaluates and reads back); stage 2 follows.
+      while (s2.stage === 1) await s2.step();
+      for (const kind of STEP_KINDS) for (let i = 0; i < warmup; i++) await experiments[kind].step();
+    }
+    log(`warm-up done; ${steps} timed rounds${modes.length > 1 ? ` of ${modes.join(', ')}` : ''}`);
 
-    const ms: Record<StepKind, number[]> = { ce: [], stage1: [], stage2: [] };
-    const readbacks: Record<StepKind, number> = { ce: 0, stage1: 0, stage2: 0 };
-    for (let round = 0; round < steps; round++) {
-      for (const kind of STEP_KINDS) {
-        const t = await timeStep(experiments[kind]);
-        ms[kind].push(t.ms);
-        readbacks[kind] += t.readbacks;
+    const ms = sets.map(() => ({ ce: [], stage1: [], stage2: [] }) as Record<StepKind, number[]>);
+    const readbacks = sets.map(() => ({ ce: 0, stage1: 0, stage2: 0 }) as Record<StepKind, number>);
+    for (let round = 0; round < steps; round++)
+      for (const [i, { mode, experiments }] of sets.entries()) {
+        setFusedMode(mode);
+        for (const kind of STEP_KINDS) {
+          const t = await timeStep(experiments[kind]);
+          ms[i][kind].push(t.ms);
+          readbacks[i][kind] += t.readbacks;
+        }
+        log(`round ${round + 1}: ${label(mode)}${STEP_KINDS.map((k) => `${k} ${ms[i][k][round].toFixed(0)} ms`).join(', ')}`);
       }
-      log(`round ${round + 1}: ${STEP_KINDS.map((k) => `${k} ${ms[k][round].toFixed(0)} ms`).join(', ')}`);
+
+    const rows: BenchRow[] = [];
+    for (const [i, { mode, experiments }] of sets.entries()) {
+      setFusedMode(mode);
+      const none = () => ({ count: 0, compute: 0, top: [] as KernelCost[] });
+      const kernels: Record<StepKind, { count: number; compute: number; top: KernelCost[] }> = { ce: none(), stage1: none(), stage2: none() };
+      if (options.profile) for (const kind of STEP_KINDS) kernels[kind] = await kernelsOfStep(experiments[kind]);
+
+      let leaked = 0;
+      for (const kind of STEP_KINDS) {
+        const exp = experiments[kind];
+        await exp.sync();
+        const before = tf.memory().numTensors;
+        for (let k = 0; k < leakSteps; k++) await exp.step();
+        await exp.sync();
+        leaked = Math.max(leaked, tf.memory().numTensors - before);
+        log(`${label(mode)}leaks over ${leakSteps} ${kind} steps: ${tf.memory().numTensors - before}`);
+      }
+      const s1 = experiments.stage1;
+      const m = ms[i];
+      rows.push({
+        backend,
+        batchSize: s1.batchSize,
+        studentWidth: s1.config.studentWidth,
+        convGradient: s1.convGradient,
+        fused: { mode: fusedMode(), ops: FUSED_OPS.filter((op) => fused(op)) },
+        ceStepMs: median(m.ce),
+        stage1StepMs: median(m.stage1),
+        stage2StepMs: median(m.stage2),
+        stage1Ratio: median(m.stage1.map((t, k) => t / m.ce[k])),
+        stage2Ratio: median(m.stage2.map((t, k) => t / m.ce[k])),
+        rounds: steps,
+        readbacksPerStep: { ce: readbacks[i].ce / steps, stage1: readbacks[i].stage1 / steps, stage2: readbacks[i].stage2 / steps },
+        kernelsPerStep: { ce: kernels.ce.count, stage1: kernels.stage1.count, stage2: kernels.stage2.count },
+        computeKernelsPerStep: { ce: kernels.ce.compute, stage1: kernels.stage1.compute, stage2: kernels.stage2.compute },
+        topKernels: { ce: kernels.ce.top, stage1: kernels.stage1.top, stage2: kernels.stage2.top },
+        tensorsLeakedPer100Steps: Math.round((leaked * 100) / Math.max(leakSteps, 1)),
+        leakStepsMeasured: leakSteps,
+        teacherCacheMs: s1.teacherCacheMs,
+      });
     }
-
-    const none = () => ({ count: 0, compute: 0, top: [] as KernelCost[] });
-    const kernels: Record<StepKind, { count: number; compute: number; top: KernelCost[] }> = { ce: none(), stage1: none(), stage2: none() };
-    if (options.profile) for (const kind of STEP_KINDS) kernels[kind] = await kernelsOfStep(experiments[kind]);
-
-    let leaked = 0;
-    for (const kind of STEP_KINDS) {
-      const exp = experiments[kind];
-      await exp.sync();
-      const before = tf.memory().numTensors;
-      for (let i = 0; i < leakSteps; i++) await exp.step();
-      await exp.sync();
-      leaked = Math.max(leaked, tf.memory().numTensors - before);
-      log(`leaks over ${leakSteps} ${kind} steps: ${tf.memory().numTensors - before}`);
-    }
-
-    return {
-      backend,
-      batchSize: s1.batchSize,
-      studentWidth: s1.config.studentWidth,
-      convGradient: s1.convGradient,
-      fused: { mode: fusedMode(), ops: FUSED_OPS.filter((op) => fused(op)) },
-      ceStepMs: median(ms.ce),
-      stage1StepMs: median(ms.stage1),
-      stage2StepMs: median(ms.stage2),
-      stage1Ratio: median(ms.stage1.map((t, i) => t / ms.ce[i])),
-      stage2Ratio: median(ms.stage2.map((t, i) => t / ms.ce[i])),
-      rounds: steps,
-      readbacksPerStep: { ce: readbacks.ce / steps, stage1: readbacks.stage1 / steps, stage2: readbacks.stage2 / steps },
-      kernelsPerStep: { ce: kernels.ce.count, stage1: kernels.stage1.count, stage2: kernels.stage2.count },
-      computeKernelsPerStep: { ce: kernels.ce.compute, stage1: kernels.stage1.compute, stage2: kernels.stage2.compute },
-      topKernels: { ce: kernels.ce.top, stage1: kernels.stage1.top, stage2: kernels.stage2.top },
-      tensorsLeakedPer100Steps: Math.round((leaked * 100) / Math.max(leakSteps, 1)),
-      leakStepsMeasured: leakSteps,
-      teacherCacheMs: s1.teacherCacheMs,
-    };
+    return rows;
   } finally {
-    for (const kind of STEP_KINDS) experiments[kind].dispose();
+    for (const { experiments } of sets) for (const kind of STEP_KINDS) (experiments[kind] as Experiment | undefined)?.dispose();
     setFusedMode('auto');
   }
 }
