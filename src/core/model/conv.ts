@@ -68,12 +68,24 @@ export function patchesTransposed3x3(x: tf.Tensor4D): tf.Tensor2D {
 /**
  * y = conv2d(x, filter), 3×3, stride 1, 'same' padding.
  * Shapes: x [B,H,W,C], filter [3,3,C,F] → y [B,H,W,F].
- * `inputGradient: false` (the network's first layer, whose input is data) returns zeros for dx
- * in the `matmul` and `swapped` modes instead of a convolution: their gradient is computed
- * eagerly, tfjs's native one lazily.
+ * `inputGradient: false` (the network's first layer, whose input is data): in the `matmul` and
+ * `swapped` modes x is then no input of the operation, only kept for the filter gradient, so
+ * no gradient (not even zeros) is made for it; tfjs's native gradient is computed lazily anyway.
  */
 export function conv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, mode: ConvGradientMode, inputGradient = true): tf.Tensor4D {
   if (mode === 'native') return tf.conv2d(x, filter, 1, 'same');
+  if (!inputGradient) {
+    const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const ft = args[0] as tf.Tensor4D;
+      const save = args[1] as tf.GradSaveFunc;
+      save([x, ft]);
+      return {
+        value: tf.conv2d(x, ft, 1, 'same'),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [filterGradient(saved[0] as tf.Tensor4D, dy as tf.Tensor4D, saved[1].shape as number[], mode)],
+      };
+    });
+    return op(filter) as tf.Tensor4D;
+  }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xt = args[0] as tf.Tensor4D;
     const ft = args[1] as tf.Tensor4D;
@@ -84,16 +96,20 @@ export function conv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, mode: ConvGradientM
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, fs] = saved as [tf.Tensor4D, tf.Tensor4D];
         const dy4 = dy as tf.Tensor4D;
-        const [, , cIn, cOut] = fs.shape;
         // dx: correlation of dy with the filter rotated by 180° and its channels swapped.
-        const dx = inputGradient ? tf.conv2d(dy4, tf.transpose(tf.reverse(fs, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D, 1, 'same') : tf.zerosLike(xs);
-        // A single input channel leaves the swapped convolution one image: patches are cheaper.
-        const dw = mode === 'swapped' && cIn >= 4 ? filterGradientSwapped(xs, dy4) : filterGradientMatmul(xs, dy4, cIn, cOut);
-        return [dx, dw];
+        const dx = tf.conv2d(dy4, tf.transpose(tf.reverse(fs, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D, 1, 'same');
+        return [dx, filterGradient(xs, dy4, fs.shape, mode)];
       },
     };
   });
   return op(x, filter) as tf.Tensor4D;
+}
+
+/** dW [3, 3, C, F] of a 3×3 'same' convolution from its input x and dy, in the `matmul` or `swapped` way. */
+function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: readonly number[], mode: ConvGradientMode): tf.Tensor4D {
+  const [, , cIn, cOut] = filterShape;
+  // A single input channel leaves the swapped convolution one image: patches are cheaper.
+  return mode === 'swapped' && cIn >= 4 ? filterGradientSwapped(x, dy) : filterGradientMatmul(x, dy, cIn, cOut);
 }
 
 /** dW = patches(x)ᵀ · dy, reshaped to the filter's layout [3, 3, C, F]. */
