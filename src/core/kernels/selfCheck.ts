@@ -138,7 +138,7 @@ export async function checkFusedKernels(shape: [number, number, number, number] 
       inputs: () => ({ velocity: t(vel, [p]), ...group(weights, 'w'), ...group(grad, 'g') }),
       attrs: { ...sgdW },
       // The flat update's velocity and weights: the group's outputs one after another.
-      expected: joined([ref.sgdVelocity(vel, grad, weights, sgdW), ref.sgdWeights(weights, grad, ref.sgdVelocity(vel, grad, weights, sgdW), sgdW)]),
+      expected: joined([newVel, ref.sgdWeights(weights, grad, newVel, sgdW)]),
     },
     { kernel: KERNELS.patches3x3, inputs: () => ({ x: t(x, shape) }), attrs: {}, expected: ref.patches3x3(x, shape) },
     { kernel: KERNELS.softmaxCrossEntropy, inputs: () => ({ logits: t(logits, [rows, classes]), labels: tf.tensor1d(labels, 'int32') }), attrs: {}, expected: ref.softmaxCrossEntropy(logits, labels) },
