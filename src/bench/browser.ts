@@ -34,8 +34,10 @@ async function main(): Promise<void> {
   const convGradient = params.get('convGradient') ?? 'auto';
   // `fused=auto,none`: the fused modes measured side by side, round by round (default `auto`,
   // the app's choice; `all` every fused kernel, `none` tfjs's own operations).
-  const fused = (params.get('fused') ?? 'auto').split(',').filter((m): m is FusedMode => (FUSED_MODES as readonly string[]).includes(m));
-  if (fused.length === 0) throw new Error(`fused=${params.get('fused') ?? ''}: expected modes among ${FUSED_MODES.join(', ')}`);
+  const asked = (params.get('fused') ?? 'auto').split(',');
+  const unknown = asked.filter((m) => !(FUSED_MODES as readonly string[]).includes(m));
+  if (unknown.length > 0) throw new Error(`fused=${asked.join(',')}: ${unknown.join(', ')} is no mode (expected ${FUSED_MODES.join(', ')})`);
+  const fused = asked as FusedMode[];
   // `threads=1`: WebAssembly single-threaded on this cross-origin isolated page (what threads bring).
   const threads = params.get('threads');
   // The same selection as the app's worker (WebGPU switches included), forced to `backend`.
